@@ -1,0 +1,136 @@
+#pragma once
+/// \file growth_models.hpp
+/// Growth models for an annual series in log levels. Each fitted model gives
+///  - a point forecast and Student-t predictive quantiles (small-sample, parameter uncertainty
+///    included), and
+///  - sample paths that draw the parameters from their posterior under the reference prior
+///    p(beta, sigma^2) ∝ 1/sigma^2 before drawing the innovations, so that each year's path
+///    distribution *is* that Student-t predictive (Gelman et al., Bayesian Data Analysis, 3rd ed.,
+///    §14.2 and §3.2): classical prediction intervals and simulated target probabilities agree.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "tradetarget/observations.hpp"
+#include "tradetarget/random.hpp"
+
+namespace tradetarget {
+
+/// An annual series in logs, with years strictly increasing (gaps allowed) and, per year, the
+/// uncertainty of the value itself (source disagreement, in logs; 0 when known exactly).
+struct AnnualSeries {
+    std::vector<int> years;
+    Eigen::VectorXd log_level;
+    Eigen::VectorXd log_sd;
+
+    /// From levels (e.g. US$): every value must be finite and > 0, years strictly increasing.
+    static AnnualSeries from_levels(const std::vector<int>& years, const std::vector<double>& levels,
+                                    const std::vector<double>& log_sd = {});
+    static AnnualSeries from_reconciled(const ReconciledSeries& series);
+
+    int size() const { return static_cast<int>(years.size()); }
+    int last_year() const { return years.back(); }
+};
+
+enum class ModelKind { LogLinearTrend, RandomWalkDrift };
+
+/// "loglinear" / "rw_drift" (the names used by the CLI and the Python API).
+ModelKind parse_model(const std::string& name);
+std::string to_string(ModelKind kind);
+/// The fewest observed years a model can be fitted to.
+int minimum_years(ModelKind kind);
+
+class GrowthModel {
+public:
+    virtual ~GrowthModel() = default;
+    virtual ModelKind kind() const = 0;
+    /// Estimated log growth per year, and its standard error.
+    virtual double growth_rate() const = 0;
+    virtual double growth_rate_se() const = 0;
+    /// Named parameter estimates.
+    virtual std::vector<std::pair<std::string, double>> params() const = 0;
+    /// Predictive distribution of log level in `year` (> last observed year):
+    /// location + scale * t_df.
+    virtual double mean_log(int year) const = 0;
+    virtual double predictive_scale(int year) const = 0;
+    virtual double df() const = 0;
+    /// One sample path of log levels for years first_year, first_year+1, ... (out.size() years),
+    /// with parameters drawn from their posterior.
+    virtual void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const = 0;
+
+    int last_year() const { return last_year_; }
+    double last_log_level() const { return last_log_level_; }
+    double quantile_log(int year, double p) const;
+
+protected:
+    GrowthModel(int last_year, double last_log_level)
+        : last_year_(last_year), last_log_level_(last_log_level) {}
+
+private:
+    int last_year_;
+    double last_log_level_;
+};
+
+/// log y_t = a + b (t - tbar) + e_t, e_t ~ N(0, sigma^2) iid, fitted by least squares through a
+/// Householder QR of the design (never the normal equations). Needs 3 years.
+class LogLinearTrend final : public GrowthModel {
+public:
+    explicit LogLinearTrend(const AnnualSeries& series);
+    ModelKind kind() const override { return ModelKind::LogLinearTrend; }
+    double growth_rate() const override { return beta_(1); }
+    double growth_rate_se() const override;
+    std::vector<std::pair<std::string, double>> params() const override;
+    double mean_log(int year) const override;
+    double predictive_scale(int year) const override;
+    double df() const override { return static_cast<double>(n_ - 2); }
+    void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
+
+    double sigma() const { return s_; }
+
+private:
+    int n_;
+    double t_mean_;
+    Eigen::Vector2d beta_;
+    Eigen::Matrix2d r_inverse_;  // R^{-1} from X = QR, so (X'X)^{-1} = R^{-1} R^{-T}
+    double s_;                   // residual standard error, RSS / (n - 2)
+};
+
+/// log y_t = log y_{t-1} + mu + sigma e_t (geometric Brownian motion sampled once a year).
+/// With gaps, an increment over d years has mean d mu and variance d sigma^2, so
+/// mu_hat = (y_last - y_first) / span and s^2 = sum (dy - mu_hat d)^2 / d / (m - 1) for m
+/// increments (Hyndman & Athanasopoulos, FPP3 §5.5 for the gap-free case). Needs 3 years.
+class RandomWalkDrift final : public GrowthModel {
+public:
+    explicit RandomWalkDrift(const AnnualSeries& series);
+    ModelKind kind() const override { return ModelKind::RandomWalkDrift; }
+    double growth_rate() const override { return mu_; }
+    double growth_rate_se() const override;
+    std::vector<std::pair<std::string, double>> params() const override;
+    double mean_log(int year) const override;
+    double predictive_scale(int year) const override;
+    double df() const override { return static_cast<double>(increments_ - 1); }
+    void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
+
+    double drift() const { return mu_; }
+    double sigma() const { return s_; }
+    /// Years between the first and the last observation.
+    double span() const { return span_; }
+    int increments() const { return increments_; }
+
+private:
+    double mu_;
+    double s_;
+    double span_;
+    int increments_;
+};
+
+/// Fits `kind` to `series`; throws InputError if the series is too short for it.
+std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& series);
+
+/// Compound annual growth rate between two levels: (v1 / v0)^(1 / (y1 - y0)) - 1.
+double compound_growth(double value0, int year0, double value1, int year1);
+
+}  // namespace tradetarget

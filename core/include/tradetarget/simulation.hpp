@@ -1,0 +1,49 @@
+#pragma once
+/// \file simulation.hpp
+/// Sample paths of future annual log levels, for any growth model, with three sources of
+/// uncertainty: the innovations, the model's parameters (drawn per path, see growth_models.hpp),
+/// and the observed series itself (each block of paths refits the model to a copy of the series
+/// redrawn within each year's source disagreement, log_sd: a parametric bootstrap over sources).
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "tradetarget/growth_models.hpp"
+
+namespace tradetarget {
+
+using PathMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+struct SimulationOptions {
+    int horizon = 30;                 ///< years after the last observed year
+    int n_paths = 20000;
+    std::uint64_t seed = 20250729;
+    bool source_uncertainty = true;   ///< redraw the observed years within their log_sd
+    int paths_per_refit = 10;         ///< paths simulated from each redrawn series
+
+    /// Throws InputError for a non-positive or absurd horizon/path count, or a request whose
+    /// paths would not fit in memory (more than max_path_values doubles).
+    void validate() const;
+    static constexpr double max_path_values = 2.5e8;  // 2 GB of doubles
+};
+
+struct SamplePaths {
+    ModelKind model = ModelKind::LogLinearTrend;
+    int first_year = 0;    ///< year of column 0
+    PathMatrix log_level;  ///< n_paths x horizon
+
+    int horizon() const { return static_cast<int>(log_level.cols()); }
+    int last_year() const { return first_year + horizon() - 1; }
+};
+
+/// Simulates `options.n_paths` paths of `kind` fitted to `series`. The same seed gives the same
+/// paths, bit for bit: block b always uses stream b of the seed.
+SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
+                           const SimulationOptions& options = {});
+
+/// Quantiles (0 < p < 1) of the paths' levels (exp of log level), one row per year, one column
+/// per probability.
+Eigen::MatrixXd path_quantiles(const SamplePaths& paths, const std::vector<double>& probabilities);
+
+}  // namespace tradetarget

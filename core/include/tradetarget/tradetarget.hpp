@@ -1,0 +1,12 @@
+#pragma once
+/// \file tradetarget.hpp
+/// Umbrella header: observations -> reconciled series -> fitted models -> sample paths ->
+/// first-passage analysis.
+#include "tradetarget/errors.hpp"
+#include "tradetarget/first_passage.hpp"
+#include "tradetarget/growth_models.hpp"
+#include "tradetarget/observations.hpp"
+#include "tradetarget/random.hpp"
+#include "tradetarget/simulation.hpp"
+#include "tradetarget/target.hpp"
+#include "tradetarget/version.hpp"

@@ -1,0 +1,209 @@
+#include "tradetarget/growth_models.hpp"
+
+#include <cmath>
+#include <string>
+
+#include <Eigen/QR>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/random/chi_squared_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+
+#include "tradetarget/errors.hpp"
+
+namespace tradetarget {
+namespace {
+
+void require_years(ModelKind kind, const AnnualSeries& series) {
+    if (series.size() < minimum_years(kind))
+        throw InputError("the " + to_string(kind) + " model needs at least " +
+                         std::to_string(minimum_years(kind)) + " observed years; got " +
+                         std::to_string(series.size()));
+}
+
+// sigma drawn from its posterior: sigma^2 = df s^2 / chi2_df.
+double draw_sigma(Rng& rng, double s, double df) {
+    if (s == 0.0) return 0.0;
+    boost::random::chi_squared_distribution<double> chi2(df);
+    return s * std::sqrt(df / chi2(rng));
+}
+
+}  // namespace
+
+AnnualSeries AnnualSeries::from_levels(const std::vector<int>& years,
+                                       const std::vector<double>& levels,
+                                       const std::vector<double>& log_sd) {
+    if (years.size() != levels.size())
+        throw InputError("years and values differ in length (" + std::to_string(years.size()) +
+                         " years, " + std::to_string(levels.size()) + " values)");
+    if (!log_sd.empty() && log_sd.size() != years.size())
+        throw InputError("log_sd has " + std::to_string(log_sd.size()) + " entries for " +
+                         std::to_string(years.size()) + " years");
+    if (years.empty()) throw InputError("the series is empty");
+    AnnualSeries s;
+    s.years = years;
+    const auto n = static_cast<Eigen::Index>(years.size());
+    s.log_level.resize(n);
+    s.log_sd = Eigen::VectorXd::Zero(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        const std::string year = std::to_string(years[k]);
+        if (k > 0 && years[k] <= years[k - 1])
+            throw InputError("years must be strictly increasing: " + year + " follows " +
+                             std::to_string(years[k - 1]));
+        if (!std::isfinite(levels[k]) || levels[k] <= 0.0)
+            throw InputError("the value for " + year + " is " + std::to_string(levels[k]) +
+                             "; values must be finite and positive (they are modelled in logs)");
+        s.log_level(i) = std::log(levels[k]);
+        if (!log_sd.empty()) {
+            if (!std::isfinite(log_sd[k]) || log_sd[k] < 0.0)
+                throw InputError("the log_sd for " + year + " is " + std::to_string(log_sd[k]) +
+                                 "; it must be finite and >= 0");
+            s.log_sd(i) = log_sd[k];
+        }
+    }
+    return s;
+}
+
+AnnualSeries AnnualSeries::from_reconciled(const ReconciledSeries& series) {
+    AnnualSeries s;
+    s.years = series.year_list();
+    s.log_level = series.log_levels();
+    s.log_sd = series.log_sds();
+    return s;
+}
+
+ModelKind parse_model(const std::string& name) {
+    if (name == "loglinear") return ModelKind::LogLinearTrend;
+    if (name == "rw_drift") return ModelKind::RandomWalkDrift;
+    throw InputError("unknown model '" + name + "'; expected one of loglinear, rw_drift");
+}
+
+std::string to_string(ModelKind kind) {
+    switch (kind) {
+        case ModelKind::LogLinearTrend: return "loglinear";
+        case ModelKind::RandomWalkDrift: return "rw_drift";
+    }
+    return "unknown";
+}
+
+int minimum_years(ModelKind) { return 3; }
+
+double GrowthModel::quantile_log(int year, double p) const {
+    if (!(p > 0.0 && p < 1.0))
+        throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));
+    const double scale = predictive_scale(year);
+    if (scale == 0.0) return mean_log(year);
+    return mean_log(year) + scale * boost::math::quantile(boost::math::students_t(df()), p);
+}
+
+// ---------------------------------------------------------------- log-linear trend
+
+LogLinearTrend::LogLinearTrend(const AnnualSeries& series)
+    : GrowthModel(series.last_year(), series.log_level(series.size() - 1)), n_(series.size()) {
+    require_years(ModelKind::LogLinearTrend, series);
+    const auto n = static_cast<Eigen::Index>(n_);
+    Eigen::MatrixXd x(n, 2);
+    t_mean_ = 0.0;
+    for (int y : series.years) t_mean_ += y;
+    t_mean_ /= n_;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        x(i, 0) = 1.0;
+        x(i, 1) = series.years[static_cast<std::size_t>(i)] - t_mean_;
+    }
+    const Eigen::HouseholderQR<Eigen::MatrixXd> qr(x);
+    beta_ = qr.solve(series.log_level);
+    const Eigen::Matrix2d r = qr.matrixQR().topLeftCorner(2, 2).triangularView<Eigen::Upper>();
+    r_inverse_ = r.triangularView<Eigen::Upper>().solve(Eigen::Matrix2d::Identity());
+    const double rss = (series.log_level - x * beta_).squaredNorm();
+    s_ = std::sqrt(rss / (n_ - 2));
+}
+
+double LogLinearTrend::growth_rate_se() const { return s_ * r_inverse_.row(1).norm(); }
+
+std::vector<std::pair<std::string, double>> LogLinearTrend::params() const {
+    return {{"intercept", beta_(0)}, {"slope", beta_(1)}, {"sigma", s_}, {"centre_year", t_mean_}};
+}
+
+double LogLinearTrend::mean_log(int year) const { return beta_(0) + beta_(1) * (year - t_mean_); }
+
+double LogLinearTrend::predictive_scale(int year) const {
+    // Var = s^2 (1 + x0' (X'X)^{-1} x0) and (X'X)^{-1} = R^{-1} R^{-T}.
+    const Eigen::Vector2d x0(1.0, year - t_mean_);
+    return s_ * std::sqrt(1.0 + (r_inverse_.transpose() * x0).squaredNorm());
+}
+
+void LogLinearTrend::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
+    boost::random::normal_distribution<double> normal;
+    const double sigma = draw_sigma(rng, s_, df());
+    const Eigen::Vector2d z(normal(rng), normal(rng));
+    const Eigen::Vector2d beta = beta_ + sigma * (r_inverse_ * z);  // Cov = sigma^2 (X'X)^{-1}
+    for (Eigen::Index k = 0; k < out.size(); ++k)
+        out(k) = beta(0) + beta(1) * (first_year + static_cast<double>(k) - t_mean_) +
+                 sigma * normal(rng);
+}
+
+// ---------------------------------------------------------------- random walk with drift
+
+RandomWalkDrift::RandomWalkDrift(const AnnualSeries& series)
+    : GrowthModel(series.last_year(), series.log_level(series.size() - 1)) {
+    require_years(ModelKind::RandomWalkDrift, series);
+    const auto n = static_cast<Eigen::Index>(series.size());
+    increments_ = series.size() - 1;
+    span_ = series.years.back() - series.years.front();
+    mu_ = (series.log_level(n - 1) - series.log_level(0)) / span_;
+    double weighted_rss = 0.0;
+    for (Eigen::Index i = 1; i < n; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        const double gap = series.years[k] - series.years[k - 1];
+        const double e = series.log_level(i) - series.log_level(i - 1) - mu_ * gap;
+        weighted_rss += e * e / gap;
+    }
+    s_ = std::sqrt(weighted_rss / (increments_ - 1));
+}
+
+double RandomWalkDrift::growth_rate_se() const { return s_ / std::sqrt(span_); }
+
+std::vector<std::pair<std::string, double>> RandomWalkDrift::params() const {
+    return {{"drift", mu_}, {"sigma", s_}, {"span", span_}};
+}
+
+double RandomWalkDrift::mean_log(int year) const {
+    return last_log_level() + mu_ * (year - last_year());
+}
+
+double RandomWalkDrift::predictive_scale(int year) const {
+    const double h = year - last_year();
+    return s_ * std::sqrt(h + h * h / span_);
+}
+
+void RandomWalkDrift::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
+    boost::random::normal_distribution<double> normal;
+    const double sigma = draw_sigma(rng, s_, df());
+    const double mu = mu_ + sigma / std::sqrt(span_) * normal(rng);
+    double x = last_log_level();
+    for (int year = last_year() + 1; year < first_year; ++year) x += mu + sigma * normal(rng);
+    for (Eigen::Index k = 0; k < out.size(); ++k) {
+        x += mu + sigma * normal(rng);
+        out(k) = x;
+    }
+}
+
+std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& series) {
+    switch (kind) {
+        case ModelKind::LogLinearTrend: return std::make_unique<LogLinearTrend>(series);
+        case ModelKind::RandomWalkDrift: return std::make_unique<RandomWalkDrift>(series);
+    }
+    throw InputError("unknown model kind");
+}
+
+double compound_growth(double value0, int year0, double value1, int year1) {
+    if (!(value0 > 0.0) || !(value1 > 0.0) || !std::isfinite(value0) || !std::isfinite(value1))
+        throw InputError("compound growth needs finite positive values; got " +
+                         std::to_string(value0) + " and " + std::to_string(value1));
+    if (year1 <= year0)
+        throw InputError("compound growth needs a later end year; got " + std::to_string(year0) +
+                         " to " + std::to_string(year1));
+    return std::exp((std::log(value1) - std::log(value0)) / (year1 - year0)) - 1.0;
+}
+
+}  // namespace tradetarget

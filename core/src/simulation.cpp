@@ -1,0 +1,83 @@
+#include "tradetarget/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <boost/random/normal_distribution.hpp>
+
+#include "tradetarget/errors.hpp"
+
+namespace tradetarget {
+
+void SimulationOptions::validate() const {
+    if (horizon < 1 || horizon > 500)
+        throw InputError("horizon is " + std::to_string(horizon) + " years; it must be 1 to 500");
+    if (n_paths < 1)
+        throw InputError("n_paths is " + std::to_string(n_paths) + "; at least 1 path is needed");
+    if (paths_per_refit < 1)
+        throw InputError("paths_per_refit is " + std::to_string(paths_per_refit) +
+                         "; it must be at least 1");
+    const double values = static_cast<double>(n_paths) * horizon;
+    if (values > max_path_values)
+        throw InputError(std::to_string(n_paths) + " paths x " + std::to_string(horizon) +
+                         " years would take " + std::to_string(values * 8 / 1e9) +
+                         " GB; ask for at most " + std::to_string(static_cast<long long>(max_path_values)) +
+                         " path-years");
+}
+
+SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
+                           const SimulationOptions& options) {
+    options.validate();
+    const auto fitted = fit_model(kind, series);  // also validates the series for this model
+    SamplePaths paths;
+    paths.model = kind;
+    paths.first_year = series.last_year() + 1;
+    paths.log_level.resize(options.n_paths, options.horizon);
+
+    const bool redraw = options.source_uncertainty && (series.log_sd.array() > 0.0).any();
+    const int block = redraw ? options.paths_per_refit : options.n_paths;
+    AnnualSeries redrawn = series;
+    Eigen::VectorXd row(options.horizon);
+    for (int start = 0, b = 0; start < options.n_paths; start += block, ++b) {
+        Rng rng = make_rng(options.seed, static_cast<std::uint64_t>(b));
+        std::unique_ptr<GrowthModel> block_model;
+        if (redraw) {
+            boost::random::normal_distribution<double> normal;
+            for (Eigen::Index i = 0; i < series.log_level.size(); ++i)
+                redrawn.log_level(i) = series.log_level(i) + series.log_sd(i) * normal(rng);
+            block_model = fit_model(kind, redrawn);
+        }
+        const GrowthModel& model = redraw ? *block_model : *fitted;
+        const int end = std::min(options.n_paths, start + block);
+        for (int p = start; p < end; ++p) {
+            model.simulate(rng, paths.first_year, row);
+            paths.log_level.row(p) = row.transpose();
+        }
+    }
+    return paths;
+}
+
+Eigen::MatrixXd path_quantiles(const SamplePaths& paths, const std::vector<double>& probabilities) {
+    for (double p : probabilities)
+        if (!(p > 0.0 && p < 1.0))
+            throw InputError("quantile probabilities must be in (0, 1); got " + std::to_string(p));
+    const Eigen::Index n = paths.log_level.rows();
+    Eigen::MatrixXd out(paths.log_level.cols(), static_cast<Eigen::Index>(probabilities.size()));
+    std::vector<double> column(static_cast<std::size_t>(n));
+    for (Eigen::Index k = 0; k < paths.log_level.cols(); ++k) {
+        for (Eigen::Index i = 0; i < n; ++i) column[static_cast<std::size_t>(i)] = paths.log_level(i, k);
+        std::sort(column.begin(), column.end());
+        for (std::size_t j = 0; j < probabilities.size(); ++j) {
+            // Linear interpolation between order statistics (Hyndman & Fan 1996, type 7).
+            const double h = (static_cast<double>(n) - 1.0) * probabilities[j];
+            const auto lo = static_cast<std::size_t>(std::floor(h));
+            const std::size_t hi = std::min(lo + 1, column.size() - 1);
+            const double q = column[lo] + (h - static_cast<double>(lo)) * (column[hi] - column[lo]);
+            out(k, static_cast<Eigen::Index>(j)) = std::exp(q);
+        }
+    }
+    return out;
+}
+
+}  // namespace tradetarget

@@ -1,0 +1,147 @@
+#include <algorithm>
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/growth_models.hpp"
+#include "tradetarget/simulation.hpp"
+
+using namespace tradetarget;
+using Catch::Matchers::Contains;
+
+namespace {
+
+AnnualSeries from_logs(const std::vector<int>& years, const std::vector<double>& logs,
+                       const std::vector<double>& log_sd = {}) {
+    std::vector<double> levels;
+    for (double y : logs) levels.push_back(std::exp(y));
+    return AnnualSeries::from_levels(years, levels, log_sd);
+}
+
+// Empirical quantile of column k.
+double column_quantile(const SamplePaths& paths, Eigen::Index k, double p) {
+    std::vector<double> c;
+    for (Eigen::Index i = 0; i < paths.log_level.rows(); ++i) c.push_back(paths.log_level(i, k));
+    std::sort(c.begin(), c.end());
+    return c[static_cast<std::size_t>(p * static_cast<double>(c.size() - 1))];
+}
+
+}  // namespace
+
+TEST_CASE("compound growth is the closed form") {
+    CHECK(compound_growth(100.0, 2000, 200.0, 2010) == Approx(std::pow(2.0, 0.1) - 1.0).epsilon(1e-14));
+    CHECK(compound_growth(3.3544e9, 2020, 5.3e9, 2021) == Approx(5.3 / 3.3544 - 1.0).epsilon(1e-12));
+    CHECK_THROWS_WITH(compound_growth(1.0, 2020, 2.0, 2020), Contains("later end year"));
+    CHECK_THROWS_AS(compound_growth(-1.0, 2020, 2.0, 2021), InputError);
+}
+
+TEST_CASE("log-linear trend: least squares on a known line, by hand") {
+    // x = 1..5, y = 1 3 2 5 4: slope Sxy/Sxx = 8/10, level 3 at x = 3, RSS = 3.6, s^2 = 1.2.
+    const LogLinearTrend m(from_logs({1, 2, 3, 4, 5}, {1, 3, 2, 5, 4}));
+    CHECK(m.growth_rate() == Approx(0.8).epsilon(1e-12));
+    CHECK(m.mean_log(3) == Approx(3.0).epsilon(1e-12));
+    CHECK(m.sigma() == Approx(std::sqrt(1.2)).epsilon(1e-12));
+    CHECK(m.growth_rate_se() == Approx(std::sqrt(1.2 / 10.0)).epsilon(1e-12));
+    CHECK(m.df() == 3.0);
+    // Prediction at x = 6: s sqrt(1 + 1/n + (6 - 3)^2 / Sxx).
+    CHECK(m.predictive_scale(6) == Approx(std::sqrt(1.2 * 2.1)).epsilon(1e-12));
+    CHECK(m.quantile_log(6, 0.975) ==
+          Approx(5.4 + 3.182446305284263 * std::sqrt(1.2 * 2.1)).epsilon(1e-10));
+}
+
+TEST_CASE("log-linear trend recovers an exact exponential exactly") {
+    std::vector<double> logs;
+    for (int t = 0; t < 6; ++t) logs.push_back(std::log(2.0) + 0.07 * t);
+    const LogLinearTrend m(from_logs({2000, 2001, 2002, 2003, 2004, 2005}, logs));
+    CHECK(m.growth_rate() == Approx(0.07).epsilon(1e-12));
+    CHECK(m.sigma() == Approx(0.0).margin(1e-12));
+    CHECK(m.mean_log(2010) == Approx(std::log(2.0) + 0.7).epsilon(1e-12));
+}
+
+TEST_CASE("random walk with drift: estimates with and without a gap, by hand") {
+    const RandomWalkDrift m(from_logs({2000, 2001, 2002, 2003}, {0.0, 0.1, 0.3, 0.35}));
+    CHECK(m.drift() == Approx(0.35 / 3).epsilon(1e-12));
+    const double mu = 0.35 / 3;
+    const double rss = std::pow(0.1 - mu, 2) + std::pow(0.2 - mu, 2) + std::pow(0.05 - mu, 2);
+    CHECK(m.sigma() == Approx(std::sqrt(rss / 2)).epsilon(1e-12));
+    CHECK(m.predictive_scale(2005) == Approx(m.sigma() * std::sqrt(2 + 4.0 / 3)).epsilon(1e-12));
+
+    // A missing year: the two-year increment counts with variance 2 sigma^2.
+    const RandomWalkDrift g(from_logs({2000, 2001, 2003}, {0.0, 0.1, 0.4}));
+    CHECK(g.drift() == Approx(0.4 / 3).epsilon(1e-12));
+    const double rss_g = std::pow(0.1 - 0.4 / 3, 2) + std::pow(0.3 - 0.8 / 3, 2) / 2;
+    CHECK(g.sigma() == Approx(std::sqrt(rss_g / 1)).epsilon(1e-12));
+    CHECK(g.df() == 1.0);
+    CHECK(g.span() == 3.0);
+}
+
+TEST_CASE("models refuse series they cannot support, and bad series, with a clear message") {
+    CHECK_THROWS_WITH(LogLinearTrend(from_logs({2000, 2001}, {1, 2})), Contains("at least 3"));
+    CHECK_THROWS_WITH(RandomWalkDrift(from_logs({2000, 2001}, {1, 2})), Contains("at least 3"));
+    CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2000}, {1, 2}), Contains("strictly increasing"));
+    CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2001}, {1, -2}), Contains("2001"));
+    CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2001}, {1}), Contains("differ in length"));
+    CHECK_THROWS_WITH(parse_model("arima"), Contains("loglinear, rw_drift"));
+}
+
+TEST_CASE("simulated paths have the Student-t predictive marginals of each model") {
+    const auto series = from_logs({2018, 2019, 2020, 2021, 2022, 2024}, {1.0, 1.3, 1.2, 1.6, 1.5, 1.9});
+    SimulationOptions opt;
+    opt.horizon = 10;
+    opt.n_paths = 200000;
+    opt.seed = 7;
+    for (ModelKind kind : {ModelKind::LogLinearTrend, ModelKind::RandomWalkDrift}) {
+        const auto model = fit_model(kind, series);
+        const auto paths = simulate_paths(kind, series, opt);
+        REQUIRE(paths.first_year == 2025);
+        for (int k : {0, 5, 9}) {
+            for (double p : {0.1, 0.5, 0.9}) {
+                INFO(to_string(kind) << " year " << 2025 + k << " p " << p);
+                CHECK(column_quantile(paths, k, p) ==
+                      Approx(model->quantile_log(2025 + k, p)).margin(0.01 * model->predictive_scale(2025 + k) + 0.004));
+            }
+        }
+    }
+}
+
+TEST_CASE("the same seed gives the same paths bit for bit; another seed does not") {
+    const auto series = from_logs({2020, 2021, 2022, 2024}, {1.2, 1.67, 1.39, 1.69}, {0, 0, 0, 0.13});
+    SimulationOptions opt;
+    opt.n_paths = 1000;
+    const auto a = simulate_paths(ModelKind::RandomWalkDrift, series, opt);
+    const auto b = simulate_paths(ModelKind::RandomWalkDrift, series, opt);
+    CHECK((a.log_level.array() == b.log_level.array()).all());
+    opt.seed += 1;
+    const auto c = simulate_paths(ModelKind::RandomWalkDrift, series, opt);
+    CHECK_FALSE((a.log_level.array() == c.log_level.array()).all());
+}
+
+TEST_CASE("source disagreement widens the forecast") {
+    const std::vector<int> years{2020, 2021, 2022, 2024};
+    const std::vector<double> logs{1.21, 1.67, 1.39, 1.69};
+    SimulationOptions opt;
+    opt.n_paths = 40000;
+    const auto sharp = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs), opt);
+    const auto wide = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs, {0, 0, 0, 0.2}), opt);
+    const auto spread = [](const SamplePaths& p) {
+        return column_quantile(p, 5, 0.9) - column_quantile(p, 5, 0.1);
+    };
+    CHECK(spread(wide) > spread(sharp) * 1.03);
+    opt.source_uncertainty = false;
+    const auto off = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs, {0, 0, 0, 0.2}), opt);
+    CHECK((off.log_level.array() == sharp.log_level.array()).all());
+}
+
+TEST_CASE("absurd simulation requests are refused before any memory is taken") {
+    const auto series = from_logs({2020, 2021, 2022}, {1, 1.1, 1.3});
+    SimulationOptions opt;
+    opt.n_paths = 100000000;
+    CHECK_THROWS_WITH(simulate_paths(ModelKind::LogLinearTrend, series, opt), Contains("GB"));
+    opt = SimulationOptions{};
+    opt.horizon = 0;
+    CHECK_THROWS_WITH(simulate_paths(ModelKind::LogLinearTrend, series, opt), Contains("horizon"));
+    opt = SimulationOptions{};
+    opt.n_paths = 0;
+    CHECK_THROWS_WITH(simulate_paths(ModelKind::LogLinearTrend, series, opt), Contains("n_paths"));
+}
