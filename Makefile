@@ -1,0 +1,49 @@
+# Two commands on a fresh machine:  make run   and   make test
+# Everything else (Debian headers, a virtual environment, the build) happens inside them.
+
+PYTHON        ?= python3
+VENV          ?= .venv
+BIN           := $(VENV)/bin
+CPP_BUILD     ?= build/cpp
+SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++
+BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
+SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test system-deps venv install cpp-test py-test clean
+
+run: install
+	$(BIN)/tradetarget --plot tradetarget.png
+
+test: install cpp-test py-test
+
+# Debian's headers (Eigen, Boost.Math, Catch2 v2): installed only when missing.
+system-deps:
+	@dpkg -s $(SYSTEM_PKGS) >/dev/null 2>&1 || { \
+	  echo "installing $(SYSTEM_PKGS) with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PKGS); }
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.deps: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib pytest nbclient nbformat ipykernel statsmodels
+	touch $@
+
+venv: $(VENV)/.deps
+
+# Builds the wheel's extension in build/<tag> (incremental) and installs the package.
+install: system-deps venv
+	$(BIN)/pip install -q --no-build-isolation --no-deps .
+
+cpp-test: system-deps venv
+	$(BIN)/cmake -S . -B $(CPP_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) -DTRADETARGET_WERROR=ON
+	$(BIN)/cmake --build $(CPP_BUILD)
+	$(BIN)/ctest --test-dir $(CPP_BUILD) --output-on-failure
+
+py-test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build $(VENV) tradetarget.png

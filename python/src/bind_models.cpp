@@ -1,0 +1,69 @@
+#include "bindings.hpp"
+
+#include "tradetarget/growth_models.hpp"
+#include "tradetarget/simulation.hpp"
+
+using namespace tradetarget;
+
+void register_models(py::module_& m) {
+    py::class_<AnnualSeries>(m, "AnnualSeries", "An annual series in logs, with per-year log_sd.")
+        .def_static("from_levels", &AnnualSeries::from_levels, py::arg("years"), py::arg("levels"),
+                    py::arg("log_sd") = std::vector<double>{})
+        .def_static("from_reconciled", &AnnualSeries::from_reconciled, py::arg("series"))
+        .def_readonly("years", &AnnualSeries::years)
+        .def_readonly("log_level", &AnnualSeries::log_level)
+        .def_readonly("log_sd", &AnnualSeries::log_sd);
+
+    py::class_<GrowthModel>(m, "GrowthModel", "A fitted growth model in log levels.")
+        .def_property_readonly("name", [](const GrowthModel& g) { return to_string(g.kind()); })
+        .def_property_readonly("growth_rate", &GrowthModel::growth_rate)
+        .def_property_readonly("growth_rate_se", &GrowthModel::growth_rate_se)
+        .def_property_readonly("params", &GrowthModel::params)
+        .def_property_readonly("df", &GrowthModel::df)
+        .def_property_readonly("last_year", &GrowthModel::last_year)
+        .def_property_readonly("last_log_level", &GrowthModel::last_log_level)
+        .def("mean_log", &GrowthModel::mean_log, py::arg("year"))
+        .def("predictive_scale", &GrowthModel::predictive_scale, py::arg("year"))
+        .def("quantile_log", &GrowthModel::quantile_log, py::arg("year"), py::arg("p"));
+    py::class_<LogLinearTrend, GrowthModel>(m, "LogLinearTrend");
+    py::class_<RandomWalkDrift, GrowthModel>(m, "RandomWalkDrift")
+        .def_property_readonly("drift", &RandomWalkDrift::drift)
+        .def_property_readonly("sigma", &RandomWalkDrift::sigma)
+        .def_property_readonly("span", &RandomWalkDrift::span);
+
+    m.def(
+        "fit_model", [](const std::string& model, const AnnualSeries& s) { return fit_model(parse_model(model), s); },
+        py::arg("model"), py::arg("series"), "Fits 'loglinear' or 'rw_drift' to an AnnualSeries.");
+    m.def("minimum_years", [](const std::string& model) { return minimum_years(parse_model(model)); },
+          py::arg("model"));
+    m.def("compound_growth", &compound_growth, py::arg("value0"), py::arg("year0"),
+          py::arg("value1"), py::arg("year1"));
+
+    py::class_<SamplePaths>(m, "SamplePaths")
+        .def_property_readonly("model", [](const SamplePaths& p) { return to_string(p.model); })
+        .def_readonly("first_year", &SamplePaths::first_year)
+        .def_property_readonly("last_year", &SamplePaths::last_year)
+        .def_readonly("log_level", &SamplePaths::log_level, "n_paths x horizon (read-only view)");
+
+    m.def(
+        "simulate_paths",
+        [](const std::string& model, const AnnualSeries& series, int horizon, int n_paths,
+           std::uint64_t seed, bool source_uncertainty, int paths_per_refit) {
+            SimulationOptions o;
+            o.horizon = horizon;
+            o.n_paths = n_paths;
+            o.seed = seed;
+            o.source_uncertainty = source_uncertainty;
+            o.paths_per_refit = paths_per_refit;
+            const ModelKind kind = parse_model(model);
+            py::gil_scoped_release release;
+            return simulate_paths(kind, series, o);
+        },
+        py::arg("model"), py::arg("series"), py::arg("horizon") = SimulationOptions{}.horizon,
+        py::arg("n_paths") = SimulationOptions{}.n_paths, py::arg("seed") = SimulationOptions{}.seed,
+        py::arg("source_uncertainty") = true,
+        py::arg("paths_per_refit") = SimulationOptions{}.paths_per_refit,
+        "Seeded sample paths of future log levels (innovation, parameter and source uncertainty).");
+    m.def("path_quantiles", &path_quantiles, py::arg("paths"), py::arg("probabilities"),
+          "Quantiles of the paths' levels: one row per year, one column per probability.");
+}

@@ -1,0 +1,13 @@
+#include "bindings.hpp"
+
+#include "tradetarget/version.hpp"
+
+// The compiled core. Thin by design: every computation is in the C++ library; this module only
+// converts types. tradetarget.InputError (std::invalid_argument) arrives in Python as ValueError.
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "tradetarget C++ core (observations, growth models, sample paths, first passage)";
+    m.def("version", &tradetarget::version, "The C++ library version.");
+    register_observations(m);
+    register_models(m);
+    register_targets(m);
+}

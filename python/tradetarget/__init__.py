@@ -1,0 +1,35 @@
+"""tradetarget: when does a trade series reach its target, how likely by a given year, and why.
+
+Data flows one way::
+
+    observations -> reconcile() -> fit() -> Fit.forecast() -> time_to_target() -> tables / plots
+
+``analyze()`` runs the whole chain for several models at once; the ``tradetarget`` command runs it
+on the bundled Kazakhstan–Türkiye data.
+"""
+
+from __future__ import annotations
+
+from . import datasets
+from ._version import __version__
+from .analysis import Analysis, analyze
+from .models import MODELS, Fit, Forecast, fit
+from .observations import Reconciled, read_observations, reconcile
+from .targets import first_passage_table, required_growth, time_to_target
+
+__all__ = [
+    "MODELS",
+    "Analysis",
+    "Fit",
+    "Forecast",
+    "Reconciled",
+    "__version__",
+    "analyze",
+    "datasets",
+    "first_passage_table",
+    "fit",
+    "read_observations",
+    "reconcile",
+    "required_growth",
+    "time_to_target",
+]

@@ -1,0 +1,235 @@
+"""The main job: observations -> series -> every model -> time to every target, in one call."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from ._version import __version__
+from .models import DEFAULT_SEED, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .observations import ObservationSource, Reconciled, reconcile
+from .targets import first_passage_table, time_to_target
+
+__all__ = ["Analysis", "analyze", "format_money"]
+
+
+def format_money(value: float) -> str:
+    """$10B, $5.4B, $680M: how economists write trade values."""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= scale:
+            return f"${value / scale:.3g}{suffix}"
+    return f"${value:.3g}"
+
+
+def _year(value: Any) -> str:
+    return "not reached" if value is None or pd.isna(value) else str(int(value))
+
+
+def _json_year(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+@dataclass
+class Analysis:
+    """Everything the main job computed, with the choices that produced it."""
+
+    reconciled: Reconciled
+    fits: dict[str, Fit]
+    forecasts: dict[str, Forecast]
+    targets: pd.DataFrame
+    first_passage: dict[str, pd.DataFrame]
+    settings: dict[str, Any]
+
+    def summary(self) -> str:
+        """A plain-text report: observations used and how, each model's growth, each target."""
+        r = self.reconciled
+        lines = [f"tradetarget {__version__}: {self.settings['data']} ({r.label})", ""]
+        lines.append("Observations -> annual series (sources averaged in logs; their spread is kept as uncertainty)")
+        lines.append(f"  {'year':<6}{'value':>9}  {'log sd':>6}  {'sources':>7}  how")
+        for year, row in r.table.iterrows():
+            sd = f"{row.log_sd:.3f}" if row.log_sd > 0 else "-"
+            lines.append(f"  {year:<6}{format_money(row.value):>9}  {sd:>6}  {row.n_sources:>7}  {row.how}")
+        unused = r.decisions[~r.decisions["used"]]
+        if len(unused):
+            lines.append("  Not used:")
+            for row in unused.itertuples():
+                lines.append(f"    {row.obs_id} ({row.where}): {row.reason}")
+        lines += ["", "Models (annual growth, with the log growth rate's standard error)"]
+        for name, f in self.fits.items():
+            lines.append(f"  {name:<10} {f.growth_rate:+7.1%}/yr  (s.e. {f.growth_rate_se:.3f})  {MODEL_LABELS[name]}")
+        s = self.settings
+        lines += [
+            "",
+            f"Time to target ({s['n_paths']:,} seeded paths, seed {s['seed']}; parameter"
+            f"{' and source' if s['source_uncertainty'] else ''} uncertainty included; horizon to {s['horizon_end']})",
+        ]
+        by = s["prob_by"]
+        header = f"  {'target':>7}  {'model':<10} {'median':>11}  {'80% interval':>21}  " + "  ".join(
+            f"{'P(<=' + str(y) + ')':>9}" for y in by
+        ) + f"  {'point':>11}  needs/yr to {s['deadline']}  (past/yr)"
+        lines.append(header)
+        for row in self.targets.itertuples():
+            if not pd.isna(row.already_reached_year):
+                lines.append(f"  {format_money(row.target):>7}  {row.model:<10} already reached in {int(row.already_reached_year)}")
+                continue
+            interval = f"{_year(row.p10_year)} to {_year(row.p90_year)}"
+            probs = "  ".join(f"{getattr(row, f'prob_by_{y}'):>9.2f}" for y in by)
+            lines.append(
+                f"  {format_money(row.target):>7}  {row.model:<10} {_year(row.median_year):>11}  {interval:>21}  {probs}"
+                f"  {_year(row.point_cross_year):>11}  {row.required_growth:+8.1%} from {row.base_year}"
+                f"  ({row.historical_growth:+.1%} {row.historical_from}-{row.base_year})"
+            )
+        lines += [
+            "",
+            "median/80% interval: first calendar year at or above the target; 'point': year the median",
+            "forecast crosses; needs/yr: compound growth required from the last observed year.",
+        ]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` contract (stable; see README.md)."""
+        targets = []
+        for row in self.targets.itertuples():
+            targets.append(
+                {
+                    "target": float(row.target),
+                    "model": row.model,
+                    "already_reached_year": _json_year(row.already_reached_year),
+                    "median_year": _json_year(row.median_year),
+                    "p10_year": _json_year(row.p10_year),
+                    "p90_year": _json_year(row.p90_year),
+                    "prob_by": {str(y): float(getattr(row, f"prob_by_{y}")) for y in self.settings["prob_by"]},
+                    "point_cross_year": _json_year(row.point_cross_year),
+                    "required_growth": {
+                        "rate": float(row.required_growth),
+                        "deadline": int(row.deadline),
+                        "base_year": int(row.base_year),
+                        "base_value": float(row.base_value),
+                    },
+                    "historical_growth": {
+                        "rate": float(row.historical_growth),
+                        "from_year": int(row.historical_from),
+                        "to_year": int(row.base_year),
+                    },
+                    "model_growth": float(row.model_growth),
+                }
+            )
+        r = self.reconciled
+        return {
+            "tradetarget_version": __version__,
+            "data": self.settings["data"],
+            "series": r.label,
+            "settings": {k: v for k, v in self.settings.items() if k != "data"},
+            "observations_used": [
+                {
+                    "year": int(year),
+                    "value": float(row.value),
+                    "log_sd": float(row.log_sd),
+                    "n_sources": int(row.n_sources),
+                    "how": row.how,
+                    "obs_ids": row.ids.split(", "),
+                }
+                for year, row in r.table.iterrows()
+            ],
+            "decisions": [
+                {
+                    "obs_id": d.obs_id,
+                    "where": d.where,
+                    "used": bool(d.used),
+                    "year": _json_year(d.year),
+                    "reason": d.reason,
+                }
+                for d in r.decisions.itertuples()
+            ],
+            "models": [
+                {
+                    "model": name,
+                    "description": MODEL_LABELS[name],
+                    "growth_rate": f.growth_rate,
+                    "log_growth_se": f.growth_rate_se,
+                    "params": {k: (None if math.isnan(v) else v) for k, v in f.params.items()},
+                }
+                for name, f in self.fits.items()
+            ],
+            "targets": targets,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def plot(self, path: str | None = None):
+        """Fan chart with the targets, and the first-passage distribution beside it."""
+        from .plotting import plot_analysis
+
+        return plot_analysis(self, path)
+
+
+def analyze(
+    observations: ObservationSource | None = None,
+    targets: Iterable[float] | None = None,
+    models: Sequence[str] = MODELS,
+    by: Sequence[int] = (2030, 2035),
+    deadline: int = 2030,
+    horizon: int | None = None,
+    n_paths: int = 20000,
+    seed: int = DEFAULT_SEED,
+    source_uncertainty: bool = True,
+    indicator: str = "trade",
+    flow: str = "total",
+    commodity: str = "",
+) -> Analysis:
+    """Run the main job. ``observations=None`` uses the bundled Kazakhstan–Türkiye data and
+    ``targets=None`` its stated targets ($10B and $15B)."""
+    from . import datasets
+
+    if observations is None:
+        observations = datasets.path("kazakhstan_turkiye.csv")
+        data_label = "bundled Kazakhstan–Türkiye data"
+        if targets is None:
+            targets = sorted(set(datasets.kazakhstan_turkiye_targets().query("flow == 'total'")["value"]))
+    else:
+        data_label = "DataFrame" if isinstance(observations, (pd.DataFrame, pd.Series)) else str(observations)
+    if targets is None:
+        raise ValueError("targets are needed for your own data (e.g. targets=[10e9])")
+    targets = [float(t) for t in targets]
+    if not targets:
+        raise ValueError("at least one target is needed")
+    if not models:
+        raise ValueError("at least one model is needed")
+    by = sorted({int(y) for y in by})
+    reconciled = reconcile(observations, indicator=indicator, flow=flow, commodity=commodity)
+    last = int(reconciled.table.index[-1])
+    if deadline <= last:
+        raise ValueError(f"the deadline {deadline} is not after the last observed year {last}")
+    if horizon is None:
+        horizon = max(30, max(by) - last, deadline - last)
+    elif by and max(by) > last + horizon:
+        raise ValueError(f"P(by {max(by)}) needs a horizon of at least {max(by) - last} years; got {horizon}")
+    fits, forecasts, tables, passages = {}, {}, [], {}
+    for name in models:
+        fits[name] = fit(reconciled, name)
+        forecasts[name] = fits[name].forecast(horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty)
+        tables.append(time_to_target(forecasts[name], targets, by=by, deadline=deadline))
+        passages[name] = first_passage_table(forecasts[name], targets)
+    settings = {
+        "data": data_label,
+        "models": list(models),
+        "prob_by": by,
+        "deadline": int(deadline),
+        "horizon_end": last + horizon,
+        "n_paths": int(n_paths),
+        "seed": int(seed),
+        "source_uncertainty": bool(source_uncertainty),
+    }
+    return Analysis(
+        reconciled=reconciled,
+        fits=fits,
+        forecasts=forecasts,
+        targets=pd.concat(tables, ignore_index=True),
+        first_passage=passages,
+        settings=settings,
+    )

@@ -1,0 +1,91 @@
+"""The ``tradetarget`` command: with no arguments, the main job on the bundled data."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Sequence
+
+from ._version import __version__
+from .analysis import analyze
+from .models import DEFAULT_SEED, MODELS
+
+_MONEY = re.compile(r"^\$?\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
+_SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+
+
+def parse_money(text: str) -> float:
+    """'10B', '$15b', '500M', '1.5e10' -> US$ (float)."""
+    match = _MONEY.match(text.strip().replace(",", ""))
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount; write e.g. 10B, 500M or 1.5e10")
+    value = float(match.group(1)) * _SCALE[match.group(2).lower()]
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"a target must be positive; got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tradetarget",
+        description=(
+            "When does trade reach the target? With no arguments: Kazakhstan–Türkiye total trade "
+            "from the bundled news figures, the $10B and $15B targets, both models."
+        ),
+    )
+    p.add_argument("--data", metavar="FILE.csv",
+                   help="your observations: a 'year,value' CSV or the full schema of data/README.md")
+    p.add_argument("--indicator", default="trade", help="series to use from a full-schema file (default: trade)")
+    p.add_argument("--flow", default="total", help="total, exports or imports (default: total)")
+    p.add_argument("--target", action="append", type=parse_money, metavar="AMOUNT",
+                   help="a target such as 10B or 1.5e10 (repeatable; default: the bundled targets)")
+    p.add_argument("--deadline", type=int, default=2030, metavar="YEAR",
+                   help="year for the required growth rate (default: 2030)")
+    p.add_argument("--by", action="append", type=int, metavar="YEAR",
+                   help="report P(reached by YEAR) (repeatable; default: 2030 and 2035)")
+    p.add_argument("--model", action="append", choices=MODELS,
+                   help="model(s) to run (repeatable; default: all)")
+    p.add_argument("--horizon", type=int, metavar="YEARS", help="years to simulate (default: 30 or more if needed)")
+    p.add_argument("--paths", type=int, default=20000, help="sample paths per model (default: 20000)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
+    p.add_argument("--no-source-uncertainty", action="store_true",
+                   help="treat the reconciled series as exact (ignore disagreement between sources)")
+    p.add_argument("--json", action="store_true", help="print the stable JSON contract instead of the report")
+    p.add_argument("--plot", metavar="FILE.png", help="also save the fan chart and first-passage plot")
+    p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data is not None and not args.target:
+        parser.error("--target is needed with --data (e.g. --target 10B)")
+    try:
+        result = analyze(
+            observations=args.data,
+            targets=args.target,
+            models=args.model or MODELS,
+            by=args.by or (2030, 2035),
+            deadline=args.deadline,
+            horizon=args.horizon,
+            n_paths=args.paths,
+            seed=args.seed,
+            source_uncertainty=not args.no_source_uncertainty,
+            indicator=args.indicator,
+            flow=args.flow,
+        )
+        if args.plot:
+            result.plot(args.plot)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"tradetarget: error: {exc}", file=sys.stderr)
+        return 2
+    print(result.to_json() if args.json else result.summary())
+    if args.plot and not args.json:
+        print(f"\nplot saved to {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Fitting growth models and forecasting with sample paths (computation in the C++ core)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .observations import Reconciled
+
+__all__ = ["DEFAULT_SEED", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "fit"]
+
+MODELS = ("loglinear", "rw_drift")
+MODEL_LABELS = {
+    "loglinear": "log-linear trend (OLS on log levels, Student-t)",
+    "rw_drift": "random walk with drift in logs (geometric Brownian motion, annual)",
+}
+DEFAULT_SEED = 20250729
+
+SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]
+
+
+def _to_core(data: SeriesLike) -> _core.AnnualSeries:
+    if isinstance(data, Reconciled):
+        return data.to_core()
+    if isinstance(data, pd.Series):
+        years, values, log_sd = data.index, data.to_numpy(), None
+    elif isinstance(data, pd.DataFrame):
+        if "value" not in data.columns:
+            raise ValueError("a DataFrame series needs a 'value' column (and 'year' or a year index)")
+        years = data["year"] if "year" in data.columns else data.index
+        values = data["value"].to_numpy()
+        log_sd = data["log_sd"].tolist() if "log_sd" in data.columns else None
+    else:
+        raise TypeError(
+            f"expected a Reconciled series, a pandas Series or a DataFrame; got {type(data).__name__}"
+        )
+    try:
+        year_list = [int(y) for y in years]
+        value_list = [float(v) for v in values]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"years must be integers and values numbers ({exc})") from None
+    if any(int(y) != y for y in np.asarray(years, dtype=float)):
+        raise ValueError("years must be whole numbers")
+    return _core.AnnualSeries.from_levels(year_list, value_list, log_sd or [])
+
+
+@dataclass
+class Fit:
+    """A growth model fitted to an annual series."""
+
+    model: str
+    series: _core.AnnualSeries
+    core: _core.GrowthModel = field(repr=False)
+
+    @property
+    def growth_rate(self) -> float:
+        """Estimated annual growth, exp(log growth) - 1."""
+        return float(np.expm1(self.core.growth_rate))
+
+    @property
+    def growth_rate_se(self) -> float:
+        """Standard error of the log growth rate."""
+        return float(self.core.growth_rate_se)
+
+    @property
+    def params(self) -> dict[str, float]:
+        return dict(self.core.params)
+
+    def forecast(
+        self,
+        horizon: int = 30,
+        n_paths: int = 20000,
+        seed: int = DEFAULT_SEED,
+        levels: Sequence[float] = (80, 95),
+        source_uncertainty: bool = True,
+    ) -> Forecast:
+        """Simulate seeded sample paths and summarise them by year.
+
+        Paths carry innovation, parameter and (unless ``source_uncertainty=False``) source
+        uncertainty; the same seed gives the same numbers.
+        """
+        for level in levels:
+            if not 1 <= level < 100:
+                raise ValueError(f"interval levels are percentages such as 80 or 95; got {level}")
+        paths = _core.simulate_paths(
+            self.model, self.series, horizon=horizon, n_paths=n_paths, seed=seed,
+            source_uncertainty=source_uncertainty,
+        )
+        return Forecast(fit=self, paths=paths, levels=tuple(levels), seed=seed)
+
+    def __repr__(self) -> str:
+        return f"Fit({self.model}, growth {self.growth_rate:+.1%}/yr ± {self.growth_rate_se:.3f} log)"
+
+
+@dataclass
+class Forecast:
+    """Sample paths from a fitted model, with quantile tables."""
+
+    fit: Fit
+    paths: _core.SamplePaths = field(repr=False)
+    levels: tuple[float, ...]
+    seed: int
+
+    @property
+    def model(self) -> str:
+        return self.fit.model
+
+    @property
+    def years(self) -> pd.Index:
+        return pd.RangeIndex(self.paths.first_year, self.paths.last_year + 1, name="year")
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """By year: the model's point forecast (predictive median level) and, from the paths,
+        the median and the lower/upper bounds of each interval level."""
+        probs = [0.5]
+        for level in self.levels:
+            probs += [(1 - level / 100) / 2, (1 + level / 100) / 2]
+        q = _core.path_quantiles(self.paths, probs)
+        out = pd.DataFrame(index=self.years)
+        out["point"] = [float(np.exp(self.fit.core.mean_log(int(y)))) for y in self.years]
+        out["median"] = q[:, 0]
+        for i, level in enumerate(self.levels):
+            out[f"lower_{level:g}"] = q[:, 1 + 2 * i]
+            out[f"upper_{level:g}"] = q[:, 2 + 2 * i]
+        return out
+
+    def sample_paths(self) -> pd.DataFrame:
+        """All paths as levels: one row per path, one column per year."""
+        return pd.DataFrame(np.exp(self.paths.log_level), columns=self.years)
+
+
+def fit(data: SeriesLike | None = None, model: str = "rw_drift") -> Fit:
+    """Fit ``model`` ('loglinear' or 'rw_drift') to a reconciled series, a pandas Series indexed
+    by year, or a DataFrame with year/value (and optionally log_sd) columns. ``None`` uses the
+    bundled Kazakhstan–Türkiye total trade."""
+    if data is None:
+        from .observations import reconcile
+
+        data = reconcile()
+    if not isinstance(model, str):
+        raise TypeError(f"model must be a name such as 'rw_drift'; got {type(model).__name__}")
+    series = _to_core(data)
+    return Fit(model=model, series=series, core=_core.fit_model(model, series))

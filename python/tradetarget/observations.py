@@ -1,0 +1,212 @@
+"""Observations in, reconciled annual series out (the rule itself is in the C++ core)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+__all__ = ["OBSERVATION_COLUMNS", "Reconciled", "read_observations", "reconcile"]
+
+#: The full schema (data/README.md). Only period_start, period_end, statement and value are
+#: required; the rest default to empty.
+OBSERVATION_COLUMNS = (
+    "obs_id", "reporter", "partner", "indicator", "flow", "commodity", "period_start",
+    "period_end", "statement", "value", "value_upper", "unit", "published", "said_by",
+    "source_file", "quote", "note",
+)
+REQUIRED_COLUMNS = ("period_start", "period_end", "statement", "value")
+#: The minimal schema: one annual total per row.
+MINIMAL_COLUMNS = ("year", "value")
+
+ObservationSource = Union[str, os.PathLike, pd.DataFrame, pd.Series]
+
+
+def _numbers(frame: pd.DataFrame, column: str, where: pd.Series, required: bool) -> np.ndarray:
+    text = frame[column].astype(str).str.strip()
+    # Accept thousands separators written as in the articles ("5,300,000,000").
+    parsed = pd.to_numeric(text.str.replace(",", "", regex=False).replace("", np.nan), errors="coerce")
+    bad = parsed.isna() & ((text != "") | required)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        shown = text.iloc[i] if text.iloc[i] else "empty"
+        raise ValueError(f"{where.iloc[i]}: column {column!r} is {shown!r}; a number is needed")
+    return parsed.to_numpy(dtype=float)
+
+
+def read_observations(source: ObservationSource) -> pd.DataFrame:
+    """Read and check observations from a CSV path or a DataFrame.
+
+    Two schemas are accepted: the full one (``OBSERVATION_COLUMNS``, see data/README.md) and the
+    minimal ``year,value`` file of annual totals. Unknown columns, missing required columns and
+    unparsable numbers raise ``ValueError`` naming the line (files) or row (DataFrames).
+    Returns the full schema with a ``where`` column and numeric ``value``/``value_upper``.
+    """
+    if isinstance(source, pd.Series):
+        source = pd.DataFrame({"year": source.index, "value": source.to_numpy()})
+    if isinstance(source, pd.DataFrame):
+        frame = source.reset_index(drop=True).astype(object).where(source.notna().to_numpy(), "")
+        frame = frame.astype(str)
+        where = pd.Series([f"row {i}" for i in range(len(frame))])
+        name = "data frame"
+    else:
+        file = Path(source)
+        if not file.is_file():
+            raise ValueError(f"no such file: {file}")
+        try:
+            frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{file.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise ValueError(f"{file.name}: not a readable CSV file ({exc})") from None
+        where = pd.Series([f"line {i + 2} of {file.name}" for i in range(len(frame))])
+        name = file.name
+    frame.columns = [str(c).strip() for c in frame.columns]
+
+    if set(frame.columns) == set(MINIMAL_COLUMNS):
+        years = _numbers(frame, "year", where, required=True)
+        for i, y in enumerate(years):
+            if y != int(y):
+                raise ValueError(f"{where.iloc[i]}: column 'year' is {y!r}; a whole year is needed")
+        full = pd.DataFrame({c: [""] * len(frame) for c in OBSERVATION_COLUMNS})
+        full["obs_id"] = [str(int(y)) for y in years]
+        full["period_start"] = [f"{int(y):04d}-01" for y in years]
+        full["period_end"] = [f"{int(y):04d}-12" for y in years]
+        full["statement"] = "level"
+        full["value"] = frame["value"].to_numpy()
+        full["source_file"] = name
+        frame = full
+    else:
+        unknown = [c for c in frame.columns if c not in OBSERVATION_COLUMNS]
+        if unknown:
+            raise ValueError(
+                f"{name}: unknown column(s) {', '.join(map(repr, unknown))}; expected 'year,value' "
+                f"or the columns of the full schema: {', '.join(OBSERVATION_COLUMNS)}"
+            )
+        missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{name}: missing required column(s) {', '.join(map(repr, missing))}")
+        for column in OBSERVATION_COLUMNS:
+            if column not in frame.columns:
+                frame[column] = ""
+        frame = frame[list(OBSERVATION_COLUMNS)].copy()
+    if len(frame) == 0:
+        raise ValueError(f"{name}: no observations")
+    frame["value"] = _numbers(frame, "value", where, required=True)
+    frame["value_upper"] = _numbers(frame, "value_upper", where, required=False)
+    ids = frame["obs_id"].where(frame["obs_id"] != "", [f"obs{i + 1}" for i in range(len(frame))])
+    frame["obs_id"] = ids
+    frame["where"] = where.to_numpy()
+    return frame
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """An annual series reconciled from observations, with every decision on record.
+
+    ``table``: one row per year (value, log_sd, n_sources, how, ids). ``decisions``: one row per
+    selected observation (used or not, the year it informs, the reason). ``observations``: the
+    selected rows as read.
+    """
+
+    table: pd.DataFrame
+    decisions: pd.DataFrame
+    observations: pd.DataFrame
+    label: str
+
+    @property
+    def series(self) -> pd.Series:
+        """The annual values (index: year)."""
+        return self.table["value"]
+
+    def to_core(self) -> _core.AnnualSeries:
+        return _core.AnnualSeries.from_levels(
+            [int(y) for y in self.table.index], self.table["value"].tolist(), self.table["log_sd"].tolist()
+        )
+
+
+def _select(frame: pd.DataFrame, indicator: str, flow: str, commodity: str) -> pd.DataFrame:
+    # An empty indicator or flow in the data means "not stated" and matches any selection;
+    # an empty commodity means all goods and matches only commodity="".
+    keep = (
+        frame["indicator"].isin([indicator, ""])
+        & frame["flow"].isin([flow, ""])
+        & (frame["commodity"] == commodity)
+    )
+    return frame[keep.to_numpy()]
+
+
+def reconcile(
+    observations: ObservationSource | None = None,
+    *,
+    indicator: str = "trade",
+    flow: str = "total",
+    commodity: str = "",
+    use_current_levels: bool = True,
+    use_growth_statements: bool = True,
+) -> Reconciled:
+    """Select one series from the observations and reconcile it to annual values.
+
+    The rule (C++ ``reconcile_annual``, documented in README.md): full-year levels are averaged
+    in logs per source, then across sources with equal weight, and the sources' spread is kept as
+    ``log_sd``; a "current" level counts for the last full year before its date; growth
+    statements give the level of an adjacent year that has none; partial years, multi-year totals,
+    bounds, ranges and expectations are reported in ``decisions`` and kept out.
+    ``observations=None`` uses the bundled Kazakhstan–Türkiye data.
+    """
+    from . import datasets
+
+    if observations is None:
+        observations = datasets.path("kazakhstan_turkiye.csv")
+    frame = read_observations(observations)
+    selected = _select(frame, indicator, flow, commodity)
+    if selected.empty:
+        raise ValueError(
+            f"no observations for indicator={indicator!r}, flow={flow!r}, commodity={commodity!r}"
+        )
+    core_observations = [
+        _core.Observation(
+            id=row.obs_id,
+            where=row.where,
+            source=row.source_file or row.said_by or row.where,
+            statement=row.statement,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            published=row.published,
+            value=float(row.value),
+            value_upper=float(row.value_upper),
+        )
+        for row in selected.itertuples(index=False)
+    ]
+    result = _core.reconcile_annual(core_observations, use_current_levels, use_growth_statements)
+    table = pd.DataFrame(
+        {
+            "value": [y.value for y in result.years],
+            "log_sd": [y.log_sd for y in result.years],
+            "n_sources": [y.n_sources for y in result.years],
+            "how": [y.how for y in result.years],
+            "ids": [", ".join(y.ids) for y in result.years],
+        },
+        index=pd.Index([y.year for y in result.years], name="year"),
+    )
+    decisions = pd.DataFrame(
+        {
+            "obs_id": [d.id for d in result.decisions],
+            "where": [d.where for d in result.decisions],
+            "statement": selected["statement"].to_numpy(),
+            "period": (selected["period_start"] + "/" + selected["period_end"]).str.strip("/").to_numpy(),
+            "value": selected["value"].to_numpy(),
+            "source": [o.source for o in core_observations],
+            "used": [d.used for d in result.decisions],
+            "year": pd.array([d.year for d in result.decisions], dtype="Int64"),
+            "reason": [d.reason for d in result.decisions],
+        }
+    )
+    label = " ".join(x for x in (indicator, flow, commodity) if x)
+    return Reconciled(table=table, decisions=decisions, observations=selected.reset_index(drop=True), label=label)

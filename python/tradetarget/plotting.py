@@ -1,0 +1,90 @@
+"""Plots that explain themselves: what was observed, what each model expects, when targets fall."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .analysis import Analysis
+
+__all__ = ["plot_analysis"]
+
+_COLOURS = ("#1f5fa8", "#c2571a", "#2e8540", "#7a3e9d")
+
+
+def plot_analysis(analysis: "Analysis", path: str | None = None):
+    """Left: every statement as said, the reconciled series, and each model's 80% band and
+    median with the targets drawn. Right: P(target reached by year) for each model and target.
+    Saves to ``path`` when given; returns the matplotlib Figure."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from .analysis import format_money
+
+    fig, (ax, ax_fp) = plt.subplots(1, 2, figsize=(13, 5.2), gridspec_kw={"width_ratios": [3, 2]})
+    r = analysis.reconciled
+    scale = 1e9 if r.table["value"].max() >= 1e9 else 1.0
+    unit = " (US$ billion)" if scale == 1e9 else ""
+
+    levels = r.decisions[r.decisions["statement"].isin(["level", "approx_level", "current_level"])]
+    used = levels[levels["used"]]
+    ax.scatter(used["year"].astype(float), used["value"] / scale, s=22, facecolors="none",
+               edgecolors="0.35", label="each statement, as said", zorder=3)
+    years = r.table.index.to_numpy()
+    values = r.table["value"].to_numpy() / scale
+    spread = r.table["log_sd"].to_numpy()
+    ax.errorbar(years, values, yerr=[values - values * np.exp(-spread), values * np.exp(spread) - values],
+                fmt="o-", color="black", lw=1.4, capsize=3, label="reconciled (± source spread)", zorder=4)
+
+    for colour, (name, forecast) in zip(_COLOURS, analysis.forecasts.items()):
+        table = forecast.table
+        x = np.concatenate([[years[-1]], table.index.to_numpy()])
+        lower = np.concatenate([[values[-1]], table["lower_80"].to_numpy() / scale]) if "lower_80" in table else None
+        upper = np.concatenate([[values[-1]], table["upper_80"].to_numpy() / scale]) if "upper_80" in table else None
+        median = np.concatenate([[values[-1]], table["median"].to_numpy() / scale])
+        if lower is not None:
+            ax.fill_between(x, lower, upper, color=colour, alpha=0.15, lw=0, label=f"{name}: 80% of paths")
+        ax.plot(x, median, color=colour, lw=1.8, label=f"{name}: median path")
+
+    horizon_end = min(analysis.settings["horizon_end"], max(analysis.settings["prob_by"] + [analysis.settings["deadline"]]) + 5)
+    for target in sorted(set(analysis.targets["target"])):
+        ax.axhline(target / scale, color="0.2", ls="--", lw=0.9)
+        ax.annotate(f"target {format_money(target)}", (years[0], target / scale), textcoords="offset points",
+                    xytext=(2, 3), fontsize=9)
+    ax.axvline(analysis.settings["deadline"], color="0.5", ls=":", lw=0.9)
+    ax.set_xlim(years[0] - 0.5, horizon_end + 0.5)
+    top = max(analysis.targets["target"].max() / scale * 1.35, values.max() * 1.3)
+    ax.set_ylim(0, top)
+    ax.set_ylabel(f"{r.label}{unit}")
+    ax.set_title("What was said, and where each model goes")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+
+    styles = ("-", "--", ":", "-.")
+    for colour, (name, table) in zip(_COLOURS, analysis.first_passage.items()):
+        for style, target in zip(styles, table.columns):
+            ax_fp.step(table.index, table[target], where="post", color=colour, ls=style,
+                       label=f"{format_money(target)}, {name}")
+    for year in analysis.settings["prob_by"]:
+        ax_fp.axvline(year, color="0.6", lw=0.8, ls=":")
+    ax_fp.axhline(0.5, color="0.6", lw=0.8)
+    ax_fp.set_xlim(years[-1] + 0.5, horizon_end + 0.5)
+    ax_fp.set_ylim(0, 1)
+    ax_fp.set_ylabel("P(target reached in or before the year)")
+    ax_fp.set_title("When is the target first reached? (annual data)")
+    ax_fp.legend(fontsize=8, loc="upper left")
+    ax_fp.grid(alpha=0.3)
+    s = analysis.settings
+    fig.suptitle(
+        f"{r.label}: time to target — {s['n_paths']:,} paths per model, parameter"
+        f"{' and source' if s['source_uncertainty'] else ''} uncertainty included", fontsize=11)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig

@@ -1,0 +1,106 @@
+"""The tradetarget command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tradetarget.cli import main, parse_money
+
+JSON_TARGET_KEYS = {
+    "target", "model", "median_year", "p10_year", "p90_year", "prob_by", "point_cross_year",
+    "required_growth", "historical_growth",
+}
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_no_arguments_runs_the_main_job(capsys) -> None:
+    code, out, _ = run(capsys, "--paths", "4000")
+    assert code == 0
+    for text in ("2024", "geometric mean of 3 sources", "partial year (2025-01 to 2025-05)", "$10B", "$15B",
+                 "loglinear", "rw_drift", "P(<=2030)", "P(<=2035)", "needs/yr to 2030"):
+        assert text in out, text
+
+
+def test_json_contract(capsys) -> None:
+    code, out, _ = run(capsys, "--json", "--paths", "4000", "--by", "2030", "--by", "2035", "--by", "2040")
+    assert code == 0
+    doc = json.loads(out)
+    assert len(doc["targets"]) == 4
+    for entry in doc["targets"]:
+        assert JSON_TARGET_KEYS <= set(entry)
+        assert set(entry["prob_by"]) == {"2030", "2035", "2040"}
+        assert entry["required_growth"]["deadline"] == 2030
+        assert entry["required_growth"]["base_year"] == 2024
+        assert entry["historical_growth"]["from_year"] == 2020
+        for key in ("median_year", "p10_year", "p90_year", "point_cross_year"):
+            assert entry[key] is None or isinstance(entry[key], int)
+    assert [o["year"] for o in doc["observations_used"]] == [2020, 2021, 2022, 2024]
+    assert any(not d["used"] and "partial year" in d["reason"] for d in doc["decisions"])
+
+
+def test_same_seed_same_json(capsys) -> None:
+    _, a, _ = run(capsys, "--json", "--paths", "3000", "--seed", "11")
+    _, b, _ = run(capsys, "--json", "--paths", "3000", "--seed", "11")
+    assert a == b
+
+
+def test_own_file_targets_deadline_and_plot(capsys, tmp_path: Path) -> None:
+    data = tmp_path / "mine.csv"
+    data.write_text("year,value\n2018,2.0e9\n2019,2.3e9\n2020,2.2e9\n2021,2.8e9\n2022,3.1e9\n")
+    png = tmp_path / "fan.png"
+    code, out, _ = run(capsys, "--data", str(data), "--target", "5B", "--deadline", "2028",
+                       "--model", "loglinear", "--paths", "3000", "--plot", str(png))
+    assert code == 0
+    assert "$5B" in out and "needs/yr to 2028" in out and "rw_drift" not in out
+    assert png.stat().st_size > 20000 and png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--data", "nope.csv", "--target", "1B"], "no such file"),
+        (["--data", "x.csv"], "--target is needed with --data"),
+        (["--target", "ten"], "is not an amount"),
+        (["--target", "-5B"], "is not an amount"),
+        (["--deadline", "2020"], "the deadline 2020 is not after the last observed year 2024"),
+        (["--paths", "0"], "n_paths is 0"),
+        (["--horizon", "3"], "needs a horizon of at least 11 years"),
+        (["--model", "ets"], "invalid choice"),
+    ],
+)
+def test_errors_are_one_clear_line(capsys, args: list[str], message: str) -> None:
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_parse_money() -> None:
+    assert parse_money("10B") == 10e9
+    assert parse_money("$15b") == 15e9
+    assert parse_money("500M") == 500e6
+    assert parse_money("1.5e10") == 1.5e10
+    assert parse_money("12,000,000") == 12e6
+
+
+def test_console_script_and_help() -> None:
+    exe = Path(sys.executable).with_name("tradetarget")
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
+    for option in ("--data", "--target", "--deadline", "--by", "--json", "--plot", "--model", "--seed"):
+        assert option in result.stdout
+    module = subprocess.run([sys.executable, "-m", "tradetarget", "--version"], capture_output=True, text=True, check=True)
+    assert module.stdout.startswith("tradetarget ")
