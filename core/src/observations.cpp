@@ -95,13 +95,10 @@ YearEstimate combine(int year, const YearSources& sources, const std::string& ru
     } else if (e.n_sources == 1) {
         how << "one source";
     } else {
-        how << "geometric mean of " << e.n_sources << " sources (";
-        bool first = true;
-        for (double v : per_source) {
-            how << (first ? "" : ", ") << format_number(std::exp(v));
-            first = false;
-        }
-        how << "); their spread is kept as log sd " << format_number(spread);
+        char spread_text[32];
+        std::snprintf(spread_text, sizeof spread_text, "%.3g", spread);
+        how << "geometric mean of " << e.n_sources << " sources; their spread is kept as log sd "
+            << spread_text;
     }
     e.how = how.str();
     return e;

@@ -53,6 +53,10 @@ class Analysis:
         for year, row in r.table.iterrows():
             sd = f"{row.log_sd:.3f}" if row.log_sd > 0 else "-"
             lines.append(f"  {year:<6}{format_money(row.value):>9}  {sd:>6}  {row.n_sources:>7}  {row.how}")
+            if row.n_sources > 1:
+                used = r.decisions[r.decisions["used"] & (r.decisions["year"] == year)]
+                for d in used.itertuples():
+                    lines.append(f"{'':33}{format_money(d.value):>7}  {d.obs_id} ({d.source})")
         unused = r.decisions[~r.decisions["used"]]
         if len(unused):
             lines.append("  Not used:")

@@ -11,7 +11,7 @@ from ._version import __version__
 from .analysis import analyze
 from .models import DEFAULT_SEED, MODELS
 
-_MONEY = re.compile(r"^\$?\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
+_MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
 _SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 
 

@@ -69,11 +69,17 @@ def read_observations(source: ObservationSource) -> pd.DataFrame:
         name = file.name
     frame.columns = [str(c).strip() for c in frame.columns]
 
-    if set(frame.columns) == set(MINIMAL_COLUMNS):
+    if "year" in frame.columns:
+        unknown = [c for c in frame.columns if c not in MINIMAL_COLUMNS]
+        if unknown or "value" not in frame.columns:
+            raise ValueError(
+                f"{name}: a file with a 'year' column has exactly the columns 'year,value'; "
+                f"got {', '.join(map(repr, frame.columns))}"
+            )
         years = _numbers(frame, "year", where, required=True)
         for i, y in enumerate(years):
             if y != int(y):
-                raise ValueError(f"{where.iloc[i]}: column 'year' is {y!r}; a whole year is needed")
+                raise ValueError(f"{where.iloc[i]}: column 'year' is {float(y):g}; a whole year is needed")
         full = pd.DataFrame({c: [""] * len(frame) for c in OBSERVATION_COLUMNS})
         full["obs_id"] = [str(int(y)) for y in years]
         full["period_start"] = [f"{int(y):04d}-01" for y in years]

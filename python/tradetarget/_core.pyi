@@ -1,0 +1,142 @@
+"""Type stubs for the compiled core (python/src/*.cpp)."""
+
+from typing import Optional, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+def version() -> str: ...
+
+class Observation:
+    def __init__(
+        self,
+        id: str,
+        where: str,
+        source: str,
+        statement: str,
+        period_start: str,
+        period_end: str,
+        published: str,
+        value: float,
+        value_upper: float = ...,
+    ) -> None: ...
+    id: str
+    where: str
+    source: str
+    statement: str
+    published: str
+    value: float
+    is_full_year: bool
+
+class YearEstimate:
+    year: int
+    value: float
+    log_sd: float
+    n_sources: int
+    how: str
+    ids: list[str]
+
+class Decision:
+    id: str
+    where: str
+    used: bool
+    year: Optional[int]
+    reason: str
+
+class ReconciledSeries:
+    years: list[YearEstimate]
+    decisions: list[Decision]
+
+def reconcile_annual(
+    observations: Sequence[Observation], use_current_levels: bool = True, use_growth_statements: bool = True
+) -> ReconciledSeries: ...
+
+class AnnualSeries:
+    @staticmethod
+    def from_levels(years: Sequence[int], levels: Sequence[float], log_sd: Sequence[float] = ...) -> AnnualSeries: ...
+    @staticmethod
+    def from_reconciled(series: ReconciledSeries) -> AnnualSeries: ...
+    years: list[int]
+    log_level: npt.NDArray[np.float64]
+    log_sd: npt.NDArray[np.float64]
+
+class GrowthModel:
+    name: str
+    growth_rate: float
+    growth_rate_se: float
+    params: list[tuple[str, float]]
+    df: float
+    last_year: int
+    last_log_level: float
+    def mean_log(self, year: int) -> float: ...
+    def predictive_scale(self, year: int) -> float: ...
+    def quantile_log(self, year: int, p: float) -> float: ...
+
+class LogLinearTrend(GrowthModel): ...
+
+class RandomWalkDrift(GrowthModel):
+    drift: float
+    sigma: float
+    span: float
+
+def fit_model(model: str, series: AnnualSeries) -> GrowthModel: ...
+def minimum_years(model: str) -> int: ...
+def compound_growth(value0: float, year0: int, value1: float, year1: int) -> float: ...
+
+class SamplePaths:
+    model: str
+    first_year: int
+    last_year: int
+    log_level: npt.NDArray[np.float64]
+
+def simulate_paths(
+    model: str,
+    series: AnnualSeries,
+    horizon: int = 30,
+    n_paths: int = 20000,
+    seed: int = 20250729,
+    source_uncertainty: bool = True,
+    paths_per_refit: int = 10,
+) -> SamplePaths: ...
+def path_quantiles(paths: SamplePaths, probabilities: Sequence[float]) -> npt.NDArray[np.float64]: ...
+
+class FirstPassage:
+    target: float
+    first_year: int
+    last_year: int
+    cdf: npt.NDArray[np.float64]
+    observed_year: Optional[int]
+    def probability_by(self, year: int) -> float: ...
+    def quantile_year(self, p: float) -> Optional[int]: ...
+
+def first_passage(paths: SamplePaths, target: float, observed: AnnualSeries) -> FirstPassage: ...
+def required_growth(base_value: float, base_year: int, target: float, deadline: int) -> float: ...
+def point_cross_year(model: GrowthModel, target: float, horizon: int) -> Optional[int]: ...
+
+class TargetSummary:
+    target: float
+    observed_year: Optional[int]
+    median_year: Optional[int]
+    p10_year: Optional[int]
+    p90_year: Optional[int]
+    point_cross_year: Optional[int]
+    prob_by: list[tuple[int, float]]
+    deadline: int
+    base_year: int
+    base_value: float
+    required_growth: float
+    historical_growth: float
+    historical_from: int
+    model_growth: float
+    horizon_end: int
+
+def summarize_target(
+    passage: FirstPassage, model: GrowthModel, observed: AnnualSeries, prob_years: Sequence[int], deadline: int
+) -> TargetSummary: ...
+def brownian_first_passage_cdf(t: float, distance: float, mu: float, sigma: float) -> float: ...
+def annual_first_passage_cdf(
+    horizon: int, distance: float, mu: float, sigma: float, grid_step: float = 0.1
+) -> npt.NDArray[np.float64]: ...
+def random_walk_first_passage(
+    model: GrowthModel, target_log: float, horizon: int, monitoring: str = "annual"
+) -> npt.NDArray[np.float64]: ...
