@@ -23,6 +23,7 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     if path is not None:
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from .analysis import format_money
 
@@ -48,22 +49,25 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
         upper = np.concatenate([[values[-1]], table["upper_80"].to_numpy() / scale]) if "upper_80" in table else None
         median = np.concatenate([[values[-1]], table["median"].to_numpy() / scale])
         if lower is not None:
-            ax.fill_between(x, lower, upper, color=colour, alpha=0.15, lw=0, label=f"{name}: 80% of paths")
+            ax.fill_between(x, lower, upper, color=colour, alpha=0.10, lw=0)
+            ax.plot(x, lower, color=colour, lw=0.8, ls="--")
+            ax.plot(x, upper, color=colour, lw=0.8, ls="--", label=f"{name}: 80% of paths between")
         ax.plot(x, median, color=colour, lw=1.8, label=f"{name}: median path")
 
     horizon_end = min(analysis.settings["horizon_end"], max(analysis.settings["prob_by"] + [analysis.settings["deadline"]]) + 5)
     for target in sorted(set(analysis.targets["target"])):
         ax.axhline(target / scale, color="0.2", ls="--", lw=0.9)
-        ax.annotate(f"target {format_money(target)}", (years[0], target / scale), textcoords="offset points",
-                    xytext=(2, 3), fontsize=9)
+        ax.annotate(f"target {format_money(target)}", (1.0, target / scale), xycoords=("axes fraction", "data"),
+                    textcoords="offset points", xytext=(-4, 3), ha="right", fontsize=9)
     ax.axvline(analysis.settings["deadline"], color="0.5", ls=":", lw=0.9)
     ax.set_xlim(years[0] - 0.5, horizon_end + 0.5)
     top = max(analysis.targets["target"].max() / scale * 1.35, values.max() * 1.3)
     ax.set_ylim(0, top)
     ax.set_ylabel(f"{r.label}{unit}")
     ax.set_title("What was said, and where each model goes")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left", framealpha=0.9)
     ax.grid(alpha=0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
     styles = ("-", "--", ":", "-.")
     for colour, (name, table) in zip(_COLOURS, analysis.first_passage.items()):
@@ -77,7 +81,8 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     ax_fp.set_ylim(0, 1)
     ax_fp.set_ylabel("P(target reached in or before the year)")
     ax_fp.set_title("When is the target first reached? (annual data)")
-    ax_fp.legend(fontsize=8, loc="upper left")
+    ax_fp.legend(fontsize=8, loc="upper left", framealpha=0.9)
+    ax_fp.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_fp.grid(alpha=0.3)
     s = analysis.settings
     fig.suptitle(
