@@ -9,12 +9,12 @@ SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps venv install cpp-test py-test clean
+.PHONY: run test system-deps venv install cpp-test cpp-sanitize py-test clean
 
 run: install
 	$(BIN)/tradetarget --plot tradetarget.png
 
-test: install cpp-test py-test
+test: install cpp-test cpp-sanitize py-test
 
 # Debian's headers (Eigen, Boost.Math, Catch2 v2): installed only when missing.
 system-deps:
@@ -41,6 +41,14 @@ cpp-test: system-deps venv
 	$(BIN)/cmake -S . -B $(CPP_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) -DTRADETARGET_WERROR=ON
 	$(BIN)/cmake --build $(CPP_BUILD)
 	$(BIN)/ctest --test-dir $(CPP_BUILD) --output-on-failure
+
+# The same C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer (any finding fails).
+cpp-sanitize: system-deps venv
+	$(BIN)/cmake -S . -B build/sanitize -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) \
+	  -DCMAKE_BUILD_TYPE=Debug -DTRADETARGET_SANITIZE=ON
+	$(BIN)/cmake --build build/sanitize
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(BIN)/ctest --test-dir build/sanitize --output-on-failure
 
 py-test: install
 	$(BIN)/python -m pytest -q
