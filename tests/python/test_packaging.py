@@ -1,0 +1,87 @@
+"""What users install: the C++ package (find_package + link) and the wheel in a fresh venv.
+
+Both build the project from scratch (a minute or two each); they run in the normal suite.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import tradetarget
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    local = BIN / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def run(cmd: list[str], **kwargs) -> str:
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=900, **kwargs)
+    assert result.returncode == 0, f"{cmd}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_cpp_package_installs_and_links(tmp_path: Path) -> None:
+    cmake, ninja = tool("cmake"), tool("ninja")
+    generator = ["-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={ninja}"]
+    prefix = tmp_path / "prefix"
+    run([cmake, "-S", ROOT, "-B", tmp_path / "lib", *generator, "-DTRADETARGET_BUILD_TESTS=OFF",
+         f"-DCMAKE_INSTALL_PREFIX={prefix}"])
+    run([cmake, "--build", tmp_path / "lib"])
+    run([cmake, "--install", tmp_path / "lib"])
+    assert (prefix / "include" / "tradetarget" / "tradetarget.hpp").is_file()
+    configs = list(prefix.glob("lib*/cmake/tradetarget"))
+    assert len(configs) == 1
+    for name in ("tradetarget-config.cmake", "tradetarget-config-version.cmake", "tradetargetTargets.cmake"):
+        assert (configs[0] / name).is_file(), name
+
+    run([cmake, "-S", ROOT / "tests" / "consumer", "-B", tmp_path / "app", *generator, f"-DCMAKE_PREFIX_PATH={prefix}"])
+    run([cmake, "--build", tmp_path / "app"])
+    lines = dict(line.split(" ", 1) for line in run([tmp_path / "app" / "consumer"]).splitlines())
+    assert lines["version"] == tradetarget.__version__
+    assert float(lines["growth"]) == pytest.approx(math.log(5.4 / 3.354) / 4, rel=1e-9)
+    assert float(lines["required"]) == pytest.approx((10 / 5.4) ** (1 / 6) - 1, rel=1e-9)
+    assert 0.3 < float(lines["p2030"]) < 0.9
+    assert "the value for 2022 is -1" in lines["error"]
+
+
+@pytest.mark.slow
+def test_wheel_installs_in_fresh_venv(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-w", dist, ROOT])
+    (wheel,) = dist.glob("tradetarget-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "tradetarget/data/kazakhstan_turkiye.csv" in names
+    assert any(n.startswith("tradetarget/_core") for n in names)
+    assert not [n for n in names if n.endswith((".hpp", ".h"))], "the wheel must not need C++ headers"
+
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", venv])
+    python = venv / "bin" / "python"
+    run([python, "-m", "pip", "install", "-q", wheel])
+    probe = (
+        "import tradetarget, tradetarget._core as c; "
+        "print(tradetarget.__version__); print(c.__file__); "
+        "print(len(tradetarget.analyze(n_paths=2000).targets))"
+    )
+    out = run([python, "-c", probe], cwd=tmp_path).splitlines()
+    assert out[0] == tradetarget.__version__
+    assert out[1].startswith(str(venv))
+    assert out[2] == "4"  # two targets x two models
+    doc = json.loads(run([venv / "bin" / "tradetarget", "--json", "--paths", "2000"], cwd=tmp_path))
+    assert {"target", "model", "median_year", "prob_by", "required_growth"} <= set(doc["targets"][0])
