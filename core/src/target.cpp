@@ -89,7 +89,9 @@ TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& m
     s.p10_year = passage.quantile_year(0.1);
     s.p90_year = passage.quantile_year(0.9);
     s.horizon_end = passage.last_year();
-    s.point_cross_year = point_cross_year(model, passage.target, s.horizon_end - model.last_year());
+    s.point_cross_year = passage.observed_year
+                             ? passage.observed_year
+                             : point_cross_year(model, passage.target, s.horizon_end - model.last_year());
     for (int year : prob_years) s.prob_by.emplace_back(year, passage.probability_by(year));
     s.base_year = observed.last_year();
     s.base_value = std::exp(observed.log_level(observed.size() - 1));

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,33 @@ def _numbers(frame: pd.DataFrame, column: str, where: pd.Series, required: bool)
     return parsed.to_numpy(dtype=float)
 
 
+def _read_csv_strictly(file: Path) -> tuple[pd.DataFrame, list[int]]:
+    """All fields as text; every row must have as many fields as the header (pandas would
+    silently turn extra fields into an index). Returns the frame and each row's line number."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{file.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ValueError(f"{file.name}: not a readable CSV file (no header line)")
+        rows, lines = [], []
+        for row in reader:
+            if not row:
+                continue  # blank line
+            if len(row) != len(header):
+                raise ValueError(
+                    f"line {reader.line_num} of {file.name}: {len(row)} fields where the header has {len(header)}"
+                )
+            rows.append(row)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise ValueError(f"line {reader.line_num} of {file.name}: not a readable CSV line ({exc})") from None
+    return pd.DataFrame(rows, columns=header, dtype=object), lines
+
+
 def read_observations(source: ObservationSource) -> pd.DataFrame:
     """Read and check observations from a CSV path or a DataFrame.
 
@@ -59,13 +88,8 @@ def read_observations(source: ObservationSource) -> pd.DataFrame:
         file = Path(source)
         if not file.is_file():
             raise ValueError(f"no such file: {file}")
-        try:
-            frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"{file.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ValueError(f"{file.name}: not a readable CSV file ({exc})") from None
-        where = pd.Series([f"line {i + 2} of {file.name}" for i in range(len(frame))])
+        frame, lines = _read_csv_strictly(file)
+        where = pd.Series([f"line {n} of {file.name}" for n in lines], dtype=object)
         name = file.name
     frame.columns = [str(c).strip() for c in frame.columns]
 

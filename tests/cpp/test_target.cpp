@@ -64,6 +64,7 @@ TEST_CASE("a target already reached is an answer: probability one from the year 
     const auto model = fit_model(ModelKind::LogLinearTrend, series);
     const auto s = summarize_target(fp, *model, series, {2030}, 2030);
     CHECK(*s.median_year == 2021);
+    CHECK(*s.point_cross_year == 2021);
     CHECK(s.required_growth < 0.0);
 }
 

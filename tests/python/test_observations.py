@@ -73,7 +73,7 @@ def test_dataframe_input_names_rows(kz_series: pd.Series) -> None:
         ("period_start,value\n2020-01,1\n", "missing required column\\(s\\) 'period_end', 'statement'"),
         ("year,value\n2020,100\n", "only 1 usable year"),
         ("year,value\n", "no observations"),
-        ("", "not a readable CSV file"),
+        ("", "not a readable CSV file \\(no header line\\)"),
         (HEADER + "a,2021-01,2021-12,level,5,x\nb,2022-14,2022-12,level,6,x\n", "line 3 of obs.csv: column 'period_start' is '2022-14'"),
         (HEADER + "a,2021-01,2021-12,level,5,x\nb,2023-01,2022-12,level,6,x\n", "line 3 of obs.csv: the period ends"),
         (HEADER + "a,2021-01,2021-12,range,5,x\n", "line 2 of obs.csv: column 'value_upper'"),

@@ -1,0 +1,123 @@
+"""The error contract, table-driven: every bad input gets the exact kind of outcome it should.
+
+Outcomes: ValueError / TypeError with a message naming the problem, or "ok" (an answer) where the
+input is unusual but legitimate (a target already reached, a constant series, huge magnitudes).
+The CLI rows check exit status 2 and a one-line message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tradetarget as tt
+from tradetarget import _core
+from tradetarget.cli import main
+
+YEARS = [2020, 2021, 2022, 2024]
+GOOD = pd.Series([3.354e9, 5.3e9, 4.0e9, 5.4e9], index=YEARS)
+
+
+def series(values, years=YEARS) -> pd.Series:
+    return pd.Series(values, index=years)
+
+
+def fc(data=GOOD, model="rw_drift", **kw):
+    return tt.fit(data, model).forecast(**{"horizon": 15, "n_paths": 500, **kw})
+
+
+API_CASES = [
+    # --- series values
+    ("nan value", lambda: tt.fit(series([1.0, np.nan, 2.0, 3.0])), ValueError, "value for 2021 is nan"),
+    ("+inf value", lambda: tt.fit(series([1.0, np.inf, 2.0, 3.0])), ValueError, "value for 2021 is inf"),
+    ("-inf value", lambda: tt.fit(series([1.0, -np.inf, 2.0, 3.0])), ValueError, "value for 2021 is -inf"),
+    ("zero value", lambda: tt.fit(series([1.0, 0.0, 2.0, 3.0])), ValueError, "value for 2021 is 0"),
+    ("negative value", lambda: tt.fit(series([1.0, -4.0, 2.0, 3.0])), ValueError, "value for 2021 is -4"),
+    ("empty series", lambda: tt.fit(series([], [])), ValueError, "the series is empty"),
+    ("one point", lambda: tt.fit(series([1.0], [2020])), ValueError, "needs at least 3 observed years; got 1"),
+    ("two points", lambda: tt.fit(series([1.0, 2.0], [2020, 2021]), "loglinear"), ValueError, "got 2"),
+    ("duplicate years", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2021, 2021])), ValueError, "2021 follows 2021"),
+    ("unsorted years", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2022, 2021])), ValueError, "2021 follows 2022"),
+    ("fractional year", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2021.5, 2022])), ValueError, "whole numbers"),
+    ("string values", lambda: tt.fit(series(["a", "b", "c"], [2020, 2021, 2022])), ValueError, "values numbers"),
+    ("list instead of series", lambda: tt.fit([1.0, 2.0, 3.0]), TypeError, "expected a Reconciled series"),
+    ("dict instead of series", lambda: tt.fit({2020: 1.0}), TypeError, "expected a Reconciled series"),
+    ("model not a string", lambda: tt.fit(GOOD, None), TypeError, "model must be a name"),
+    ("unknown model", lambda: tt.fit(GOOD, "prophet"), ValueError, "unknown model 'prophet'"),
+    ("negative log_sd", lambda: tt.fit(pd.DataFrame({"year": YEARS, "value": GOOD.values, "log_sd": [0, 0, 0, -1]})),
+     ValueError, "log_sd for 2024 is -1"),
+    # --- forecast requests
+    ("zero horizon", lambda: fc(horizon=0), ValueError, "horizon is 0 years"),
+    ("absurd horizon", lambda: fc(horizon=10_000), ValueError, "must be 1 to 500"),
+    ("zero paths", lambda: fc(n_paths=0), ValueError, "n_paths is 0"),
+    ("negative paths", lambda: fc(n_paths=-5), ValueError, "n_paths is -5"),
+    ("1e8 paths", lambda: fc(n_paths=100_000_000), ValueError, "GB; ask for at most"),
+    ("float paths", lambda: fc(n_paths=1.5), TypeError, "incompatible function arguments"),
+    ("negative seed", lambda: fc(seed=-1), TypeError, "incompatible function arguments"),
+    ("level as fraction", lambda: fc(levels=(0.8,)), ValueError, "percentages such as 80"),
+    # --- targets and deadlines
+    ("negative target", lambda: tt.time_to_target(fc(), [-1.0]), ValueError, "a target must be finite and positive"),
+    ("nan target", lambda: tt.time_to_target(fc(), [math.nan]), ValueError, "a target must be finite and positive"),
+    ("inf target", lambda: tt.time_to_target(fc(), [math.inf]), ValueError, "a target must be finite and positive"),
+    ("deadline in the past", lambda: tt.time_to_target(fc(), [10e9], deadline=2020), ValueError,
+     "the deadline 2020 is not after the base year 2024"),
+    ("year beyond horizon", lambda: tt.time_to_target(fc(horizon=5), [10e9]), ValueError, "beyond the forecast horizon"),
+    ("required growth, deadline = base", lambda: tt.required_growth(5e9, 2024, 10e9, 2024), ValueError, "not after the base year"),
+    ("required growth, zero base", lambda: tt.required_growth(0.0, 2024, 10e9, 2030), ValueError, "finite positive values"),
+    ("analyze without targets", lambda: tt.analyze(GOOD), ValueError, "targets are needed"),
+    ("analyze, no models", lambda: tt.analyze(models=()), ValueError, "at least one model"),
+    ("analyze, empty targets", lambda: tt.analyze(GOOD, targets=[]), ValueError, "at least one target"),
+    ("analyze, horizon too short", lambda: tt.analyze(horizon=3), ValueError, "needs a horizon of at least 11"),
+    ("reconcile, unknown series", lambda: tt.reconcile(indicator="gold"), ValueError, "no observations for indicator='gold'"),
+    ("quantile probability", lambda: _core.fit_model("loglinear", _core.AnnualSeries.from_levels([1, 2, 3], [1, 2, 4])).quantile_log(5, 1.0),
+     ValueError, "must be in \\(0, 1\\)"),
+    # --- unusual but legitimate: an answer, not an error
+    ("target already reached", lambda: tt.time_to_target(fc(), [4e9]).iloc[0]["already_reached_year"] == 2021, None, None),
+    ("constant series", lambda: tt.time_to_target(fc(series([5.0] * 4)), [6.0]).iloc[0]["prob_by_2030"] == 0.0, None, None),
+    ("huge magnitudes", lambda: np.isfinite(fc(GOOD * 1e290).table["point"]).all(), None, None),
+    ("tiny magnitudes", lambda: (fc(GOOD * 1e-290).table["point"] > 0).all(), None, None),
+    ("exact exponential", lambda: tt.fit(series([1.0, 1.1, 1.21, 1.331], [2020, 2021, 2022, 2023]), "loglinear").params["sigma"] < 1e-12,
+     None, None),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "error", "message"), API_CASES, ids=[c[0] for c in API_CASES])
+def test_api_outcome(name, call, error, message) -> None:
+    if error is None:
+        assert call() is True or bool(call())
+    else:
+        with pytest.raises(error, match=message):
+            call()
+
+
+FILE_CASES = [
+    ("binary garbage", b"\x00\x01\x02\xff\xfe", "not UTF-8"),
+    ("UTF-16 file", "year,value\n2020,1\n".encode("utf-16"), "not UTF-8"),
+    ("ragged rows", b"year,value\n2020,1,2,3\n2021,2\n", "line 2 of bad.csv: 4 fields where the header has 2"),
+    ("unclosed quote", b'year,value\n2020,"1\n2021,2\n', "not a readable CSV line"),
+    ("header only, no rows", b"year,value\n", "no observations"),
+    ("empty file", b"", "no header line"),
+    ("semicolons", b"year;value\n2020;1\n2021;2\n2022;3\n", "unknown column"),
+    ("thousands with spaces", b"year,value\n2020,1 000\n2021,2\n2022,3\n", "line 2 of bad.csv: column 'value' is '1 000'"),
+    ("percent sign", b"year,value\n2020,5%\n2021,2\n2022,3\n", "column 'value' is '5%'"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), FILE_CASES, ids=[c[0] for c in FILE_CASES])
+def test_file_outcome(tmp_path: Path, capsys, name, content, message) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        tt.reconcile(path)
+    assert main(["--data", str(path), "--target", "10"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tradetarget: error: ") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(API_CASES) + len(FILE_CASES) >= 40
