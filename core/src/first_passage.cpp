@@ -81,50 +81,79 @@ double brownian_first_passage_cdf(double t, double distance, double mu, double s
 Eigen::VectorXd annual_first_passage_cdf(int horizon, double distance, double mu, double sigma,
                                          double grid_step) {
     check_parameters(horizon, distance, mu, sigma);
-    if (horizon < 1) throw InputError("horizon must be at least 1 year");
-    if (!(grid_step > 0.0 && grid_step <= 0.5))
-        throw InputError("grid_step must be in (0, 0.5]; got " + std::to_string(grid_step));
+    if (horizon < 1 || horizon > max_analytic_horizon)
+        throw InputError("the annual first-passage recursion takes a horizon of 1 to " +
+                         std::to_string(max_analytic_horizon) + " years; got " + std::to_string(horizon));
+    if (!(grid_step >= 0.01 && grid_step <= 0.5))
+        throw InputError("grid_step must be in [0.01, 0.5]; got " + std::to_string(grid_step));
     Eigen::VectorXd cdf(horizon);
     if (distance <= 0.0) return cdf.setOnes();
     if (sigma == 0.0) {
         for (int k = 1; k <= horizon; ++k) cdf(k - 1) = mu * k >= distance ? 1.0 : 0.0;
         return cdf;
     }
-    const double c = distance / sigma, m = mu / sigma;
-    // Walks more than horizon * max(m, 0) + 8 sqrt(horizon) below the barrier cannot come back in
-    // time (probability < 1e-15): the grid stops there and what falls below it has survived.
-    const double reach = horizon * std::max(m, 0.0) + 8.0 * std::sqrt(static_cast<double>(horizon));
-    if (c >= reach) return cdf.setZero();
-    const double floor = c - reach;
-    const auto g = static_cast<Eigen::Index>(std::ceil(reach / grid_step)) + 1;
-    const double h = reach / static_cast<double>(g - 1);
-    Eigen::VectorXd x(g), weight(g), upper_tail(g), f(g);
-    for (Eigen::Index j = 0; j < g; ++j) {
-        x(j) = floor + h * static_cast<double>(j);
-        weight(j) = (j == 0 || j == g - 1) ? 0.5 * h : h;
-        upper_tail(j) = normal_cdf(x(j) + m - c);  // 1 - Phi(c - x - m)
-        f(j) = std::exp(-0.5 * (x(j) - m) * (x(j) - m)) / std::sqrt(2.0 * pi<double>());
-    }
-    // The transition kernel phi(x_i - x_j - m) depends on i - j only: tabulate it once.
-    Eigen::VectorXd kernel(2 * g - 1);
-    for (Eigen::Index t = -(g - 1); t <= g - 1; ++t) {
-        const double z = h * static_cast<double>(t) - m;
-        kernel(t + g - 1) = std::exp(-0.5 * z * z) / std::sqrt(2.0 * pi<double>());
-    }
-    Eigen::MatrixXd transition(g, g);
-    for (Eigen::Index j = 0; j < g; ++j)
-        transition.col(j) = kernel.segment(g - 1 - j, g) * weight(j);
+    const double c = distance / sigma, m = mu / sigma, h = grid_step;
+    // Lattice x_n = c - n h (n >= 0), so the barrier is a node and the kernel between nodes,
+    // phi(x_n' - x_n - m) = phi(h (n - n') - m), depends on n - n' only. At step k the walkers
+    // not yet absorbed lie within k m +- 8 sqrt(k) (outside: probability < 1e-15), and those more
+    // than (horizon - k) max(m, 0) + 8 sqrt(horizon) below the barrier cannot come back in time:
+    // the window covers only what matters, so its size stays O(sqrt(horizon) / h) whatever the
+    // drift, the volatility and the distance.
+    const double tail = 8.0;
+    auto window = [&](int k, long& n_lo, long& n_hi) {
+        const double spread = tail * std::sqrt(static_cast<double>(k)) + 1.0;
+        const double reach = (horizon - k + 1) * std::max(m, 0.0) + tail * std::sqrt(static_cast<double>(horizon));
+        const double top = std::min(c, k * m + spread);
+        const double bottom = std::max(c - reach, k * m - spread);
+        n_lo = static_cast<long>(std::floor((c - top) / h));
+        n_hi = static_cast<long>(std::ceil((c - bottom) / h));
+        return bottom < top;
+    };
+    auto phi = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * pi<double>()); };
+
+    long lo = 0, hi = 0;
     cdf(0) = normal_cdf(m - c);
+    Eigen::VectorXd f;  // survivors' density on the window [lo, hi]
+    if (window(1, lo, hi)) {
+        f.resize(hi - lo + 1);
+        for (long n = lo; n <= hi; ++n) f(n - lo) = phi(c - static_cast<double>(n) * h - m);
+    }
     for (int k = 1; k < horizon; ++k) {
-        cdf(k) = std::min(1.0, cdf(k - 1) + (weight.array() * f.array() * upper_tail.array()).sum());
-        f = transition * f;
+        if (f.size() == 0) {  // nothing left that can still cross
+            cdf(k) = cdf(k - 1);
+            continue;
+        }
+        // Trapezoid weights on the window, then the probability of crossing at step k + 1.
+        Eigen::VectorXd wf = h * f;
+        wf(0) *= 0.5;
+        wf(wf.size() - 1) *= 0.5;
+        double crossing = 0.0;
+        for (long n = lo; n <= hi; ++n) crossing += wf(n - lo) * normal_cdf(m - static_cast<double>(n) * h);
+        cdf(k) = std::min(1.0, cdf(k - 1) + crossing);
+        long next_lo = 0, next_hi = 0;
+        if (k + 1 == horizon || !window(k + 1, next_lo, next_hi)) {
+            f.resize(0);
+            continue;
+        }
+        // Kernel values for every offset t = n - n' between the two windows.
+        const long t_min = lo - next_hi, t_max = hi - next_lo;
+        Eigen::VectorXd kernel(t_max - t_min + 1);
+        for (long t = t_min; t <= t_max; ++t) kernel(t - t_min) = phi(h * static_cast<double>(t) - m);
+        Eigen::VectorXd next(next_hi - next_lo + 1);
+        for (long n2 = next_lo; n2 <= next_hi; ++n2)
+            next(n2 - next_lo) = wf.dot(kernel.segment(lo - n2 - t_min, wf.size()));
+        f.swap(next);
+        lo = next_lo;
+        hi = next_hi;
     }
     return cdf;
 }
 
 Eigen::VectorXd random_walk_first_passage(const RandomWalkDrift& model, double target_log,
                                           int horizon, Monitoring monitoring) {
-    if (horizon < 1) throw InputError("horizon must be at least 1 year");
+    if (horizon < 1 || horizon > max_analytic_horizon)
+        throw InputError("the closed-form first passage takes a horizon of 1 to " +
+                         std::to_string(max_analytic_horizon) + " years; got " + std::to_string(horizon));
     if (!std::isfinite(target_log)) throw InputError("the target must be finite and positive");
     const double distance = target_log - model.last_log_level();
     auto cdf = [&](double mu, double sigma) -> Eigen::VectorXd {

@@ -47,6 +47,9 @@ AnnualSeries AnnualSeries::from_levels(const std::vector<int>& years,
     for (Eigen::Index i = 0; i < n; ++i) {
         const auto k = static_cast<std::size_t>(i);
         const std::string year = std::to_string(years[k]);
+        if (years[k] < earliest_year || years[k] > latest_year)
+            throw InputError("year " + year + " is outside " + std::to_string(earliest_year) +
+                             " to " + std::to_string(latest_year));
         if (k > 0 && years[k] <= years[k - 1])
             throw InputError("years must be strictly increasing: " + year + " follows " +
                              std::to_string(years[k - 1]));

@@ -133,8 +133,9 @@ YearMonth parse_year_month(const std::string& text, bool is_end, const std::stri
     if (!ok) fail(where, "column '" + column + "' is '" + text + "'; expected YYYY-MM (or YYYY)");
     if (m.month < 1 || m.month > 12)
         fail(where, "column '" + column + "' is '" + text + "'; the month must be 01 to 12");
-    if (m.year < 1800 || m.year > 2200)
-        fail(where, "column '" + column + "' is '" + text + "'; the year must be 1800 to 2200");
+    if (m.year < earliest_year || m.year > latest_year)
+        fail(where, "column '" + column + "' is '" + text + "'; the year must be " +
+                        std::to_string(earliest_year) + " to " + std::to_string(latest_year));
     return m;
 }
 

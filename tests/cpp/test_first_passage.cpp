@@ -4,6 +4,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <catch2/catch.hpp>
 
+#include "tradetarget/errors.hpp"
 #include "tradetarget/first_passage.hpp"
 #include "tradetarget/random.hpp"
 #include "tradetarget/simulation.hpp"
@@ -88,6 +89,21 @@ TEST_CASE("annual recursion: negative drift and far targets") {
     CHECK(down(29) == Approx(discrete_mc(30, 0.5, -0.1, 0.3, 200000, 5)).margin(0.005));
     const Eigen::VectorXd far = annual_first_passage_cdf(5, 50.0, 0.01, 0.1);
     CHECK(far.maxCoeff() == 0.0);
+}
+
+TEST_CASE("annual recursion: drift far larger than the noise stays exact and small") {
+    // Nearly deterministic: 0.1 a year towards 0.58 crosses in year 6.
+    const Eigen::VectorXd sure = annual_first_passage_cdf(10, 0.58, 0.1, 1e-9);
+    for (int k = 0; k < 5; ++k) CHECK(sure(k) == Approx(0.0).margin(1e-12));
+    for (int k = 5; k < 10; ++k) CHECK(sure(k) == Approx(1.0).epsilon(1e-12));
+    // Drift of 3 sigma a year, against the discrete walk.
+    const Eigen::VectorXd fast = annual_first_passage_cdf(6, 1.0, 0.3, 0.1);
+    for (int k : {2, 3, 4}) CHECK(fast(k - 1) == Approx(discrete_mc(k, 1.0, 0.3, 0.1, 200000, 21)).margin(0.004));
+    // The longest horizon runs (the window keeps the lattice small).
+    const Eigen::VectorXd longest = annual_first_passage_cdf(max_analytic_horizon, 3.0, 0.05, 0.3);
+    CHECK(longest(max_analytic_horizon - 1) <= 1.0);
+    CHECK(longest(max_analytic_horizon - 1) > longest(9));
+    CHECK_THROWS_AS(annual_first_passage_cdf(max_analytic_horizon + 1, 3.0, 0.05, 0.3), InputError);
 }
 
 TEST_CASE("analytic first passage with parameter uncertainty matches the Monte Carlo engine") {

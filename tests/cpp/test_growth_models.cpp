@@ -37,16 +37,16 @@ TEST_CASE("compound growth is the closed form") {
 }
 
 TEST_CASE("log-linear trend: least squares on a known line, by hand") {
-    // x = 1..5, y = 1 3 2 5 4: slope Sxy/Sxx = 8/10, level 3 at x = 3, RSS = 3.6, s^2 = 1.2.
-    const LogLinearTrend m(from_logs({1, 2, 3, 4, 5}, {1, 3, 2, 5, 4}));
+    // x = 2001..2005, y = 1 3 2 5 4: slope Sxy/Sxx = 8/10, level 3 at 2003, RSS = 3.6, s^2 = 1.2.
+    const LogLinearTrend m(from_logs({2001, 2002, 2003, 2004, 2005}, {1, 3, 2, 5, 4}));
     CHECK(m.growth_rate() == Approx(0.8).epsilon(1e-12));
-    CHECK(m.mean_log(3) == Approx(3.0).epsilon(1e-12));
+    CHECK(m.mean_log(2003) == Approx(3.0).epsilon(1e-12));
     CHECK(m.sigma() == Approx(std::sqrt(1.2)).epsilon(1e-12));
     CHECK(m.growth_rate_se() == Approx(std::sqrt(1.2 / 10.0)).epsilon(1e-12));
     CHECK(m.df() == 3.0);
-    // Prediction at x = 6: s sqrt(1 + 1/n + (6 - 3)^2 / Sxx).
-    CHECK(m.predictive_scale(6) == Approx(std::sqrt(1.2 * 2.1)).epsilon(1e-12));
-    CHECK(m.quantile_log(6, 0.975) ==
+    // Prediction at 2006: s sqrt(1 + 1/n + (2006 - 2003)^2 / Sxx).
+    CHECK(m.predictive_scale(2006) == Approx(std::sqrt(1.2 * 2.1)).epsilon(1e-12));
+    CHECK(m.quantile_log(2006, 0.975) ==
           Approx(5.4 + 3.182446305284263 * std::sqrt(1.2 * 2.1)).epsilon(1e-10));
 }
 
@@ -82,6 +82,7 @@ TEST_CASE("models refuse series they cannot support, and bad series, with a clea
     CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2000}, {1, 2}), Contains("strictly increasing"));
     CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2001}, {1, -2}), Contains("2001"));
     CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2001}, {1}), Contains("differ in length"));
+    CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2147483647}, {1, 2}), Contains("outside 1000 to 3000"));
     CHECK_THROWS_WITH(parse_model("arima"), Contains("loglinear, rw_drift"));
 }
 

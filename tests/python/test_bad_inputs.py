@@ -42,6 +42,7 @@ API_CASES = [
     ("two points", lambda: tt.fit(series([1.0, 2.0], [2020, 2021]), "loglinear"), ValueError, "got 2"),
     ("duplicate years", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2021, 2021])), ValueError, "2021 follows 2021"),
     ("unsorted years", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2022, 2021])), ValueError, "2021 follows 2022"),
+    ("year out of range", lambda: tt.fit(series([1.0, 2.0, 3.0], [20, 21, 22])), ValueError, "year 20 is outside 1000 to 3000"),
     ("fractional year", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2021.5, 2022])), ValueError, "whole numbers"),
     ("string values", lambda: tt.fit(series(["a", "b", "c"], [2020, 2021, 2022])), ValueError, "values numbers"),
     ("list instead of series", lambda: tt.fit([1.0, 2.0, 3.0]), TypeError, "expected a Reconciled series"),
@@ -73,7 +74,7 @@ API_CASES = [
     ("analyze, empty targets", lambda: tt.analyze(GOOD, targets=[]), ValueError, "at least one target"),
     ("analyze, horizon too short", lambda: tt.analyze(horizon=3), ValueError, "needs a horizon of at least 11"),
     ("reconcile, unknown series", lambda: tt.reconcile(indicator="gold"), ValueError, "no observations for indicator='gold'"),
-    ("quantile probability", lambda: _core.fit_model("loglinear", _core.AnnualSeries.from_levels([1, 2, 3], [1, 2, 4])).quantile_log(5, 1.0),
+    ("quantile probability", lambda: _core.fit_model("loglinear", _core.AnnualSeries.from_levels([2001, 2002, 2003], [1, 2, 4])).quantile_log(2005, 1.0),
      ValueError, "must be in \\(0, 1\\)"),
     # --- unusual but legitimate: an answer, not an error
     ("target already reached", lambda: tt.time_to_target(fc(), [4e9]).iloc[0]["already_reached_year"] == 2021, None, None),

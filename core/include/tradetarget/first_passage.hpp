@@ -29,8 +29,11 @@ enum class Monitoring { Continuous, Annual };
 /// P(tau <= t) for drift mu, volatility sigma > 0 and distance d (d <= 0: already there, 1).
 double brownian_first_passage_cdf(double t, double distance, double mu, double sigma);
 
+/// The longest horizon the closed forms accept (their cost grows with horizon^2).
+constexpr int max_analytic_horizon = 200;
+
 /// P(reached at one of the observation times 1..k), for k = 1..horizon: the exact recursion
-/// above on a grid of step `grid_step` sigma.
+/// above on a lattice of step `grid_step` sigma, within windows that follow the walkers.
 Eigen::VectorXd annual_first_passage_cdf(int horizon, double distance, double mu, double sigma,
                                          double grid_step = 0.1);
 

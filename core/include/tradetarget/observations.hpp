@@ -22,6 +22,10 @@ enum class Statement { Level, ApproxLevel, CurrentLevel, LowerBound, Range, Grow
 Statement parse_statement(const std::string& text, const std::string& where);
 std::string to_string(Statement statement);
 
+/// Calendar years the library accepts (keeps year arithmetic far from integer overflow).
+constexpr int earliest_year = 1000;
+constexpr int latest_year = 3000;
+
 /// A month, written "YYYY-MM" in the data files.
 struct YearMonth {
     int year = 0;
