@@ -1,20 +1,23 @@
 # Two commands on a fresh machine:  make run   and   make test
 # Everything else (Debian headers, a virtual environment, the build) happens inside them.
 
+SHELL         := /bin/bash
+.SHELLFLAGS   := -o pipefail -c
+
 PYTHON        ?= python3
 VENV          ?= .venv
 BIN           := $(VENV)/bin
 CPP_BUILD     ?= build/cpp
-SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++
+SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps venv install cpp-test cpp-sanitize py-test clean
+.PHONY: run test system-deps venv install cpp-test cpp-sanitize fuzz py-test clean
 
 run: install
 	$(BIN)/tradetarget --plot tradetarget.png
 
-test: install cpp-test cpp-sanitize py-test
+test: install cpp-test cpp-sanitize fuzz py-test
 
 # Debian's headers (Eigen, Boost.Math, Catch2 v2): installed only when missing.
 system-deps:
@@ -49,6 +52,19 @@ cpp-sanitize: system-deps venv
 	$(BIN)/cmake --build build/sanitize
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(BIN)/ctest --test-dir build/sanitize --output-on-failure
+
+# libFuzzer (clang) on the observation rule and on the models; FUZZ_SECONDS per target.
+# A long run: make fuzz FUZZ_SECONDS=3600. Crashes are written to build/fuzz/artifacts/.
+FUZZ_SECONDS ?= 45
+fuzz: system-deps venv
+	$(BIN)/cmake -S . -B build/fuzz -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRADETARGET_FUZZ=ON -DTRADETARGET_BUILD_TESTS=OFF
+	$(BIN)/cmake --build build/fuzz
+	mkdir -p build/fuzz/artifacts build/fuzz/corpus/observations build/fuzz/corpus/models
+	build/fuzz/tests/fuzz/fuzz_observations -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus/observations 2>&1 | tail -4
+	build/fuzz/tests/fuzz/fuzz_models -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus/models 2>&1 | tail -4
 
 py-test: install
 	$(BIN)/python -m pytest -q

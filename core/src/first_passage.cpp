@@ -70,11 +70,14 @@ double brownian_first_passage_cdf(double t, double distance, double mu, double s
     check_parameters(t, distance, mu, sigma);
     if (distance <= 0.0) return 1.0;
     if (t == 0.0) return 0.0;
-    if (sigma == 0.0) return mu * t >= distance ? 1.0 : 0.0;
     const double st = sigma * std::sqrt(t);
+    const double exponent = 2.0 * mu * distance / (sigma * sigma);
+    // No noise left at double precision (sigma = 0, or so small that sigma^2 overflows the
+    // exponent): the path is the straight line mu t.
+    if (st == 0.0 || exponent == INFINITY) return mu * t >= distance ? 1.0 : 0.0;
     const double direct = normal_cdf((mu * t - distance) / st);
     const double reflected =
-        std::exp(2.0 * mu * distance / (sigma * sigma) + log_normal_cdf((-mu * t - distance) / st));
+        exponent == -INFINITY ? 0.0 : std::exp(exponent + log_normal_cdf((-mu * t - distance) / st));
     return std::min(1.0, direct + reflected);
 }
 
@@ -88,11 +91,13 @@ Eigen::VectorXd annual_first_passage_cdf(int horizon, double distance, double mu
         throw InputError("grid_step must be in [0.01, 0.5]; got " + std::to_string(grid_step));
     Eigen::VectorXd cdf(horizon);
     if (distance <= 0.0) return cdf.setOnes();
-    if (sigma == 0.0) {
+    const double c = distance / sigma, m = mu / sigma, h = grid_step;
+    // Volatility below 1e-9 of the distance and of the drift over the horizon: the walk is the
+    // straight line mu k to 9 digits (and the lattice below would need more than 1e10 nodes).
+    if (sigma == 0.0 || !(c < 1e9) || !(std::fabs(m) * horizon < 1e9)) {
         for (int k = 1; k <= horizon; ++k) cdf(k - 1) = mu * k >= distance ? 1.0 : 0.0;
         return cdf;
     }
-    const double c = distance / sigma, m = mu / sigma, h = grid_step;
     // Lattice x_n = c - n h (n >= 0), so the barrier is a node and the kernel between nodes,
     // phi(x_n' - x_n - m) = phi(h (n - n') - m), depends on n - n' only. At step k the walkers
     // not yet absorbed lie within k m +- 8 sqrt(k) (outside: probability < 1e-15), and those more
@@ -105,9 +110,10 @@ Eigen::VectorXd annual_first_passage_cdf(int horizon, double distance, double mu
         const double reach = (horizon - k + 1) * std::max(m, 0.0) + tail * std::sqrt(static_cast<double>(horizon));
         const double top = std::min(c, k * m + spread);
         const double bottom = std::max(c - reach, k * m - spread);
-        n_lo = static_cast<long>(std::floor((c - top) / h));
+        if (!(bottom < top)) return false;
+        n_lo = static_cast<long>(std::floor((c - top) / h));  // |c|, |m| horizon < 1e9: no overflow
         n_hi = static_cast<long>(std::ceil((c - bottom) / h));
-        return bottom < top;
+        return true;
     };
     auto phi = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * pi<double>()); };
 

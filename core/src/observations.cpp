@@ -310,8 +310,14 @@ ReconciledSeries reconcile_annual(const std::vector<Observation>& observations,
         }
         const YearEstimate& anchor = later ? *later : *earlier;
         const int target_year = later ? year - 1 : year;
+        const double implied_log = std::log(anchor.value) + (later ? -log_ratio : log_ratio);
+        if (!std::isfinite(std::exp(implied_log)) || std::exp(implied_log) <= 0.0) {
+            d.reason = "growth of " + pct + " implies a level for " + std::to_string(target_year) +
+                       " outside the range of numbers: not used";
+            continue;
+        }
         auto& y = implied[target_year];
-        y.logs_by_source[o.source].push_back(std::log(anchor.value) + (later ? -log_ratio : log_ratio));
+        y.logs_by_source[o.source].push_back(implied_log);
         y.ids.push_back(o.id);
         y.inherited_variance = std::max(y.inherited_variance, anchor.log_sd * anchor.log_sd);
         implied_rule[target_year] = "derived: the " + std::to_string(anchor.year) + " level and " +

@@ -91,6 +91,25 @@ TEST_CASE("annual recursion: negative drift and far targets") {
     CHECK(far.maxCoeff() == 0.0);
 }
 
+TEST_CASE("regressions found by fuzzing: extreme parameters give answers, not UB or NaN") {
+    for (double sigma : {1e-300, 1e-160, 5e-324}) {
+        for (double mu : {-1.0, 0.0, 0.1, 1e300}) {
+            for (double d : {1e-300, 0.58, 1e300}) {
+                INFO("sigma " << sigma << " mu " << mu << " d " << d);
+                const Eigen::VectorXd cdf = annual_first_passage_cdf(12, d, mu, sigma);
+                CHECK(cdf.allFinite());
+                CHECK(cdf.minCoeff() >= 0.0);
+                CHECK(cdf.maxCoeff() <= 1.0);
+                const double b = brownian_first_passage_cdf(3.0, d, mu, sigma);
+                CHECK(b >= 0.0);
+                CHECK(b <= 1.0);
+            }
+        }
+    }
+    CHECK(annual_first_passage_cdf(3, 1e300, 1.0, 1.0).maxCoeff() == 0.0);
+    CHECK(annual_first_passage_cdf(3, 0.5, 1e300, 1.0).minCoeff() == 1.0);
+}
+
 TEST_CASE("annual recursion: drift far larger than the noise stays exact and small") {
     // Nearly deterministic: 0.1 a year towards 0.58 crosses in year 6.
     const Eigen::VectorXd sure = annual_first_passage_cdf(10, 0.58, 0.1, 1e-9);

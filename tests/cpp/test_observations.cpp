@@ -70,6 +70,12 @@ TEST_CASE("growth statements anchor forwards too, and are checks when both years
     CHECK_FALSE(both.decisions[2].used);
     CHECK_THAT(both.decisions[2].reason, Contains("consistency check"));
 
+    auto absurd = reconcile_annual({obs("a", "s", "level", "2020-01", "2020-12", 1e-300),
+                                    obs("g", "s", "growth", "2020-01", "2020-12", 1e300),
+                                    obs("b", "s", "level", "2021-01", "2021-12", 2e-300)});
+    CHECK_FALSE(absurd.decisions[1].used);
+    CHECK_THAT(absurd.decisions[1].reason, Contains("outside the range of numbers"));
+
     auto orphan = reconcile_annual({obs("a", "s", "level", "2020-01", "2020-12", 100.0),
                                     obs("b", "s", "level", "2021-01", "2021-12", 120.0),
                                     obs("g", "s", "growth", "2015-01", "2015-12", 0.1)});

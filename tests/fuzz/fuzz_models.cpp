@@ -1,0 +1,74 @@
+// Arbitrary series (any doubles, any years) -> models -> quantiles, paths, first passage, and the
+// closed forms on arbitrary parameters.
+#include <cstdint>
+#include <vector>
+
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include "fuzz_check.hpp"
+#include "tradetarget/tradetarget.hpp"
+
+using namespace tradetarget;
+
+namespace {
+
+double any_double(FuzzedDataProvider& in) {
+    switch (in.ConsumeIntegralInRange(0, 6)) {
+        case 0: return std::nan("");
+        case 1: return in.ConsumeBool() ? INFINITY : -INFINITY;
+        case 2: return in.ConsumeFloatingPoint<double>();
+        case 3: return in.ConsumeFloatingPointInRange<double>(-1e-300, 1e-300);
+        default: return in.ConsumeFloatingPointInRange<double>(1e-3, 1e12);
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    FuzzedDataProvider in(data, size);
+    std::vector<int> years;
+    std::vector<double> levels, log_sd;
+    int year = in.ConsumeIntegralInRange(-5, 3005);
+    const int n = in.ConsumeIntegralInRange(0, 10);
+    for (int i = 0; i < n; ++i) {
+        years.push_back(year);
+        year += in.ConsumeIntegralInRange(-1, 3);
+        levels.push_back(any_double(in));
+        log_sd.push_back(in.ConsumeBool() ? 0.0 : any_double(in));
+    }
+    try {
+        const AnnualSeries series = AnnualSeries::from_levels(years, levels, log_sd);
+        for (ModelKind kind : {ModelKind::LogLinearTrend, ModelKind::RandomWalkDrift}) {
+            try {
+                const auto model = fit_model(kind, series);
+                const int ahead = series.last_year() + in.ConsumeIntegralInRange(1, 60);
+                const double p = in.ConsumeFloatingPointInRange<double>(1e-9, 1.0 - 1e-9);
+                FUZZ_CHECK(!std::isnan(model->quantile_log(ahead, p)));
+                SimulationOptions options;
+                options.n_paths = 30;
+                options.horizon = in.ConsumeIntegralInRange(1, 40);
+                options.seed = in.ConsumeIntegral<std::uint64_t>();
+                const SamplePaths paths = simulate_paths(kind, series, options);
+                const double target = any_double(in);
+                try {
+                    check_cdf(first_passage(paths, target, series).cdf);
+                } catch (const InputError&) {
+                }
+                if (const auto* rw = dynamic_cast<const RandomWalkDrift*>(model.get()))
+                    check_cdf(random_walk_first_passage(*rw, std::log(std::fabs(target) + 1.0) + rw->last_log_level(),
+                                                        in.ConsumeIntegralInRange(1, 12), Monitoring::Annual));
+            } catch (const InputError&) {
+            }
+        }
+    } catch (const InputError&) {
+    }
+    // The closed forms on their own.
+    try {
+        const double d = any_double(in), mu = any_double(in) - 1.0, sigma = any_double(in);
+        check_cdf(annual_first_passage_cdf(in.ConsumeIntegralInRange(1, 25), d, mu, sigma));
+        const double cdf = brownian_first_passage_cdf(in.ConsumeFloatingPointInRange<double>(0.0, 100.0), d, mu, sigma);
+        FUZZ_CHECK(cdf >= 0.0 && cdf <= 1.0);
+    } catch (const InputError&) {
+    }
+    return 0;
+}
