@@ -147,8 +147,9 @@ bool Observation::is_full_year() const {
 Observation make_observation(std::string id, std::string where, std::string source,
                              const std::string& statement, const std::string& period_start,
                              const std::string& period_end, std::string published, double value,
-                             double value_upper) {
+                             double value_upper, std::string component) {
     Observation o;
+    o.component = std::move(component);
     o.id = std::move(id);
     o.where = std::move(where);
     o.source = std::move(source);
@@ -233,6 +234,10 @@ ReconciledSeries reconcile_annual(const std::vector<Observation>& observations,
         };
         const std::string period =
             o.period_start ? format_month(*o.period_start) + " to " + format_month(*o.period_end) : "";
+        if (!o.component.empty()) {
+            d.reason = "a component (" + o.component + ") of the series: used by the measurement model";
+            continue;
+        }
         switch (o.statement) {
             case Statement::Level:
             case Statement::ApproxLevel:

@@ -44,6 +44,10 @@ struct Observation {
     std::string published;  ///< "YYYY-MM[-DD]"; required for CurrentLevel
     double value = 0.0;
     double value_upper = 0.0;  ///< upper bound, for Range only
+    /// Empty for the series itself; otherwise the name of one additive component of it (e.g.
+    /// "exports" of a total): the measurement model sums the components a source gives for the
+    /// same period into a level of the series.
+    std::string component;
 
     bool is_full_year() const;
 };
@@ -53,7 +57,7 @@ struct Observation {
 Observation make_observation(std::string id, std::string where, std::string source,
                              const std::string& statement, const std::string& period_start,
                              const std::string& period_end, std::string published, double value,
-                             double value_upper);
+                             double value_upper, std::string component = "");
 
 /// One year of the reconciled series. Values are in the data's units (e.g. US$).
 struct YearEstimate {

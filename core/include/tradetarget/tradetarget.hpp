@@ -5,6 +5,7 @@
 #include "tradetarget/errors.hpp"
 #include "tradetarget/first_passage.hpp"
 #include "tradetarget/growth_models.hpp"
+#include "tradetarget/measurement.hpp"
 #include "tradetarget/observations.hpp"
 #include "tradetarget/random.hpp"
 #include "tradetarget/simulation.hpp"
