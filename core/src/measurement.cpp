@@ -491,6 +491,29 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
     }
 }
 
+AnnualSeries MeasurementModel::observed_series() const {
+    std::vector<int> years;
+    std::vector<double> levels, sds;
+    for (const auto& y : years_)
+        if (y.year <= last_full_year_) {
+            years.push_back(y.year);
+            levels.push_back(std::exp(y.log_mean));
+            sds.push_back(y.log_sd);
+        }
+    return AnnualSeries::from_levels(years, levels, sds);
+}
+
+Eigen::VectorXd MeasurementModel::point_log(int horizon) const {
+    if (horizon < 1) throw InputError("horizon must be at least 1 year");
+    Eigen::VectorXd out(horizon);
+    const LatentYear& last = years_.back();
+    for (int k = 0; k < horizon; ++k) {
+        const int year = last_full_year_ + 1 + k;
+        out(k) = year <= last.year ? last.log_mean : last.log_mean + drift_mean_ * (year - last.year);
+    }
+    return out;
+}
+
 SamplePaths MeasurementModel::simulate(const SimulationOptions& options) const {
     options.validate();
     SamplePaths paths;

@@ -235,7 +235,7 @@ ReconciledSeries reconcile_annual(const std::vector<Observation>& observations,
         const std::string period =
             o.period_start ? format_month(*o.period_start) + " to " + format_month(*o.period_end) : "";
         if (!o.component.empty()) {
-            d.reason = "a component (" + o.component + ") of the series: used by the measurement model";
+            d.reason = "a component (" + o.component + ") of the series: only the measurement model uses components";
             continue;
         }
         switch (o.statement) {

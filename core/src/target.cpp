@@ -70,18 +70,12 @@ double required_growth(double base_value, int base_year, double target, int dead
     return compound_growth(base_value, base_year, target, deadline);
 }
 
-std::optional<int> point_cross_year(const GrowthModel& model, double target, int horizon) {
-    check_target(target);
-    const double log_target = std::log(target);
-    if (model.last_log_level() >= log_target) return model.last_year();
-    for (int year = model.last_year() + 1; year <= model.last_year() + horizon; ++year)
-        if (model.mean_log(year) >= log_target) return year;
-    return std::nullopt;
-}
-
-TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& model,
-                               const AnnualSeries& observed, const std::vector<int>& prob_years,
-                               int deadline) {
+TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorXd& point_log,
+                               double model_growth, const AnnualSeries& observed,
+                               const std::vector<int>& prob_years, int deadline) {
+    if (point_log.size() != passage.cdf.size())
+        throw InputError("the point forecast has " + std::to_string(point_log.size()) + " years and the passage " +
+                         std::to_string(passage.cdf.size()));
     TargetSummary s;
     s.target = passage.target;
     s.observed_year = passage.observed_year;
@@ -89,9 +83,10 @@ TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& m
     s.p10_year = passage.quantile_year(0.1);
     s.p90_year = passage.quantile_year(0.9);
     s.horizon_end = passage.last_year();
-    s.point_cross_year = passage.observed_year
-                             ? passage.observed_year
-                             : point_cross_year(model, passage.target, s.horizon_end - model.last_year());
+    s.point_cross_year = passage.observed_year;
+    const double log_target = std::log(passage.target);
+    for (Eigen::Index k = 0; !s.point_cross_year && k < point_log.size(); ++k)
+        if (point_log(k) >= log_target) s.point_cross_year = passage.first_year + static_cast<int>(k);
     for (int year : prob_years) s.prob_by.emplace_back(year, passage.probability_by(year));
     s.base_year = observed.last_year();
     s.base_value = std::exp(observed.log_level(observed.size() - 1));
@@ -100,8 +95,17 @@ TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& m
     s.historical_from = observed.years.front();
     s.historical_growth = compound_growth(std::exp(observed.log_level(0)), s.historical_from,
                                           s.base_value, s.base_year);
-    s.model_growth = std::exp(model.growth_rate()) - 1.0;
+    s.model_growth = std::exp(model_growth) - 1.0;
     return s;
+}
+
+TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& model,
+                               const AnnualSeries& observed, const std::vector<int>& prob_years,
+                               int deadline) {
+    Eigen::VectorXd point_log(passage.cdf.size());
+    for (Eigen::Index k = 0; k < point_log.size(); ++k)
+        point_log(k) = model.mean_log(passage.first_year + static_cast<int>(k));
+    return summarize_target(passage, point_log, model.growth_rate(), observed, prob_years, deadline);
 }
 
 }  // namespace tradetarget

@@ -11,13 +11,14 @@ void register_observations(py::module_& m) {
         .def(py::init(&make_observation), py::arg("id"), py::arg("where"), py::arg("source"),
              py::arg("statement"), py::arg("period_start"), py::arg("period_end"),
              py::arg("published"), py::arg("value"),
-             py::arg("value_upper") = std::numeric_limits<double>::quiet_NaN())
+             py::arg("value_upper") = std::numeric_limits<double>::quiet_NaN(), py::arg("component") = "")
         .def_readonly("id", &Observation::id)
         .def_readonly("where", &Observation::where)
         .def_readonly("source", &Observation::source)
         .def_property_readonly("statement", [](const Observation& o) { return to_string(o.statement); })
         .def_readonly("published", &Observation::published)
         .def_readonly("value", &Observation::value)
+        .def_readonly("component", &Observation::component)
         .def_property_readonly("is_full_year", &Observation::is_full_year);
 
     py::class_<YearEstimate>(m, "YearEstimate")

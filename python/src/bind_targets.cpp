@@ -18,7 +18,6 @@ void register_targets(py::module_& m) {
     m.def("first_passage", &first_passage, py::arg("paths"), py::arg("target"), py::arg("observed"));
     m.def("required_growth", &required_growth, py::arg("base_value"), py::arg("base_year"),
           py::arg("target"), py::arg("deadline"));
-    m.def("point_cross_year", &point_cross_year, py::arg("model"), py::arg("target"), py::arg("horizon"));
 
     py::class_<TargetSummary>(m, "TargetSummary")
         .def_readonly("target", &TargetSummary::target)
@@ -36,8 +35,11 @@ void register_targets(py::module_& m) {
         .def_readonly("historical_from", &TargetSummary::historical_from)
         .def_readonly("model_growth", &TargetSummary::model_growth)
         .def_readonly("horizon_end", &TargetSummary::horizon_end);
-    m.def("summarize_target", &summarize_target, py::arg("passage"), py::arg("model"),
-          py::arg("observed"), py::arg("prob_years"), py::arg("deadline"));
+    m.def("summarize_target",
+          py::overload_cast<const FirstPassage&, const Eigen::VectorXd&, double, const AnnualSeries&,
+                            const std::vector<int>&, int>(&summarize_target),
+          py::arg("passage"), py::arg("point_log"), py::arg("model_growth"), py::arg("observed"),
+          py::arg("prob_years"), py::arg("deadline"));
 
     m.def("brownian_first_passage_cdf", &brownian_first_passage_cdf, py::arg("t"),
           py::arg("distance"), py::arg("mu"), py::arg("sigma"));

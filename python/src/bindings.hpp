@@ -9,3 +9,4 @@ namespace py = pybind11;
 void register_observations(py::module_& m);
 void register_models(py::module_& m);
 void register_targets(py::module_& m);
+void register_measurement(py::module_& m);

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
     register_observations(m);
     register_models(m);
     register_targets(m);
+    register_measurement(m);
 }

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from . import datasets
 from ._version import __version__
-from .analysis import Analysis, analyze
+from .analysis import ANALYSIS_MODELS, Analysis, analyze
+from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
+from .sensitivity import sensitivity
 from .targets import first_passage_table, required_growth, time_to_target
 
 __all__ = [
+    "ANALYSIS_MODELS",
     "MODELS",
+    "Measured",
     "Analysis",
     "Fit",
     "Forecast",
@@ -28,8 +32,10 @@ __all__ = [
     "datasets",
     "first_passage_table",
     "fit",
+    "measure",
     "read_observations",
     "reconcile",
     "required_growth",
+    "sensitivity",
     "time_to_target",
 ]

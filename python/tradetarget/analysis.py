@@ -10,11 +10,16 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from ._version import __version__
+from .measurement import Measured, measure
 from .models import DEFAULT_SEED, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .observations import ObservationSource, Reconciled, reconcile
 from .targets import first_passage_table, time_to_target
 
-__all__ = ["Analysis", "analyze", "format_money"]
+__all__ = ["ANALYSIS_MODELS", "Analysis", "analyze", "format_money"]
+
+#: What analyze() runs by default: the two growth models on the reconciled series, and the
+#: measurement model on every statement.
+ANALYSIS_MODELS = (*MODELS, "measurement")
 
 
 def format_money(value: float) -> str:
@@ -38,6 +43,7 @@ class Analysis:
     """Everything the main job computed, with the choices that produced it."""
 
     reconciled: Reconciled
+    measured: Measured | None
     fits: dict[str, Fit]
     forecasts: dict[str, Forecast]
     targets: pd.DataFrame
@@ -62,9 +68,29 @@ class Analysis:
             lines.append("  Not used:")
             for row in unused.itertuples():
                 lines.append(f"    {row.obs_id} ({row.where}): {row.reason}")
+        m = self.measured
+        if m is not None:
+            lines += ["", "Measurement model: every statement tied to one latent series (partial years, growth,",
+                      "exports + imports, approximate figures included); posterior median and 80% interval"]
+            lines.append(f"  {'year':<6}{'value':>9}  {'80% interval':>17}  {'figures':>7}  kind")
+            for year, row in m.table.iterrows():
+                interval = f"{format_money(row.lower_80)} to {format_money(row.upper_80)}"
+                lines.append(f"  {year:<6}{format_money(row.value):>9}  {interval:>17}  {row.n_observations:>7}  {row.kind}")
+            lines.append("  Standardised residuals (|r| > 2: out of line with the rest):")
+            for row in m.residuals.itertuples():
+                flag = "  <-- out of line" if abs(row.standardized) > 2 else ""
+                lines.append(f"    {row.obs_id:<28} {row.year}  {row.standardized:+5.2f}{flag}")
+            unused = m.decisions[~m.decisions["used"]]
+            if len(unused):
+                lines.append("  Not used:")
+                for row in unused.itertuples():
+                    lines.append(f"    {row.obs_id} ({row.where}): {row.reason}")
         lines += ["", "Models (annual growth, with the log growth rate's standard error)"]
         for name, f in self.fits.items():
-            lines.append(f"  {name:<10} {f.growth_rate:+7.1%}/yr  (s.e. {f.growth_rate_se:.3f})  {MODEL_LABELS[name]}")
+            lines.append(f"  {name:<11} {f.growth_rate:+7.1%}/yr  (s.e. {f.growth_rate_se:.3f})  {MODEL_LABELS[name]}")
+        if m is not None:
+            mean, sd = m.drift
+            lines.append(f"  {'measurement':<11} {math.expm1(mean):+7.1%}/yr  (s.e. {sd:.3f})  {MODEL_LABELS['measurement']}")
         s = self.settings
         lines += [
             "",
@@ -72,18 +98,18 @@ class Analysis:
             f"{' and source' if s['source_uncertainty'] else ''} uncertainty included; horizon to {s['horizon_end']})",
         ]
         by = s["prob_by"]
-        header = f"  {'target':>7}  {'model':<10} {'median':>11}  {'80% interval':>21}  " + "  ".join(
+        header = f"  {'target':>7}  {'model':<11} {'median':>11}  {'80% interval':>21}  " + "  ".join(
             f"{'P(<=' + str(y) + ')':>9}" for y in by
         ) + f"  {'point':>11}  needs/yr to {s['deadline']}  (past/yr)"
         lines.append(header)
         for row in self.targets.itertuples():
             if not pd.isna(row.already_reached_year):
-                lines.append(f"  {format_money(row.target):>7}  {row.model:<10} already reached in {int(row.already_reached_year)}")
+                lines.append(f"  {format_money(row.target):>7}  {row.model:<11} already reached in {int(row.already_reached_year)}")
                 continue
             interval = f"{_year(row.p10_year)} to {_year(row.p90_year)}"
             probs = "  ".join(f"{getattr(row, f'prob_by_{y}'):>9.2f}" for y in by)
             lines.append(
-                f"  {format_money(row.target):>7}  {row.model:<10} {_year(row.median_year):>11}  {interval:>21}  {probs}"
+                f"  {format_money(row.target):>7}  {row.model:<11} {_year(row.median_year):>11}  {interval:>21}  {probs}"
                 f"  {_year(row.point_cross_year):>11}  {row.required_growth:+8.1%} from {row.base_year}"
                 f"  ({row.historical_growth:+.1%} {row.historical_from}-{row.base_year})"
             )
@@ -158,7 +184,24 @@ class Analysis:
                     "params": {k: (None if math.isnan(v) else v) for k, v in f.params.items()},
                 }
                 for name, f in self.fits.items()
-            ],
+            ]
+            + (
+                [
+                    {
+                        "model": "measurement",
+                        "description": MODEL_LABELS["measurement"],
+                        "growth_rate": math.expm1(self.measured.drift[0]),
+                        "log_growth_se": self.measured.drift[1],
+                        "params": {
+                            "sigma_level": self.measured.core.sigma_level_mean,
+                            "sigma_obs": self.measured.core.sigma_obs_mean,
+                        },
+                    }
+                ]
+                if self.measured is not None
+                else []
+            ),
+            "measurement": None if self.measured is None else _measurement_dict(self.measured),
             "targets": targets,
         }
 
@@ -172,10 +215,38 @@ class Analysis:
         return plot_analysis(self, path)
 
 
+def _measurement_dict(m: Measured) -> dict[str, Any]:
+    return {
+        "years": [
+            {
+                "year": int(year),
+                "value": float(row.value),
+                "log_sd": float(row.log_sd),
+                "lower_80": float(row.lower_80),
+                "upper_80": float(row.upper_80),
+                "n_observations": int(row.n_observations),
+                "kind": row.kind,
+            }
+            for year, row in m.table.iterrows()
+        ],
+        "residuals": [
+            {"obs_id": r.obs_id, "year": int(r.year), "standardized": float(r.standardized)}
+            for r in m.residuals.itertuples()
+        ],
+        "source_biases": [
+            {"source": b.source, "bias_log": float(b.bias_log), "sd": float(b.sd)} for b in m.biases.itertuples()
+        ],
+        "decisions": [
+            {"obs_id": d.obs_id, "where": d.where, "used": bool(d.used), "year": _json_year(d.year), "reason": d.reason}
+            for d in m.decisions.itertuples()
+        ],
+    }
+
+
 def analyze(
     observations: ObservationSource | None = None,
     targets: Iterable[float] | None = None,
-    models: Sequence[str] = MODELS,
+    models: Sequence[str] = ANALYSIS_MODELS,
     by: Sequence[int] = (2030, 2035),
     deadline: int = 2030,
     horizon: int | None = None,
@@ -213,10 +284,20 @@ def analyze(
         horizon = max(30, max(by) - last, deadline - last)
     elif by and max(by) > last + horizon:
         raise ValueError(f"P(by {max(by)}) needs a horizon of at least {max(by) - last} years; got {horizon}")
+    unknown = [m for m in models if m not in ANALYSIS_MODELS]
+    if unknown:
+        raise ValueError(f"unknown model(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(ANALYSIS_MODELS)}")
     fits, forecasts, tables, passages = {}, {}, [], {}
+    measured = None
     for name in models:
-        fits[name] = fit(reconciled, name)
-        forecasts[name] = fits[name].forecast(horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty)
+        if name == "measurement":
+            measured = measure(observations, indicator=indicator, flow=flow, commodity=commodity)
+            forecasts[name] = measured.forecast(horizon=horizon, n_paths=n_paths, seed=seed)
+        else:
+            fits[name] = fit(reconciled, name)
+            forecasts[name] = fits[name].forecast(
+                horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty
+            )
         tables.append(time_to_target(forecasts[name], targets, by=by, deadline=deadline))
         passages[name] = first_passage_table(forecasts[name], targets)
     settings = {
@@ -231,6 +312,7 @@ def analyze(
     }
     return Analysis(
         reconciled=reconciled,
+        measured=measured,
         fits=fits,
         forecasts=forecasts,
         targets=pd.concat(tables, ignore_index=True),

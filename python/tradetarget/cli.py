@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from typing import Sequence
 
 from ._version import __version__
-from .analysis import analyze
-from .models import DEFAULT_SEED, MODELS
+from .analysis import ANALYSIS_MODELS, analyze, format_money
+from .sensitivity import sensitivity
+from .models import DEFAULT_SEED
 
 _MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
 _SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
@@ -24,6 +26,36 @@ def parse_money(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"a target must be positive; got {text!r}")
     return value
+
+
+def sensitivity_records(table) -> list[dict]:
+    year = table.attrs["year"]
+    by = [c for c in table.columns if c.startswith("prob_by_")]
+    return [
+        {
+            "scenario": row["scenario"],
+            "year": year,
+            "level": float(row[f"level_{year}"]),
+            "target": float(row["target"]),
+            "median_year": None if row.isna()["median_year"] else int(row["median_year"]),
+            "prob_by": {c.removeprefix("prob_by_"): float(row[c]) for c in by},
+        }
+        for _, row in table.iterrows()
+    ]
+
+
+def format_sensitivity(table) -> str:
+    year = table.attrs["year"]
+    by = [c for c in table.columns if c.startswith("prob_by_")]
+    lines = [f"Sensitivity (measurement model): {year} under each source alone, and all together"]
+    lines.append(f"  {'scenario':<42} {year:>7}  {'target':>6}  {'median':>11}  " + "  ".join(
+        f"{'P(<=' + c.removeprefix('prob_by_') + ')':>9}" for c in by))
+    for _, row in table.iterrows():
+        median = "not reached" if row.isna()["median_year"] else str(int(row["median_year"]))
+        probs = "  ".join(f"{row[c]:>9.2f}" for c in by)
+        lines.append(f"  {row['scenario']:<42} {format_money(row[f'level_{year}']):>7}  "
+                     f"{format_money(row['target']):>6}  {median:>11}  {probs}")
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,13 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="year for the required growth rate (default: 2030)")
     p.add_argument("--by", action="append", type=int, metavar="YEAR",
                    help="report P(reached by YEAR) (repeatable; default: 2030 and 2035)")
-    p.add_argument("--model", action="append", choices=MODELS,
+    p.add_argument("--model", action="append", choices=ANALYSIS_MODELS,
                    help="model(s) to run (repeatable; default: all)")
     p.add_argument("--horizon", type=int, metavar="YEARS", help="years to simulate (default: 30 or more if needed)")
     p.add_argument("--paths", type=int, default=20000, help="sample paths per model (default: 20000)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     p.add_argument("--no-source-uncertainty", action="store_true",
                    help="treat the reconciled series as exact (ignore disagreement between sources)")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="also answer under each source alone for the year the sources disagree on most")
     p.add_argument("--json", action="store_true", help="print the stable JSON contract instead of the report")
     p.add_argument("--plot", metavar="FILE.png", help="also save the fan chart and first-passage plot")
     p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
@@ -66,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = analyze(
             observations=args.data,
             targets=args.target,
-            models=args.model or MODELS,
+            models=args.model or ANALYSIS_MODELS,
             by=args.by or (2030, 2035),
             deadline=args.deadline,
             horizon=args.horizon,
@@ -76,12 +110,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             indicator=args.indicator,
             flow=args.flow,
         )
+        table = None
+        if args.sensitivity:
+            table = sensitivity(
+                observations=args.data, targets=result.targets["target"].unique(), by=args.by or (2030, 2035),
+                deadline=args.deadline, n_paths=args.paths, seed=args.seed, indicator=args.indicator, flow=args.flow,
+            )
         if args.plot:
             result.plot(args.plot)
     except (ValueError, TypeError, OSError) as exc:
         print(f"tradetarget: error: {exc}", file=sys.stderr)
         return 2
-    print(result.to_json() if args.json else result.summary())
+    if args.json:
+        doc = result.to_dict()
+        if table is not None:
+            doc["sensitivity"] = sensitivity_records(table)
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        print(result.summary())
+        if table is not None:
+            print()
+            print(format_sensitivity(table))
     if args.plot and not args.json:
         print(f"\nplot saved to {args.plot}")
     return 0

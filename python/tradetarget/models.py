@@ -11,12 +11,13 @@ import pandas as pd
 from . import _core
 from .observations import Reconciled
 
-__all__ = ["DEFAULT_SEED", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "fit"]
+__all__ = ["DEFAULT_SEED", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
 
 MODELS = ("loglinear", "rw_drift")
 MODEL_LABELS = {
     "loglinear": "log-linear trend (OLS on log levels, Student-t)",
     "rw_drift": "random walk with drift in logs (geometric Brownian motion, annual)",
+    "measurement": "measurement model: every statement, latent random walk with drift (Kalman)",
 }
 DEFAULT_SEED = 20250729
 
@@ -83,14 +84,14 @@ class Fit:
         Paths carry innovation, parameter and (unless ``source_uncertainty=False``) source
         uncertainty; the same seed gives the same numbers.
         """
-        for level in levels:
-            if not 1 <= level < 100:
-                raise ValueError(f"interval levels are percentages such as 80 or 95; got {level}")
+        levels = check_levels(levels)
         paths = _core.simulate_paths(
             self.model, self.series, horizon=horizon, n_paths=n_paths, seed=seed,
             source_uncertainty=source_uncertainty,
         )
-        return Forecast(fit=self, paths=paths, levels=tuple(levels), seed=seed)
+        point = np.array([self.core.mean_log(y) for y in range(paths.first_year, paths.last_year + 1)])
+        return Forecast(model=self.model, paths=paths, observed=self.series, point_log=point,
+                        model_growth=self.core.growth_rate, levels=levels, seed=seed)
 
     def __repr__(self) -> str:
         return f"Fit({self.model}, growth {self.growth_rate:+.1%}/yr ± {self.growth_rate_se:.3f} log)"
@@ -98,16 +99,20 @@ class Fit:
 
 @dataclass
 class Forecast:
-    """Sample paths from a fitted model, with quantile tables."""
+    """Sample paths from a fitted model, with quantile tables.
 
-    fit: Fit
+    ``observed`` is the annual series the target engine treats as observed (already-reached
+    targets, base year, historical growth); ``point_log`` the point forecast (log of the
+    predictive median) for each path year; ``model_growth`` the model's log growth per year.
+    """
+
+    model: str
     paths: _core.SamplePaths = field(repr=False)
+    observed: _core.AnnualSeries = field(repr=False)
+    point_log: np.ndarray = field(repr=False)
+    model_growth: float
     levels: tuple[float, ...]
     seed: int
-
-    @property
-    def model(self) -> str:
-        return self.fit.model
 
     @property
     def years(self) -> pd.Index:
@@ -115,14 +120,14 @@ class Forecast:
 
     @property
     def table(self) -> pd.DataFrame:
-        """By year: the model's point forecast (predictive median level) and, from the paths,
-        the median and the lower/upper bounds of each interval level."""
+        """By year: the point forecast (predictive median level) and, from the paths, the median
+        and the lower/upper bounds of each interval level."""
         probs = [0.5]
         for level in self.levels:
             probs += [(1 - level / 100) / 2, (1 + level / 100) / 2]
         q = _core.path_quantiles(self.paths, probs)
         out = pd.DataFrame(index=self.years)
-        out["point"] = [float(np.exp(self.fit.core.mean_log(int(y)))) for y in self.years]
+        out["point"] = np.exp(self.point_log)
         out["median"] = q[:, 0]
         for i, level in enumerate(self.levels):
             out[f"lower_{level:g}"] = q[:, 1 + 2 * i]
@@ -132,6 +137,13 @@ class Forecast:
     def sample_paths(self) -> pd.DataFrame:
         """All paths as levels: one row per path, one column per year."""
         return pd.DataFrame(np.exp(self.paths.log_level), columns=self.years)
+
+
+def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
+    for level in levels:
+        if not 1 <= level < 100:
+            raise ValueError(f"interval levels are percentages such as 80 or 95; got {level}")
+    return tuple(levels)
 
 
 def fit(data: SeriesLike | None = None, model: str = "rw_drift") -> Fit:

@@ -82,7 +82,10 @@ def read_observations(source: ObservationSource) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
         frame = source.reset_index(drop=True).astype(object).where(source.notna().to_numpy(), "")
         frame = frame.astype(str)
-        where = pd.Series([f"row {i}" for i in range(len(frame))])
+        if "where" in frame.columns:  # already read: keep pointing at the original lines
+            where = frame.pop("where")
+        else:
+            where = pd.Series([f"row {i}" for i in range(len(frame))])
         name = "data frame"
     else:
         file = Path(source)
@@ -161,15 +164,64 @@ class Reconciled:
         )
 
 
-def _select(frame: pd.DataFrame, indicator: str, flow: str, commodity: str) -> pd.DataFrame:
-    # An empty indicator or flow in the data means "not stated" and matches any selection;
-    # an empty commodity means all goods and matches only commodity="".
+#: The additive components of each flow: exports + imports = total.
+COMPONENTS = {"total": ("exports", "imports")}
+
+
+def select_series(
+    frame: pd.DataFrame, indicator: str, flow: str, commodity: str
+) -> tuple[pd.DataFrame, list[_core.Observation]]:
+    """The rows of one series (and of its additive components), and their core observations.
+
+    An empty indicator or flow in the data means "not stated" and matches any selection; an
+    empty commodity means all goods and matches only commodity="". Rows of a component flow
+    (exports, imports for a total) are passed on marked as components.
+    """
+    parts = COMPONENTS.get(flow, ())
     keep = (
         frame["indicator"].isin([indicator, ""])
-        & frame["flow"].isin([flow, ""])
+        & frame["flow"].isin([flow, "", *parts])
         & (frame["commodity"] == commodity)
     )
-    return frame[keep.to_numpy()]
+    selected = frame[keep.to_numpy()].reset_index(drop=True)
+    if not selected["flow"].isin([flow, ""]).any():
+        raise ValueError(
+            f"no observations for indicator={indicator!r}, flow={flow!r}, commodity={commodity!r}"
+        )
+    observations = [
+        _core.Observation(
+            id=row.obs_id,
+            where=row.where,
+            source=row.source_file or row.said_by or row.where,
+            statement=row.statement,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            published=row.published,
+            value=float(row.value),
+            value_upper=float(row.value_upper),
+            component=row.flow if row.flow in parts else "",
+        )
+        for row in selected.itertuples(index=False)
+    ]
+    return selected, observations
+
+
+def decisions_frame(selected: pd.DataFrame, observations, decisions) -> pd.DataFrame:
+    """One row per observation: what was said, and what the model did with it."""
+    return pd.DataFrame(
+        {
+            "obs_id": [d.id for d in decisions],
+            "where": [d.where for d in decisions],
+            "flow": selected["flow"].to_numpy(),
+            "statement": selected["statement"].to_numpy(),
+            "period": (selected["period_start"] + "/" + selected["period_end"]).str.strip("/").to_numpy(),
+            "value": selected["value"].to_numpy(),
+            "source": [o.source for o in observations],
+            "used": [d.used for d in decisions],
+            "year": pd.array([d.year for d in decisions], dtype="Int64"),
+            "reason": [d.reason for d in decisions],
+        }
+    )
 
 
 def reconcile(
@@ -195,25 +247,7 @@ def reconcile(
     if observations is None:
         observations = datasets.path("kazakhstan_turkiye.csv")
     frame = read_observations(observations)
-    selected = _select(frame, indicator, flow, commodity)
-    if selected.empty:
-        raise ValueError(
-            f"no observations for indicator={indicator!r}, flow={flow!r}, commodity={commodity!r}"
-        )
-    core_observations = [
-        _core.Observation(
-            id=row.obs_id,
-            where=row.where,
-            source=row.source_file or row.said_by or row.where,
-            statement=row.statement,
-            period_start=row.period_start,
-            period_end=row.period_end,
-            published=row.published,
-            value=float(row.value),
-            value_upper=float(row.value_upper),
-        )
-        for row in selected.itertuples(index=False)
-    ]
+    selected, core_observations = select_series(frame, indicator, flow, commodity)
     result = _core.reconcile_annual(core_observations, use_current_levels, use_growth_statements)
     table = pd.DataFrame(
         {
@@ -225,18 +259,10 @@ def reconcile(
         },
         index=pd.Index([y.year for y in result.years], name="year"),
     )
-    decisions = pd.DataFrame(
-        {
-            "obs_id": [d.id for d in result.decisions],
-            "where": [d.where for d in result.decisions],
-            "statement": selected["statement"].to_numpy(),
-            "period": (selected["period_start"] + "/" + selected["period_end"]).str.strip("/").to_numpy(),
-            "value": selected["value"].to_numpy(),
-            "source": [o.source for o in core_observations],
-            "used": [d.used for d in result.decisions],
-            "year": pd.array([d.year for d in result.decisions], dtype="Int64"),
-            "reason": [d.reason for d in result.decisions],
-        }
-    )
     label = " ".join(x for x in (indicator, flow, commodity) if x)
-    return Reconciled(table=table, decisions=decisions, observations=selected.reset_index(drop=True), label=label)
+    return Reconciled(
+        table=table,
+        decisions=decisions_frame(selected, core_observations, result.decisions),
+        observations=selected,
+        label=label,
+    )

@@ -33,8 +33,9 @@ def time_to_target(
     rate. A target already reached in an observed year is reported with that year."""
     rows = []
     for target in targets:
-        passage = _core.first_passage(forecast.paths, float(target), forecast.fit.series)
-        s = _core.summarize_target(passage, forecast.fit.core, forecast.fit.series, [int(y) for y in by], int(deadline))
+        passage = _core.first_passage(forecast.paths, float(target), forecast.observed)
+        s = _core.summarize_target(passage, forecast.point_log, forecast.model_growth, forecast.observed,
+                                   [int(y) for y in by], int(deadline))
         row = {
             "target": s.target,
             "model": forecast.model,
@@ -68,6 +69,6 @@ def first_passage_table(forecast: Forecast, targets: Iterable[float]) -> pd.Data
     """P(first reached in or before each year), one column per target (index: year)."""
     columns = {}
     for target in targets:
-        passage = _core.first_passage(forecast.paths, float(target), forecast.fit.series)
+        passage = _core.first_passage(forecast.paths, float(target), forecast.observed)
         columns[float(target)] = [passage.probability_by(int(y)) for y in forecast.years]
     return pd.DataFrame(columns, index=forecast.years)

@@ -77,8 +77,8 @@ TEST_CASE("a target out of reach within the horizon is reported as not reached, 
     const auto fp = first_passage(paths, 1000.0, series);
     CHECK_FALSE(fp.quantile_year(0.5));
     const auto model = fit_model(ModelKind::LogLinearTrend, series);
-    CHECK_FALSE(point_cross_year(*model, 1000.0, 10));
     const auto s = summarize_target(fp, *model, series, {2030}, 2030);
+    CHECK_FALSE(s.point_cross_year);
     CHECK_FALSE(s.median_year);
     CHECK_FALSE(s.p90_year);
     CHECK(s.prob_by.at(0).second < 0.01);

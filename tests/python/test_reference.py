@@ -6,10 +6,12 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import tradetarget as tt
+from tradetarget import _core
 
 REFERENCE = json.loads((Path(__file__).parents[1] / "fixtures" / "statsmodels_reference.json").read_text())
 SERIES = sorted(REFERENCE["series"])
@@ -46,3 +48,16 @@ def test_rw_drift_matches_statsmodels_arima(name: str) -> None:
     m = ref["n_increments"]
     assert f.params["sigma"] ** 2 * (m - 1) / m == pytest.approx(ref["sigma2_mle"], rel=1e-4)
     assert not math.isnan(f.params["sigma"])
+
+
+@pytest.mark.parametrize("name", SERIES)
+def test_local_linear_trend_filter_matches_statsmodels_unobserved_components(name: str) -> None:
+    ref = REFERENCE["series"][name]["local_linear_trend"]
+    y = np.log(REFERENCE["series"][name]["values"])
+    v = ref["variances"]
+    loglik, state = _core.local_linear_trend(
+        y, math.sqrt(v["irregular"]), math.sqrt(v["level"]), math.sqrt(v["trend"]), burn=ref["loglikelihood_burn"]
+    )
+    assert loglik == pytest.approx(ref["llf"], rel=1e-6)
+    np.testing.assert_allclose(state[:, 0], ref["smoothed_level"], rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(state[:, 1], ref["smoothed_slope"], rtol=1e-5, atol=1e-8)

@@ -72,7 +72,7 @@ def test_scaling_values_leaves_years_and_probabilities_unchanged(kz_series: pd.S
 def test_bundled_analysis_answers_the_question(bundled_analysis: tt.Analysis) -> None:
     t = bundled_analysis.targets
     assert set(t["target"]) == {10e9, 15e9}
-    assert set(t["model"]) == set(tt.MODELS)
+    assert set(t["model"]) == set(tt.ANALYSIS_MODELS)
     for row in t.itertuples():
         assert 0 < row.prob_by_2030 < 1 and row.prob_by_2030 <= row.prob_by_2035
         assert row.base_year == 2024

@@ -43,7 +43,9 @@ struct MeasurementOptions {
     double approx_multiplier = 2.0;   ///< error scale of approximate and "current" levels
     double bias_prior_sd = 0.10;      ///< prior sd of each source's bias; 0 = no biases
     double sigma_level_min = 0.01, sigma_level_max = 1.0;
-    double sigma_obs_min = 0.005, sigma_obs_max = 0.5;
+    /// Prior range of the error scale of a figure as reported: rounding and reporting noise.
+    /// Systematic differences (definitions, mirror statistics) are the sources' biases.
+    double sigma_obs_min = 0.005, sigma_obs_max = 0.15;
     int grid_points = 25;             ///< per parameter
 
     void validate() const;
@@ -115,6 +117,12 @@ public:
     int last_year() const { return years_.back().year; }
     double drift_mean() const { return drift_mean_; }
     double drift_sd() const { return drift_sd_; }
+
+    /// The reconciled years up to the last full year (smoothed log means and sds), as the
+    /// observed series for the target engine.
+    AnnualSeries observed_series() const;
+    /// Point forecast (posterior mean of the log level) for last_full_year() + 1, ...
+    Eigen::VectorXd point_log(int horizon) const;
 
     /// Paths of log levels for last_full_year() + 1, ..., + horizon: years with only partial
     /// information (a January–May figure) are nowcast, not taken as known.

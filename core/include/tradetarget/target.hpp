@@ -36,9 +36,6 @@ FirstPassage first_passage(const SamplePaths& paths, double target, const Annual
 /// already exceeded. Throws InputError when deadline <= base_year or a value is not positive.
 double required_growth(double base_value, int base_year, double target, int deadline);
 
-/// The first year (up to last_year + horizon) in which the model's point forecast (the
-/// predictive median level) is at or above the target; empty if none.
-std::optional<int> point_cross_year(const GrowthModel& model, double target, int horizon);
 
 /// Everything the product reports for one target and one model.
 struct TargetSummary {
@@ -57,6 +54,12 @@ struct TargetSummary {
     int horizon_end = 0;
 };
 
+/// `point_log` is the point forecast (log of the predictive median) for each forecast year of
+/// the passage, `model_growth` the model's log growth per year.
+TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorXd& point_log,
+                               double model_growth, const AnnualSeries& observed,
+                               const std::vector<int>& prob_years, int deadline);
+/// The same for a fitted growth model, whose point forecast is mean_log(year).
 TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& model,
                                const AnnualSeries& observed, const std::vector<int>& prob_years,
                                int deadline);
