@@ -9,7 +9,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import Analysis
 
-__all__ = ["plot_analysis"]
+__all__ = ["plot_analysis", "plot_sensitivity"]
 
 _COLOURS = ("#1f5fa8", "#c2571a", "#2e8540", "#7a3e9d")
 
@@ -42,12 +42,24 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     ax.errorbar(years, values, yerr=[values - values * np.exp(-spread), values * np.exp(spread) - values],
                 fmt="o-", color="black", lw=1.4, capsize=3, label="reconciled (± source spread)", zorder=4)
 
+    m = analysis.measured
+    if m is not None:
+        t = m.table
+        colour = _COLOURS[list(analysis.forecasts).index("measurement") % len(_COLOURS)]
+        ax.errorbar(t.index, t["value"] / scale,
+                    yerr=[(t["value"] - t["lower_80"]) / scale, (t["upper_80"] - t["value"]) / scale],
+                    fmt="D", ms=4, color=colour, capsize=2, lw=0.9, alpha=0.8,
+                    label="measurement model: every year, 80% (2023 estimated, 2025 nowcast)", zorder=5)
+
     for colour, (name, forecast) in zip(_COLOURS, analysis.forecasts.items()):
         table = forecast.table
-        x = np.concatenate([[years[-1]], table.index.to_numpy()])
-        lower = np.concatenate([[values[-1]], table["lower_80"].to_numpy() / scale]) if "lower_80" in table else None
-        upper = np.concatenate([[values[-1]], table["upper_80"].to_numpy() / scale]) if "upper_80" in table else None
-        median = np.concatenate([[values[-1]], table["median"].to_numpy() / scale])
+        # Paths start after the last full year; join them to it.
+        start = forecast.observed.years[-1]
+        anchor = float(np.exp(forecast.observed.log_level[-1])) / scale
+        x = np.concatenate([[start], table.index.to_numpy()])
+        lower = np.concatenate([[anchor], table["lower_80"].to_numpy() / scale]) if "lower_80" in table else None
+        upper = np.concatenate([[anchor], table["upper_80"].to_numpy() / scale]) if "upper_80" in table else None
+        median = np.concatenate([[anchor], table["median"].to_numpy() / scale])
         if lower is not None:
             ax.fill_between(x, lower, upper, color=colour, alpha=0.10, lw=0)
             ax.plot(x, lower, color=colour, lw=0.8, ls="--")
@@ -88,6 +100,42 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     fig.suptitle(
         f"{r.label}: time to target — {s['n_paths']:,} paths per model, parameter"
         f"{' and source' if s['source_uncertainty'] else ''} uncertainty included", fontsize=11)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig
+
+
+def plot_sensitivity(table, path: str | None = None):
+    """P(target reached by each year) under each source alone and all together: one panel per
+    target, one dot per scenario and year. ``table`` is what ``tradetarget.sensitivity`` returns."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from .analysis import format_money
+
+    targets = list(dict.fromkeys(table["target"]))
+    columns = [c for c in table.columns if c.startswith("prob_by_")]
+    year = table.attrs.get("year")
+    fig, axes = plt.subplots(1, len(targets), figsize=(5.5 * len(targets), 0.6 * table["scenario"].nunique() + 1.8),
+                             sharey=True, squeeze=False)
+    for ax, target in zip(axes[0], targets):
+        rows = table[table["target"] == target].reset_index(drop=True)
+        for colour, column in zip(_COLOURS, columns):
+            ax.scatter(rows[column], rows.index, color=colour, label=f"by {column.removeprefix('prob_by_')}", zorder=3)
+        ax.set_yticks(rows.index, [f"{s}\n{year}: {format_money(v)}" for s, v in zip(rows["scenario"], rows[f"level_{year}"])],
+                      fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.set_title(f"P(reach {format_money(target)})")
+        ax.legend(fontsize=8, loc="lower right")
+    axes[0][0].invert_yaxis()  # shared: once inverts all
+    fig.suptitle(f"Which figure for {year} you believe: the answer under each source alone (measurement model)",
+                 fontsize=10)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=120)
