@@ -19,6 +19,7 @@ class Observation:
         published: str,
         value: float,
         value_upper: float = ...,
+        component: str = "",
     ) -> None: ...
     id: str
     where: str
@@ -26,6 +27,7 @@ class Observation:
     statement: str
     published: str
     value: float
+    component: str
     is_full_year: bool
 
 class YearEstimate:
@@ -111,7 +113,6 @@ class FirstPassage:
 
 def first_passage(paths: SamplePaths, target: float, observed: AnnualSeries) -> FirstPassage: ...
 def required_growth(base_value: float, base_year: int, target: float, deadline: int) -> float: ...
-def point_cross_year(model: GrowthModel, target: float, horizon: int) -> Optional[int]: ...
 
 class TargetSummary:
     target: float
@@ -131,7 +132,12 @@ class TargetSummary:
     horizon_end: int
 
 def summarize_target(
-    passage: FirstPassage, model: GrowthModel, observed: AnnualSeries, prob_years: Sequence[int], deadline: int
+    passage: FirstPassage,
+    point_log: npt.ArrayLike,
+    model_growth: float,
+    observed: AnnualSeries,
+    prob_years: Sequence[int],
+    deadline: int,
 ) -> TargetSummary: ...
 def brownian_first_passage_cdf(t: float, distance: float, mu: float, sigma: float) -> float: ...
 def annual_first_passage_cdf(
@@ -140,3 +146,55 @@ def annual_first_passage_cdf(
 def random_walk_first_passage(
     model: GrowthModel, target_log: float, horizon: int, monitoring: str = "annual"
 ) -> npt.NDArray[np.float64]: ...
+
+class LatentYear:
+    year: int
+    log_mean: float
+    log_sd: float
+    n_observations: int
+
+class ObservationResidual:
+    id: str
+    where: str
+    year: int
+    observed: float
+    fitted: float
+    standardized: float
+
+class SourceBias:
+    source: str
+    mean: float
+    sd: float
+
+class MeasurementRow:
+    id: str
+    year: int
+    how: str
+
+class MeasurementModel:
+    def __init__(
+        self,
+        observations: Sequence[Observation],
+        sigma_slope: float = 0.0,
+        partial_share_sd: float = 0.1,
+        approx_multiplier: float = 2.0,
+        bias_prior_sd: float = 0.1,
+        grid_points: int = 25,
+    ) -> None: ...
+    rows: list[MeasurementRow]
+    decisions: list[Decision]
+    years: list[LatentYear]
+    residuals: list[ObservationResidual]
+    biases: list[SourceBias]
+    last_full_year: int
+    sigma_level_mean: float
+    sigma_obs_mean: float
+    drift_mean: float
+    drift_sd: float
+    def observed_series(self) -> AnnualSeries: ...
+    def point_log(self, horizon: int) -> npt.NDArray[np.float64]: ...
+    def simulate(self, horizon: int = 30, n_paths: int = 20000, seed: int = 20250729) -> SamplePaths: ...
+
+def local_linear_trend(
+    y: npt.ArrayLike, sigma_irregular: float, sigma_level: float, sigma_slope: float, burn: int = 2, kappa: float = 1e6
+) -> tuple[float, npt.NDArray[np.float64]]: ...
