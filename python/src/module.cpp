@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
     register_models(m);
     register_targets(m);
     register_measurement(m);
+    register_ets(m);
 }

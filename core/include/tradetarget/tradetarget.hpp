@@ -3,10 +3,12 @@
 /// Umbrella header: observations -> reconciled series -> fitted models -> sample paths ->
 /// first-passage analysis.
 #include "tradetarget/errors.hpp"
+#include "tradetarget/ets.hpp"
 #include "tradetarget/first_passage.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/measurement.hpp"
 #include "tradetarget/observations.hpp"
+#include "tradetarget/optimize.hpp"
 #include "tradetarget/random.hpp"
 #include "tradetarget/simulation.hpp"
 #include "tradetarget/target.hpp"

@@ -1,0 +1,291 @@
+#include "tradetarget/ets.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <boost/random/normal_distribution.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/optimize.hpp"
+
+namespace tradetarget {
+namespace {
+
+// R's "usual" bounds for (alpha, beta, phi).
+constexpr double lower_smoothing = 1e-4, upper_smoothing = 0.9999, lower_phi = 0.8, upper_phi = 0.98;
+
+struct Parameters {
+    double alpha = 0, beta = 0, phi = 1, l0 = 0, b0 = 0;
+};
+
+Parameters unpack(const EtsSpec& spec, const Eigen::VectorXd& x) {
+    Parameters p;
+    Eigen::Index i = 0;
+    p.alpha = x(i++);
+    if (spec.trend != EtsTrend::None) p.beta = x(i++);
+    if (spec.trend == EtsTrend::Damped) p.phi = x(i++);
+    p.l0 = x(i++);
+    if (spec.trend != EtsTrend::None) p.b0 = x(i++);
+    return p;
+}
+
+// Usual bounds and the admissible region (HKOS §10.2; R's admissible()).
+bool feasible(const EtsSpec& spec, const Parameters& p) {
+    if (p.alpha < lower_smoothing || p.alpha > upper_smoothing) return false;
+    if (spec.trend != EtsTrend::None && (p.beta < lower_smoothing || p.beta > p.alpha || p.beta > upper_smoothing))
+        return false;
+    if (spec.trend == EtsTrend::Damped && (p.phi < lower_phi || p.phi > upper_phi)) return false;
+    if (p.alpha < 1.0 - 1.0 / p.phi || p.alpha > 1.0 + 1.0 / p.phi) return false;
+    if (spec.trend != EtsTrend::None && (p.beta < p.alpha * (p.phi - 1.0) || p.beta > (1.0 + p.phi) * (2.0 - p.alpha)))
+        return false;
+    return true;
+}
+
+struct Pass {
+    double sse = 0, log_abs_forecast = 0, level = 0, slope = 0;
+    bool ok = true;
+};
+
+// One pass of the recursions; residuals written when `residuals` is given.
+Pass run(const EtsSpec& spec, const Parameters& p, const std::vector<double>& y, std::vector<double>* residuals) {
+    Pass r;
+    double l = p.l0, b = spec.trend == EtsTrend::None ? 0.0 : p.b0;
+    for (double value : y) {
+        const double damped = spec.trend == EtsTrend::None ? 0.0 : p.phi * b;
+        const double f = l + damped;
+        if (spec.error == EtsError::Multiplicative && !(f > 0.0)) {
+            r.ok = false;  // a multiplicative error needs a positive one-step forecast
+            return r;
+        }
+        const double e = spec.error == EtsError::Additive ? value - f : (value - f) / f;
+        if (residuals) residuals->push_back(e);
+        r.sse += e * e;
+        r.log_abs_forecast += std::log(std::fabs(f));
+        const double new_level = f + p.alpha * (value - f);
+        if (spec.trend != EtsTrend::None) b = damped + p.beta / p.alpha * (new_level - l - damped);
+        l = new_level;
+    }
+    r.level = l;
+    r.slope = b;
+    return r;
+}
+
+// R's criterion: n log(SSE) (+ 2 sum log|f| for multiplicative errors), floored at -1e10.
+double criterion(const EtsSpec& spec, const Pass& pass, int n) {
+    if (!pass.ok) return std::numeric_limits<double>::infinity();
+    double lik = n * std::log(pass.sse);
+    if (spec.error == EtsError::Multiplicative) lik += 2.0 * pass.log_abs_forecast;
+    if (std::isnan(lik)) return std::numeric_limits<double>::infinity();
+    return std::max(lik, -1e10);
+}
+
+}  // namespace
+
+std::string EtsSpec::name() const {
+    std::string s = error == EtsError::Additive ? "A" : "M";
+    s += trend == EtsTrend::None ? "N" : trend == EtsTrend::Additive ? "A" : "Ad";
+    return s + "N";
+}
+
+int EtsSpec::n_free() const {
+    switch (trend) {
+        case EtsTrend::None: return 2;
+        case EtsTrend::Additive: return 4;
+        case EtsTrend::Damped: return 5;
+    }
+    return 0;
+}
+
+EtsSpec EtsSpec::parse(const std::string& name) {
+    for (const EtsSpec& s : all())
+        if (s.name() == name) return s;
+    throw InputError("unknown ETS class '" + name + "'; expected one of ANN, AAN, AAdN, MNN, MAN, MAdN");
+}
+
+std::vector<EtsSpec> EtsSpec::all() {
+    std::vector<EtsSpec> out;
+    for (EtsError e : {EtsError::Additive, EtsError::Multiplicative})
+        for (EtsTrend t : {EtsTrend::None, EtsTrend::Additive, EtsTrend::Damped}) out.push_back({e, t});
+    return out;
+}
+
+EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec) {
+    const int n = static_cast<int>(y.size());
+    for (int i = 0; i < n; ++i) {
+        if (!std::isfinite(y[static_cast<std::size_t>(i)]))
+            throw InputError("ETS: observation " + std::to_string(i + 1) + " is not finite");
+        if (spec.error == EtsError::Multiplicative && y[static_cast<std::size_t>(i)] <= 0.0)
+            throw InputError("ETS(" + spec.name() + "): observation " + std::to_string(i + 1) +
+                             " is not positive; multiplicative errors need positive data");
+    }
+    if (n < spec.minimum_length())
+        throw InputError("ETS(" + spec.name() + ") estimates " + std::to_string(spec.n_free()) +
+                         " parameters and needs at least " + std::to_string(spec.minimum_length()) +
+                         " observations; got " + std::to_string(n));
+
+    // R's starting values: initparam() and initstate() (regression on the first 10 points).
+    Eigen::VectorXd x(spec.n_free());
+    Eigen::Index i = 0;
+    const double alpha0 = lower_smoothing + 0.2 * (upper_smoothing - lower_smoothing);
+    x(i++) = alpha0;
+    if (spec.trend != EtsTrend::None) {
+        double beta0 = lower_smoothing + 0.1 * (std::min(upper_smoothing, alpha0) - lower_smoothing);
+        if (beta0 < 0.0 || beta0 > alpha0) beta0 = alpha0 - 0.001;
+        x(i++) = beta0;
+    }
+    if (spec.trend == EtsTrend::Damped) x(i++) = lower_phi + 0.99 * (upper_phi - lower_phi);
+    const int m = std::min(10, n);
+    if (spec.trend == EtsTrend::None) {
+        double sum = 0.0;
+        for (int t = 0; t < m; ++t) sum += y[static_cast<std::size_t>(t)];
+        x(i++) = sum / m;
+    } else {
+        // Least squares of y_t on (1, t), t = 1..m.
+        double tm = 0.0, ym = 0.0;
+        for (int t = 0; t < m; ++t) {
+            tm += t + 1;
+            ym += y[static_cast<std::size_t>(t)];
+        }
+        tm /= m;
+        ym /= m;
+        double sxy = 0.0, sxx = 0.0;
+        for (int t = 0; t < m; ++t) {
+            sxy += (t + 1 - tm) * (y[static_cast<std::size_t>(t)] - ym);
+            sxx += (t + 1 - tm) * (t + 1 - tm);
+        }
+        double slope = sxy / sxx, intercept = ym - slope * tm;
+        if (std::fabs(intercept + slope) < 1e-8) {
+            intercept *= 1.001;
+            slope *= 0.999;
+        }
+        x(i++) = intercept;
+        x(i++) = slope;
+    }
+
+    auto objective = [&](const Eigen::VectorXd& v) {
+        const Parameters p = unpack(spec, v);
+        if (!feasible(spec, p)) return std::numeric_limits<double>::infinity();
+        return criterion(spec, run(spec, p, y, nullptr), n);
+    };
+    if (!std::isfinite(objective(x)))
+        throw InputError("ETS(" + spec.name() + "): the starting values give no valid fit for this series");
+    const NelderMeadResult opt = nelder_mead(objective, x);
+
+    EtsModel model;
+    model.spec_ = spec;
+    const Parameters p = unpack(spec, opt.x);
+    model.alpha_ = p.alpha;
+    model.beta_ = p.beta;
+    model.phi_ = p.phi;
+    model.l0_ = p.l0;
+    model.b0_ = p.b0;
+    model.n_ = n;
+    const Pass pass = run(spec, p, y, &model.residuals_);
+    const double lik = criterion(spec, pass, n);
+    const int k = spec.n_free() + 1;
+    model.loglik_ = -0.5 * lik;
+    model.aic_ = lik + 2.0 * k;
+    model.bic_ = lik + std::log(static_cast<double>(n)) * k;
+    model.aicc_ = n - k - 1 > 0 ? model.aic_ + 2.0 * k * (k + 1) / (n - k - 1)
+                                : std::numeric_limits<double>::infinity();
+    model.sigma2_ = pass.sse / (n - spec.n_free());
+    model.level_ = pass.level;
+    model.slope_ = pass.slope;
+    return model;
+}
+
+EtsModel EtsModel::select(const std::vector<double>& y) {
+    bool positive = true;
+    for (double v : y) positive = positive && v > 0.0;
+    const EtsModel* best = nullptr;
+    std::vector<EtsModel> fitted;
+    fitted.reserve(6);
+    std::string tried;
+    for (const EtsSpec& spec : EtsSpec::all()) {
+        if (spec.error == EtsError::Multiplicative && !positive) continue;
+        if (static_cast<int>(y.size()) < spec.minimum_length()) continue;
+        try {
+            fitted.push_back(fit(y, spec));
+        } catch (const InputError&) {
+            continue;
+        }
+        tried += (tried.empty() ? "" : ", ") + spec.name();
+    }
+    for (const EtsModel& m : fitted)
+        if (std::isfinite(m.aicc()) && (!best || m.aicc() < best->aicc())) best = &m;
+    if (!best)
+        throw InputError("no ETS class can be fitted to " + std::to_string(y.size()) +
+                         " observations (ANN, the smallest, needs " +
+                         std::to_string(EtsSpec{}.minimum_length() + 1) + " for a finite AICc)");
+    return *best;
+}
+
+std::vector<std::pair<std::string, double>> EtsModel::params() const {
+    std::vector<std::pair<std::string, double>> out{{"alpha", alpha_}};
+    if (spec_.trend != EtsTrend::None) out.emplace_back("beta", beta_);
+    if (spec_.trend == EtsTrend::Damped) out.emplace_back("phi", phi_);
+    out.emplace_back("l", l0_);
+    if (spec_.trend != EtsTrend::None) out.emplace_back("b", b0_);
+    return out;
+}
+
+Eigen::VectorXd EtsModel::mean(int h) const {
+    if (h < 1) throw InputError("the forecast horizon must be at least 1");
+    Eigen::VectorXd out(h);
+    double damped_sum = 0.0, power = 1.0;
+    for (int k = 0; k < h; ++k) {
+        if (spec_.trend != EtsTrend::None) {
+            power *= phi_;
+            damped_sum += power;
+        }
+        out(k) = level_ + damped_sum * slope_;
+    }
+    return out;
+}
+
+Eigen::VectorXd EtsModel::variance(int h) const {
+    // c_j = H F^{j-1} G with H = (1, phi), F = [[1, phi], [0, phi]], G = (alpha, beta).
+    Eigen::VectorXd c(h);
+    double g_level = alpha_, g_slope = spec_.trend == EtsTrend::None ? 0.0 : beta_;
+    const double phi = spec_.trend == EtsTrend::None ? 0.0 : phi_;
+    for (int j = 0; j < h; ++j) {
+        c(j) = g_level + phi * g_slope;
+        g_level += phi * g_slope;  // F applied to (g_level, g_slope)
+        g_slope *= phi;
+    }
+    Eigen::VectorXd var(h);
+    if (spec_.error == EtsError::Additive) {
+        double sum = 0.0;
+        for (int k = 0; k < h; ++k) {
+            var(k) = sigma2_ * (1.0 + sum);
+            sum += c(k) * c(k);
+        }
+        return var;
+    }
+    const Eigen::VectorXd mu = mean(h);
+    Eigen::VectorXd theta(h);
+    for (int k = 0; k < h; ++k) {
+        theta(k) = mu(k) * mu(k);
+        for (int j = 0; j < k; ++j) theta(k) += sigma2_ * c(j) * c(j) * theta(k - 1 - j);
+        var(k) = (1.0 + sigma2_) * theta(k) - mu(k) * mu(k);
+    }
+    return var;
+}
+
+void EtsModel::simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const {
+    boost::random::normal_distribution<double> normal(0.0, std::sqrt(sigma2_));
+    double l = level_, b = slope_;
+    for (Eigen::Index k = 0; k < out.size(); ++k) {
+        const double damped = spec_.trend == EtsTrend::None ? 0.0 : phi_ * b;
+        const double f = l + damped;
+        const double e = normal(rng);
+        const double value = spec_.error == EtsError::Additive ? f + e : f * (1.0 + e);
+        const double new_level = f + alpha_ * (value - f);
+        if (spec_.trend != EtsTrend::None) b = damped + beta_ / alpha_ * (new_level - l - damped);
+        l = new_level;
+        out(k) = value;
+    }
+}
+
+}  // namespace tradetarget

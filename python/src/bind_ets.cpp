@@ -1,0 +1,26 @@
+#include "bindings.hpp"
+
+#include "tradetarget/ets.hpp"
+
+using namespace tradetarget;
+
+void register_ets(py::module_& m) {
+    py::class_<EtsModel>(m, "EtsModel", "A fitted exponential smoothing model (see ets.hpp).")
+        .def_property_readonly("name", [](const EtsModel& e) { return e.spec().name(); })
+        .def_property_readonly("params", &EtsModel::params)
+        .def_property_readonly("loglik", &EtsModel::loglik)
+        .def_property_readonly("aic", &EtsModel::aic)
+        .def_property_readonly("aicc", &EtsModel::aicc)
+        .def_property_readonly("bic", &EtsModel::bic)
+        .def_property_readonly("sigma2", &EtsModel::sigma2)
+        .def_property_readonly("n", &EtsModel::n)
+        .def_property_readonly("residuals", &EtsModel::residuals)
+        .def("mean", &EtsModel::mean, py::arg("h"))
+        .def("variance", &EtsModel::variance, py::arg("h"));
+    m.def(
+        "ets_fit", [](const std::vector<double>& y, const std::string& spec) { return EtsModel::fit(y, EtsSpec::parse(spec)); },
+        py::arg("y"), py::arg("spec"), py::call_guard<py::gil_scoped_release>(),
+        "Fits one ETS class (ANN, AAN, AAdN, MNN, MAN, MAdN) by maximum likelihood.");
+    m.def("ets_select", &EtsModel::select, py::arg("y"), py::call_guard<py::gil_scoped_release>(),
+          "The ETS class with the smallest AICc among those the series supports.");
+}
