@@ -54,8 +54,8 @@ Pass run(const EtsSpec& spec, const Parameters& p, const std::vector<double>& y,
     for (double value : y) {
         const double damped = spec.trend == EtsTrend::None ? 0.0 : p.phi * b;
         const double f = l + damped;
-        if (spec.error == EtsError::Multiplicative && !(f > 0.0)) {
-            r.ok = false;  // a multiplicative error needs a positive one-step forecast
+        if (spec.error == EtsError::Multiplicative && f == 0.0) {
+            r.ok = false;  // the relative error is undefined (R, too, only needs f != 0)
             return r;
         }
         const double e = spec.error == EtsError::Additive ? value - f : (value - f) / f;

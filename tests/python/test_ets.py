@@ -1,0 +1,73 @@
+"""ETS against R's forecast package, number for number (fixture: tests/fixtures/make_r_reference.R)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tradetarget import _core
+
+REFERENCE = json.loads((Path(__file__).parents[1] / "fixtures" / "r_forecast_reference.json").read_text())
+H = REFERENCE["h"]
+CASES = [(s, c) for s in sorted(REFERENCE["series"]) for c in REFERENCE["series"][s]["classes"]]
+Z = {80: 1.2815515655446004, 95: 1.959963984540054}
+
+
+def method_name(cls: str) -> str:
+    """R's "ETS(A,Ad,N)" for "AAdN"."""
+    return f"ETS({cls[0]},{cls[1:-1]},{cls[-1]})"
+
+
+@pytest.mark.parametrize(("series", "cls"), CASES, ids=[f"{s}-{c}" for s, c in CASES])
+def test_each_class_matches_r(series: str, cls: str) -> None:
+    ref = REFERENCE["series"][series]["classes"][cls]
+    fit = _core.ets_fit(REFERENCE["series"][series]["values"], cls)
+    assert method_name(fit.name) == ref["method"]
+    # The issue asks for 1e-4 / 0.5% / 2%; the same algorithm from the same start agrees to ~1e-10,
+    # so the test holds it to 1e-6 to catch any drift.
+    assert fit.loglik == pytest.approx(ref["loglik"], rel=1e-6)
+    assert fit.aicc == pytest.approx(ref["aicc"], rel=1e-6)
+    params = dict(fit.params)
+    assert set(params) == set(ref["params"])
+    for name, value in ref["params"].items():
+        scale = 1.0 if name in ("alpha", "beta", "phi") else max(1.0, abs(ref["params"]["l"]))
+        assert params[name] == pytest.approx(value, abs=1e-5 * scale), name
+    mean = fit.mean(H)
+    sd = np.sqrt(fit.variance(H))
+    np.testing.assert_allclose(mean, ref["mean"], rtol=1e-6)
+    for level in (80, 95):
+        np.testing.assert_allclose(mean - Z[level] * sd, ref[f"lower_{level}"], rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(mean + Z[level] * sd, ref[f"upper_{level}"], rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("series", sorted(REFERENCE["series"]))
+def test_automatic_choice_matches_r(series: str) -> None:
+    ref = REFERENCE["series"][series]["auto"]
+    fit = _core.ets_select(REFERENCE["series"][series]["values"])
+    assert method_name(fit.name) == ref["method"]
+    assert fit.aicc == pytest.approx(ref["aicc"], rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("y", "cls", "message"),
+    [
+        ([1.0, 2.0, 3.0], "ANN", "needs at least 4 observations; got 3"),
+        ([1.0, 2.0, 3.0, 4.0, 5.0], "AAN", "ETS\\(AAN\\) estimates 4 parameters and needs at least 6"),
+        ([1.0, -2.0, 3.0, 4.0, 5.0], "MNN", "observation 2 is not positive"),
+        ([1.0, float("nan"), 3.0, 4.0, 5.0], "ANN", "observation 2 is not finite"),
+        ([1.0, 2.0, 3.0, 4.0, 5.0], "ETS", "unknown ETS class 'ETS'"),
+    ],
+)
+def test_short_or_bad_series_are_clear_errors(y, cls: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _core.ets_fit(y, cls)
+
+
+def test_no_silent_fallback_on_four_points() -> None:
+    # R's ets() would quietly fit Holt-Winters here; tradetarget says what it needs.
+    with pytest.raises(ValueError, match="no ETS class can be fitted to 4 observations"):
+        _core.ets_select([3.35e9, 5.3e9, 4.0e9, 5.4e9])
+    assert _core.ets_select([3.35e9, 5.3e9, 4.0e9, 4.6e9, 5.4e9]).name in ("ANN", "MNN")  # 5 points: level only
