@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import datasets
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, Analysis, analyze
+from .ets import ETS_CLASSES, EtsFit, ets
 from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
@@ -21,6 +22,8 @@ from .targets import first_passage_table, required_growth, time_to_target
 
 __all__ = [
     "ANALYSIS_MODELS",
+    "ETS_CLASSES",
+    "EtsFit",
     "MODELS",
     "Measured",
     "Analysis",
@@ -30,6 +33,7 @@ __all__ = [
     "__version__",
     "analyze",
     "datasets",
+    "ets",
     "first_passage_table",
     "fit",
     "measure",

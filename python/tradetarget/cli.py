@@ -10,6 +10,7 @@ from typing import Sequence
 
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, analyze, format_money
+from .ets import ETS_CLASSES, ets, read_series
 from .sensitivity import sensitivity
 from .models import DEFAULT_SEED
 
@@ -63,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tradetarget",
         description=(
             "When does trade reach the target? With no arguments: Kazakhstan–Türkiye total trade "
-            "from the bundled news figures, the $10B and $15B targets, both models."
+            "from the bundled news figures, the $10B and $15B targets, every model. "
+            "'tradetarget fit FILE.csv --model NAME' fits one forecasting model to any series."
         ),
     )
     p.add_argument("--data", metavar="FILE.csv",
@@ -91,7 +93,47 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+FIT_MODELS = ("auto", "auto_ets", *ETS_CLASSES)
+
+
+def fit_main(argv: Sequence[str]) -> int:
+    """``tradetarget fit FILE.csv``: one model on any series, R forecast's numbers."""
+    p = argparse.ArgumentParser(
+        prog="tradetarget fit",
+        description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it. "
+        "Models so far: the ETS classes and their automatic choice by AICc (auto, auto_ets); "
+        "ARIMA, theta and saturating curves are not available yet.",
+    )
+    p.add_argument("file", metavar="FILE.csv", help="one column of values, or the columns year,value")
+    p.add_argument("--model", default="auto", choices=FIT_MODELS, help="model (default: auto)")
+    p.add_argument("--horizon", type=int, default=10, help="steps to forecast (default: 10)")
+    p.add_argument("--level", type=float, action="append", help="interval level in percent (repeatable; default 80 and 95)")
+    p.add_argument("--json", action="store_true", help="print JSON: model, params, loglik, aic, aicc, bic, forecast")
+    args = p.parse_args(argv)
+    levels = args.level or [80.0, 95.0]
+    try:
+        if args.horizon < 1 or args.horizon > 500:
+            raise ValueError(f"--horizon is {args.horizon}; it must be 1 to 500")
+        fitted = ets(read_series(args.file), args.model)
+        doc = fitted.summary_dict(args.horizon, levels)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"tradetarget fit: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(f"{doc['model']}  ({'chosen by AICc' if args.model in ('auto', 'auto_ets') else 'as asked'})")
+    print("  " + "  ".join(f"{k}={v:.6g}" for k, v in doc["params"].items()))
+    print(f"  loglik={doc['loglik']:.4f}  AIC={doc['aic']:.4f}  AICc={doc['aicc']:.4f}  BIC={doc['bic']:.4f}"
+          "  (R forecast's conventions)")
+    print(fitted.forecast(args.horizon, levels).to_string(float_format=lambda v: f"{v:.6g}"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "fit":
+        return fit_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data is not None and not args.target:

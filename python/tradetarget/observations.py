@@ -42,7 +42,7 @@ def _numbers(frame: pd.DataFrame, column: str, where: pd.Series, required: bool)
     return parsed.to_numpy(dtype=float)
 
 
-def _read_csv_strictly(file: Path) -> tuple[pd.DataFrame, list[int]]:
+def read_csv_strictly(file: Path) -> tuple[pd.DataFrame, list[int]]:
     """All fields as text; every row must have as many fields as the header (pandas would
     silently turn extra fields into an index). Returns the frame and each row's line number."""
     try:
@@ -91,7 +91,7 @@ def read_observations(source: ObservationSource) -> pd.DataFrame:
         file = Path(source)
         if not file.is_file():
             raise ValueError(f"no such file: {file}")
-        frame, lines = _read_csv_strictly(file)
+        frame, lines = read_csv_strictly(file)
         where = pd.Series([f"line {n} of {file.name}" for n in lines], dtype=object)
         name = file.name
     frame.columns = [str(c).strip() for c in frame.columns]

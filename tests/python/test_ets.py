@@ -71,3 +71,43 @@ def test_no_silent_fallback_on_four_points() -> None:
     with pytest.raises(ValueError, match="no ETS class can be fitted to 4 observations"):
         _core.ets_select([3.35e9, 5.3e9, 4.0e9, 5.4e9])
     assert _core.ets_select([3.35e9, 5.3e9, 4.0e9, 4.6e9, 5.4e9]).name in ("ANN", "MNN")  # 5 points: level only
+
+
+def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
+    import pandas as pd
+
+    import tradetarget as tt
+    from tradetarget.cli import main
+
+    ref = REFERENCE["series"]["airmiles"]
+    years = list(range(1937, 1937 + len(ref["values"])))
+    fitted = tt.ets(pd.Series(ref["values"], index=years))
+    assert fitted.model == "AAN"  # R: ETS(A,A,N)
+    fc = fitted.forecast(H)
+    assert list(fc.index) == list(range(1961, 1961 + H))
+    np.testing.assert_allclose(fc["upper_95"], ref["auto"]["upper_95"], rtol=1e-6)
+
+    path = tmp_path / "airmiles.csv"
+    path.write_text("year,value\n" + "".join(f"{y},{v}\n" for y, v in zip(years, ref["values"])))
+    assert main(["fit", str(path), "--model", "MAdN", "--horizon", "3", "--level", "80", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    r = ref["classes"]["MAdN"]
+    assert doc["model"] == r["method"]
+    assert set(doc["params"]) == {"alpha", "beta", "phi", "l", "b"}
+    assert doc["aicc"] == pytest.approx(r["aicc"], rel=1e-6)
+    assert doc["forecast"]["index"] == [1961, 1962, 1963]
+    np.testing.assert_allclose(doc["forecast"]["upper"]["80"], r["upper_80"][:3], rtol=1e-6)
+
+    one = tmp_path / "one.csv"
+    one.write_text("value\n" + "".join(f"{v}\n" for v in ref["values"]))
+    assert main(["fit", str(one)]) == 0
+    assert "ETS(A,A,N)" in capsys.readouterr().out
+
+    gap = tmp_path / "gap.csv"
+    gap.write_text("year,value\n2019,1\n2020,2\n2021,3\n2023,4\n2024,5\n2025,6\n")
+    assert main(["fit", str(gap), "--model", "ANN"]) == 2
+    assert "ETS needs consecutive years: 2022 is missing" in capsys.readouterr().err
+    short = tmp_path / "short.csv"
+    short.write_text("year,value\n2021,5.3e9\n2022,4.0e9\n2023,4.6e9\n2024,5.4e9\n")
+    assert main(["fit", str(short)]) == 2
+    assert "no ETS class can be fitted to 4 observations" in capsys.readouterr().err

@@ -1,0 +1,128 @@
+"""Exponential smoothing (ETS) for one series: fit, select, forecast (computation in C++)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .models import check_levels
+from .observations import read_csv_strictly
+
+__all__ = ["ETS_CLASSES", "EtsFit", "ets", "read_series"]
+
+ETS_CLASSES = ("ANN", "AAN", "AAdN", "MNN", "MAN", "MAdN")
+
+
+def _normal_quantile(p: float) -> float:
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(p)
+
+
+def read_series(path: Union[str, Path]) -> pd.Series:
+    """A one-column CSV (values, in order) or a ``year,value`` CSV, as a Series indexed by year
+    (or by position 1..n for one column)."""
+    file = Path(path)
+    if not file.is_file():
+        raise ValueError(f"no such file: {file}")
+    frame, lines = read_csv_strictly(file)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.shape[1] == 1:
+        values, index = frame.iloc[:, 0], pd.RangeIndex(1, len(frame) + 1)
+    elif list(frame.columns) == ["year", "value"]:
+        values = frame["value"]
+        years = pd.to_numeric(frame["year"], errors="coerce")
+        if years.isna().any() or (years != years.round()).any():
+            i = int(np.flatnonzero((years.isna() | (years != years.round())).to_numpy())[0])
+            raise ValueError(f"line {lines[i]} of {file.name}: column 'year' is {frame['year'].iloc[i]!r}; a whole year is needed")
+        index = pd.Index(years.astype(int), name="year")
+    else:
+        raise ValueError(f"{file.name}: expected one column of values or the columns 'year,value'; got {list(frame.columns)}")
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.isna().any():
+        i = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+        raise ValueError(f"line {lines[i]} of {file.name}: {values.iloc[i]!r} is not a number")
+    if len(numbers) == 0:
+        raise ValueError(f"{file.name}: no values")
+    return pd.Series(numbers.to_numpy(dtype=float), index=index)
+
+
+def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.Index]:
+    if isinstance(data, pd.Series):
+        index = data.index
+        if len(index) > 1 and pd.api.types.is_integer_dtype(index):
+            steps = np.diff(index.to_numpy())
+            if (steps <= 0).any():
+                raise ValueError("the years must be increasing")
+            if (steps > 1).any():
+                gap = int(index[int(np.flatnonzero(steps > 1)[0])]) + 1
+                raise ValueError(f"ETS needs consecutive years: {gap} is missing (the measurement model, "
+                                 "rw_drift and loglinear handle gaps)")
+        return [float(v) for v in data.to_numpy()], index
+    values = [float(v) for v in data]
+    return values, pd.RangeIndex(1, len(values) + 1)
+
+
+@dataclass
+class EtsFit:
+    """A fitted ETS model: the class, R-named parameters, information criteria, forecasts."""
+
+    core: _core.EtsModel = field(repr=False)
+    index: pd.Index = field(repr=False)
+
+    @property
+    def model(self) -> str:
+        return self.core.name
+
+    @property
+    def params(self) -> dict[str, float]:
+        return dict(self.core.params)
+
+    def forecast(self, horizon: int = 10, levels: Sequence[float] = (80, 95)) -> pd.DataFrame:
+        """Point forecasts (means) and analytic normal intervals for each level."""
+        levels = check_levels(levels)
+        mean = np.asarray(self.core.mean(horizon))
+        sd = np.sqrt(np.asarray(self.core.variance(horizon)))
+        last = self.index[-1]
+        index = pd.RangeIndex(int(last) + 1, int(last) + 1 + horizon, name=self.index.name or "step")
+        out = pd.DataFrame({"mean": mean}, index=index)
+        for level in levels:
+            z = _normal_quantile(0.5 + level / 200)
+            out[f"lower_{level:g}"] = mean - z * sd
+            out[f"upper_{level:g}"] = mean + z * sd
+        return out
+
+    def summary_dict(self, horizon: int, levels: Sequence[float]) -> dict:
+        fc = self.forecast(horizon, levels)
+        return {
+            "model": f"ETS({self.model[0]},{self.model[1:-1]},{self.model[-1]})",
+            "params": self.params,
+            "loglik": self.core.loglik,
+            "aic": self.core.aic,
+            "aicc": self.core.aicc,
+            "bic": self.core.bic,
+            "sigma2": self.core.sigma2,
+            "forecast": {
+                "index": [int(i) for i in fc.index],
+                "mean": fc["mean"].tolist(),
+                "lower": {f"{lv:g}": fc[f"lower_{lv:g}"].tolist() for lv in levels},
+                "upper": {f"{lv:g}": fc[f"upper_{lv:g}"].tolist() for lv in levels},
+            },
+        }
+
+
+def ets(data: Union[pd.Series, Sequence[float]], model: str = "auto") -> EtsFit:
+    """Fit an ETS class (``ANN``, ``AAN``, ``AAdN``, ``MNN``, ``MAN``, ``MAdN``) or choose one by
+    AICc (``auto``), as R's ``forecast::ets`` does, but with a clear error instead of a silent
+    Holt–Winters fallback when the series is too short."""
+    values, index = _values(data)
+    if model in ("auto", "auto_ets"):
+        core = _core.ets_select(values)
+    else:
+        core = _core.ets_fit(values, model)
+    return EtsFit(core=core, index=index)
