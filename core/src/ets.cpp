@@ -110,7 +110,7 @@ std::vector<EtsSpec> EtsSpec::all() {
     return out;
 }
 
-EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec) {
+EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion target) {
     const int n = static_cast<int>(y.size());
     for (int i = 0; i < n; ++i) {
         if (!std::isfinite(y[static_cast<std::size_t>(i)]))
@@ -166,7 +166,9 @@ EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec) {
     auto objective = [&](const Eigen::VectorXd& v) {
         const Parameters p = unpack(spec, v);
         if (!feasible(spec, p)) return std::numeric_limits<double>::infinity();
-        return criterion(spec, run(spec, p, y, nullptr), n);
+        const Pass pass = run(spec, p, y, nullptr);
+        if (target == EtsCriterion::Mse) return pass.ok ? pass.sse / n : std::numeric_limits<double>::infinity();
+        return criterion(spec, pass, n);
     };
     if (!std::isfinite(objective(x)))
         throw InputError("ETS(" + spec.name() + "): the starting values give no valid fit for this series");

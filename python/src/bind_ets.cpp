@@ -1,6 +1,7 @@
 #include "bindings.hpp"
 
 #include "tradetarget/ets.hpp"
+#include "tradetarget/theta.hpp"
 
 using namespace tradetarget;
 
@@ -21,6 +22,13 @@ void register_ets(py::module_& m) {
         "ets_fit", [](const std::vector<double>& y, const std::string& spec) { return EtsModel::fit(y, EtsSpec::parse(spec)); },
         py::arg("y"), py::arg("spec"), py::call_guard<py::gil_scoped_release>(),
         "Fits one ETS class (ANN, AAN, AAdN, MNN, MAN, MAdN) by maximum likelihood.");
+    py::class_<ThetaModel>(m, "ThetaModel", "The Theta method as SES with drift (see theta.hpp).")
+        .def_property_readonly("alpha", &ThetaModel::alpha)
+        .def_property_readonly("drift", &ThetaModel::drift)
+        .def_property_readonly("sigma2", &ThetaModel::sigma2)
+        .def("mean", &ThetaModel::mean, py::arg("h"))
+        .def("variance", &ThetaModel::variance, py::arg("h"));
+    m.def("theta_fit", &ThetaModel::fit, py::arg("y"), py::call_guard<py::gil_scoped_release>());
     m.def("ets_select", &EtsModel::select, py::arg("y"), py::call_guard<py::gil_scoped_release>(),
           "The ETS class with the smallest AICc among those the series supports.");
 }

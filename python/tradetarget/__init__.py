@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import datasets
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, Analysis, analyze
-from .ets import ETS_CLASSES, EtsFit, ets
+from .ets import ETS_CLASSES, EtsFit, ThetaFit, ets, theta
 from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
@@ -30,6 +30,7 @@ __all__ = [
     "Fit",
     "Forecast",
     "Reconciled",
+    "ThetaFit",
     "__version__",
     "analyze",
     "datasets",
@@ -41,5 +42,6 @@ __all__ = [
     "reconcile",
     "required_growth",
     "sensitivity",
+    "theta",
     "time_to_target",
 ]

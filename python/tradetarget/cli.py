@@ -10,7 +10,7 @@ from typing import Sequence
 
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, analyze, format_money
-from .ets import ETS_CLASSES, ets, read_series
+from .ets import ETS_CLASSES, ets, read_series, theta
 from .sensitivity import sensitivity
 from .models import DEFAULT_SEED
 
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-FIT_MODELS = ("auto", "auto_ets", *ETS_CLASSES)
+FIT_MODELS = ("auto", "auto_ets", *ETS_CLASSES, "theta")
 
 
 def fit_main(argv: Sequence[str]) -> int:
@@ -101,8 +101,8 @@ def fit_main(argv: Sequence[str]) -> int:
     p = argparse.ArgumentParser(
         prog="tradetarget fit",
         description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it. "
-        "Models so far: the ETS classes and their automatic choice by AICc (auto, auto_ets); "
-        "ARIMA, theta and saturating curves are not available yet.",
+        "Models so far: the ETS classes, their automatic choice by AICc (auto, auto_ets), and theta; "
+        "ARIMA and saturating curves are not available yet.",
     )
     p.add_argument("file", metavar="FILE.csv", help="one column of values, or the columns year,value")
     p.add_argument("--model", default="auto", choices=FIT_MODELS, help="model (default: auto)")
@@ -114,7 +114,8 @@ def fit_main(argv: Sequence[str]) -> int:
     try:
         if args.horizon < 1 or args.horizon > 500:
             raise ValueError(f"--horizon is {args.horizon}; it must be 1 to 500")
-        fitted = ets(read_series(args.file), args.model)
+        series = read_series(args.file)
+        fitted = theta(series) if args.model == "theta" else ets(series, args.model)
         doc = fitted.summary_dict(args.horizon, levels)
     except (ValueError, TypeError, OSError) as exc:
         print(f"tradetarget fit: error: {exc}", file=sys.stderr)
@@ -124,8 +125,9 @@ def fit_main(argv: Sequence[str]) -> int:
         return 0
     print(f"{doc['model']}  ({'chosen by AICc' if args.model in ('auto', 'auto_ets') else 'as asked'})")
     print("  " + "  ".join(f"{k}={v:.6g}" for k, v in doc["params"].items()))
-    print(f"  loglik={doc['loglik']:.4f}  AIC={doc['aic']:.4f}  AICc={doc['aicc']:.4f}  BIC={doc['bic']:.4f}"
-          "  (R forecast's conventions)")
+    if doc["loglik"] is not None:
+        print(f"  loglik={doc['loglik']:.4f}  AIC={doc['aic']:.4f}  AICc={doc['aicc']:.4f}  BIC={doc['bic']:.4f}"
+              "  (R forecast's conventions)")
     print(fitted.forecast(args.horizon, levels).to_string(float_format=lambda v: f"{v:.6g}"))
     return 0
 

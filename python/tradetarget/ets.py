@@ -13,7 +13,7 @@ from . import _core
 from .models import check_levels
 from .observations import read_csv_strictly
 
-__all__ = ["ETS_CLASSES", "EtsFit", "ets", "read_series"]
+__all__ = ["ETS_CLASSES", "EtsFit", "ThetaFit", "ets", "read_series", "theta"]
 
 ETS_CLASSES = ("ANN", "AAN", "AAdN", "MNN", "MAN", "MAdN")
 
@@ -69,19 +69,11 @@ def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.In
 
 
 @dataclass
-class EtsFit:
-    """A fitted ETS model: the class, R-named parameters, information criteria, forecasts."""
+class _AnalyticForecast:
+    """Shared by models with analytic means and variances: the forecast table and the JSON."""
 
-    core: _core.EtsModel = field(repr=False)
+    core: _core.EtsModel | _core.ThetaModel = field(repr=False)
     index: pd.Index = field(repr=False)
-
-    @property
-    def model(self) -> str:
-        return self.core.name
-
-    @property
-    def params(self) -> dict[str, float]:
-        return dict(self.core.params)
 
     def forecast(self, horizon: int = 10, levels: Sequence[float] = (80, 95)) -> pd.DataFrame:
         """Point forecasts (means) and analytic normal intervals for each level."""
@@ -100,12 +92,9 @@ class EtsFit:
     def summary_dict(self, horizon: int, levels: Sequence[float]) -> dict:
         fc = self.forecast(horizon, levels)
         return {
-            "model": f"ETS({self.model[0]},{self.model[1:-1]},{self.model[-1]})",
+            "model": self.label,
             "params": self.params,
-            "loglik": self.core.loglik,
-            "aic": self.core.aic,
-            "aicc": self.core.aicc,
-            "bic": self.core.bic,
+            **self.criteria,
             "sigma2": self.core.sigma2,
             "forecast": {
                 "index": [int(i) for i in fc.index],
@@ -114,6 +103,47 @@ class EtsFit:
                 "upper": {f"{lv:g}": fc[f"upper_{lv:g}"].tolist() for lv in levels},
             },
         }
+
+
+class EtsFit(_AnalyticForecast):
+    """A fitted ETS model: the class, R-named parameters, information criteria, forecasts."""
+
+    @property
+    def model(self) -> str:
+        return self.core.name
+
+    @property
+    def label(self) -> str:
+        return f"ETS({self.model[0]},{self.model[1:-1]},{self.model[-1]})"
+
+    @property
+    def params(self) -> dict[str, float]:
+        return dict(self.core.params)
+
+    @property
+    def criteria(self) -> dict[str, float | None]:
+        return {"loglik": self.core.loglik, "aic": self.core.aic, "aicc": self.core.aicc, "bic": self.core.bic}
+
+
+class ThetaFit(_AnalyticForecast):
+    """The Theta method (SES with drift), as R's forecast::thetaf."""
+
+    model = "theta"
+    label = "Theta"
+
+    @property
+    def params(self) -> dict[str, float]:
+        return {"alpha": self.core.alpha, "drift": self.core.drift}
+
+    @property
+    def criteria(self) -> dict[str, float | None]:
+        return {"loglik": None, "aic": None, "aicc": None, "bic": None}  # not a likelihood method
+
+
+def theta(data: Union[pd.Series, Sequence[float]]) -> ThetaFit:
+    """The Theta method of Assimakopoulos & Nikolopoulos (2000) as SES with drift."""
+    values, index = _values(data)
+    return ThetaFit(core=_core.theta_fit(values), index=index)
 
 
 def ets(data: Union[pd.Series, Sequence[float]], model: str = "auto") -> EtsFit:

@@ -98,6 +98,11 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
     assert doc["forecast"]["index"] == [1961, 1962, 1963]
     np.testing.assert_allclose(doc["forecast"]["upper"]["80"], r["upper_80"][:3], rtol=1e-6)
 
+    assert main(["fit", str(path), "--model", "theta", "--horizon", "2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"] == "Theta" and doc["aicc"] is None
+    np.testing.assert_allclose(doc["forecast"]["mean"], ref["theta"]["mean"][:2], rtol=1e-6)
+
     one = tmp_path / "one.csv"
     one.write_text("value\n" + "".join(f"{v}\n" for v in ref["values"]))
     assert main(["fit", str(one)]) == 0
@@ -111,3 +116,16 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
     short.write_text("year,value\n2021,5.3e9\n2022,4.0e9\n2023,4.6e9\n2024,5.4e9\n")
     assert main(["fit", str(short)]) == 2
     assert "no ETS class can be fitted to 4 observations" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("series", sorted(REFERENCE["series"]))
+def test_theta_matches_r_thetaf(series: str) -> None:
+    ref = REFERENCE["series"][series]["theta"]
+    fit = _core.theta_fit(REFERENCE["series"][series]["values"])
+    assert fit.alpha == pytest.approx(ref["alpha"], rel=1e-6)
+    assert fit.drift == pytest.approx(ref["drift"], rel=1e-9)
+    mean, sd = fit.mean(H), np.sqrt(fit.variance(H))
+    np.testing.assert_allclose(mean, ref["mean"], rtol=1e-6)
+    for level in (80, 95):
+        np.testing.assert_allclose(mean - Z[level] * sd, ref[f"lower_{level}"], rtol=1e-6)
+        np.testing.assert_allclose(mean + Z[level] * sd, ref[f"upper_{level}"], rtol=1e-6)

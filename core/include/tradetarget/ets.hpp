@@ -24,6 +24,9 @@
 namespace tradetarget {
 
 enum class EtsError { Additive, Multiplicative };
+/// What the optimiser minimises: the likelihood criterion, or the one-step mean squared error
+/// (R's opt.crit = "mse", which ses() and so thetaf() use).
+enum class EtsCriterion { Likelihood, Mse };
 enum class EtsTrend { None, Additive, Damped };
 
 struct EtsSpec {
@@ -43,7 +46,8 @@ class EtsModel {
 public:
     /// Fits one class. Throws InputError if the series is too short for it, has non-finite
     /// values, or (multiplicative errors) is not strictly positive.
-    static EtsModel fit(const std::vector<double>& y, EtsSpec spec);
+    static EtsModel fit(const std::vector<double>& y, EtsSpec spec,
+                        EtsCriterion criterion = EtsCriterion::Likelihood);
     /// Every class the series can support, chosen by AICc (as R's ets() does, without its
     /// silent fallback to Holt–Winters on short series: too short for every class is an error).
     static EtsModel select(const std::vector<double>& y);

@@ -12,4 +12,5 @@
 #include "tradetarget/random.hpp"
 #include "tradetarget/simulation.hpp"
 #include "tradetarget/target.hpp"
+#include "tradetarget/theta.hpp"
 #include "tradetarget/version.hpp"

@@ -1,0 +1,35 @@
+#pragma once
+/// \file theta.hpp
+/// The Theta method (Assimakopoulos & Nikolopoulos 2000) in the form Hyndman & Billah (2003)
+/// showed equivalent to simple exponential smoothing with drift: the ANN model's forecast plus
+/// half the slope b of a linear trend fitted to the series,
+///   yhat_{n+h} = l_n + (b / 2) (h - 1 + (1 - (1 - alpha)^n) / alpha),
+/// with the ANN forecast variance sigma^2 (1 + (h - 1) alpha^2) (as R's forecast::thetaf, whose
+/// ses() fits ANN by one-step mean squared error).
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "tradetarget/ets.hpp"
+
+namespace tradetarget {
+
+class ThetaModel {
+public:
+    /// Needs what ANN needs (4 observations); throws InputError otherwise.
+    static ThetaModel fit(const std::vector<double>& y);
+
+    double alpha() const { return alpha_; }
+    double drift() const { return drift_; }  ///< b / 2
+    double sigma2() const { return ses_.sigma2(); }
+    const EtsModel& ses() const { return ses_; }
+    Eigen::VectorXd mean(int h) const;
+    Eigen::VectorXd variance(int h) const;
+
+private:
+    EtsModel ses_;
+    double alpha_ = 0, drift_ = 0;
+    int n_ = 0;
+};
+
+}  // namespace tradetarget
