@@ -115,6 +115,10 @@ EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion 
     for (int i = 0; i < n; ++i) {
         if (!std::isfinite(y[static_cast<std::size_t>(i)]))
             throw InputError("ETS: observation " + std::to_string(i + 1) + " is not finite");
+        // Squares of such values overflow the likelihood and variance formulas; ETS is
+        // scale-equivariant, so a rescaled series gives the same model.
+        if (std::fabs(y[static_cast<std::size_t>(i)]) > 1e100)
+            throw InputError("ETS: observation " + std::to_string(i + 1) + " exceeds 1e100 in size; rescale the series");
         if (spec.error == EtsError::Multiplicative && y[static_cast<std::size_t>(i)] <= 0.0)
             throw InputError("ETS(" + spec.name() + "): observation " + std::to_string(i + 1) +
                              " is not positive; multiplicative errors need positive data");

@@ -1,6 +1,7 @@
 // Arbitrary series (any doubles, any years) -> models -> quantiles, paths, first passage, and the
 // closed forms on arbitrary parameters.
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -60,6 +61,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             } catch (const InputError&) {
             }
         }
+    } catch (const InputError&) {
+    }
+    // Exponential smoothing and Theta on arbitrary values.
+    try {
+        static const char* const classes[] = {"ANN", "AAN", "AAdN", "MNN", "MAN", "MAdN"};
+        const EtsModel ets = in.ConsumeBool() ? EtsModel::select(levels)
+                                              : EtsModel::fit(levels, EtsSpec::parse(in.PickValueInArray(classes)));
+        const Eigen::VectorXd v = ets.variance(in.ConsumeIntegralInRange(1, 12));
+        if (v.hasNaN() && std::getenv("FUZZ_PRINT")) {
+            std::fprintf(stderr, "%s sigma2=%g params:", ets.spec().name().c_str(), ets.sigma2());
+            for (const auto& [k, x] : ets.params()) std::fprintf(stderr, " %s=%g", k.c_str(), x);
+            std::fprintf(stderr, "\nlevels:");
+            for (double x : levels) std::fprintf(stderr, " %.17g", x);
+            std::fprintf(stderr, "\n");
+        }
+        FUZZ_CHECK(!v.hasNaN());
+        FUZZ_CHECK(!ThetaModel::fit(levels).mean(3).hasNaN());
     } catch (const InputError&) {
     }
     // The closed forms on their own.

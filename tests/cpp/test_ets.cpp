@@ -1,0 +1,65 @@
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/ets.hpp"
+#include "tradetarget/optimize.hpp"
+#include "tradetarget/theta.hpp"
+
+using namespace tradetarget;
+using Catch::Matchers::Contains;
+
+TEST_CASE("Nelder-Mead finds the minimum of the Rosenbrock function") {
+    const auto rosenbrock = [](const Eigen::VectorXd& x) {
+        return 100.0 * std::pow(x(1) - x(0) * x(0), 2) + std::pow(1.0 - x(0), 2);
+    };
+    NelderMeadOptions options;
+    options.max_evaluations = 5000;
+    options.relative_tolerance = 1e-14;
+    const auto r = nelder_mead(rosenbrock, Eigen::Vector2d(-1.2, 1.0), options);
+    CHECK(r.converged);
+    CHECK(r.x(0) == Approx(1.0).margin(1e-3));
+    CHECK(r.x(1) == Approx(1.0).margin(2e-3));
+    CHECK_THROWS_AS(nelder_mead([](const Eigen::VectorXd&) { return NAN; }, Eigen::Vector2d(0, 0)), InputError);
+}
+
+TEST_CASE("ETS forecast variances follow the closed forms of HKOS class 1") {
+    std::vector<double> y;
+    for (int t = 0; t < 30; ++t) y.push_back(100.0 + 2.0 * t + 5.0 * std::sin(1.7 * t));
+    const EtsModel m = EtsModel::fit(y, EtsSpec::parse("AAN"));
+    const Eigen::VectorXd v = m.variance(5);
+    // AAN: c_j = alpha + j beta, var_h = sigma^2 (1 + sum_{j<h} c_j^2).
+    double sum = 0.0;
+    for (int h = 1; h <= 5; ++h) {
+        CHECK(v(h - 1) == Approx(m.sigma2() * (1.0 + sum)).epsilon(1e-12));
+        const double c = m.alpha() + h * m.beta();
+        sum += c * c;
+    }
+    // Means: l_n + h b_n, a straight line.
+    const Eigen::VectorXd mean = m.mean(4);
+    CHECK(mean(3) - mean(2) == Approx(mean(1) - mean(0)).epsilon(1e-12));
+    CHECK(m.beta() <= m.alpha());
+}
+
+TEST_CASE("ETS on a constant series and on series it cannot fit") {
+    const EtsModel flat = EtsModel::fit(std::vector<double>(12, 7.0), EtsSpec::parse("ANN"));
+    CHECK(flat.mean(3)(2) == Approx(7.0).epsilon(1e-9));
+    CHECK(std::isfinite(flat.aicc()));
+    CHECK_THROWS_WITH(EtsModel::fit({1, 2, 3}, EtsSpec::parse("ANN")), Contains("needs at least 4"));
+    CHECK_THROWS_WITH(EtsModel::fit({1, 2, 3, 4, 5, 6}, EtsSpec::parse("AAdN")), Contains("needs at least 7"));
+    CHECK_THROWS_WITH(EtsModel::fit({1, 0, 3, 4, 5}, EtsSpec::parse("MNN")), Contains("not positive"));
+    CHECK_THROWS_WITH(EtsModel::select({1, 2, 3, 4}), Contains("no ETS class can be fitted to 4"));
+    CHECK_THROWS_WITH(EtsSpec::parse("ZZZ"), Contains("unknown ETS class"));
+    // Found by fuzzing: values near the top of the double range overflowed the variance.
+    CHECK_THROWS_WITH(EtsModel::fit({1e-301, 8e-301, 4e11, 8e307}, EtsSpec::parse("MNN")), Contains("rescale"));
+}
+
+TEST_CASE("Theta is SES plus half the trend slope") {
+    std::vector<double> y;
+    for (int t = 0; t < 20; ++t) y.push_back(50.0 + 3.0 * t);
+    const ThetaModel th = ThetaModel::fit(y);
+    CHECK(th.drift() == Approx(1.5).epsilon(1e-12));
+    const Eigen::VectorXd mean = th.mean(3);
+    CHECK(mean(1) - mean(0) == Approx(1.5).epsilon(1e-9));
+}
