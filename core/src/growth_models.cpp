@@ -9,6 +9,7 @@
 #include <boost/random/normal_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
+#include "tradetarget/saturating.hpp"
 
 namespace tradetarget {
 namespace {
@@ -78,18 +79,24 @@ AnnualSeries AnnualSeries::from_reconciled(const ReconciledSeries& series) {
 ModelKind parse_model(const std::string& name) {
     if (name == "loglinear") return ModelKind::LogLinearTrend;
     if (name == "rw_drift") return ModelKind::RandomWalkDrift;
-    throw InputError("unknown model '" + name + "'; expected one of loglinear, rw_drift");
+    if (name == "logistic") return ModelKind::Logistic;
+    if (name == "gompertz") return ModelKind::Gompertz;
+    throw InputError("unknown model '" + name + "'; expected one of loglinear, rw_drift, logistic, gompertz");
 }
 
 std::string to_string(ModelKind kind) {
     switch (kind) {
         case ModelKind::LogLinearTrend: return "loglinear";
         case ModelKind::RandomWalkDrift: return "rw_drift";
+        case ModelKind::Logistic: return "logistic";
+        case ModelKind::Gompertz: return "gompertz";
     }
     return "unknown";
 }
 
-int minimum_years(ModelKind) { return 3; }
+int minimum_years(ModelKind kind) {
+    return kind == ModelKind::Logistic || kind == ModelKind::Gompertz ? 4 : 3;  // with estimated capacity
+}
 
 double GrowthModel::quantile_log(int year, double p) const {
     if (!(p > 0.0 && p < 1.0))
@@ -191,10 +198,12 @@ void RandomWalkDrift::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Vecto
     }
 }
 
-std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& series) {
+std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& series, const ModelOptions& options) {
     switch (kind) {
         case ModelKind::LogLinearTrend: return std::make_unique<LogLinearTrend>(series);
         case ModelKind::RandomWalkDrift: return std::make_unique<RandomWalkDrift>(series);
+        case ModelKind::Logistic: return std::make_unique<SaturatingCurve>(CurveShape::Logistic, series, options.capacity);
+        case ModelKind::Gompertz: return std::make_unique<SaturatingCurve>(CurveShape::Gompertz, series, options.capacity);
     }
     throw InputError("unknown model kind");
 }

@@ -26,10 +26,14 @@ void SimulationOptions::validate() const {
                          " path-years");
 }
 
+namespace {
+constexpr int max_redraws = 20;
+}  // namespace
+
 SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                            const SimulationOptions& options) {
     options.validate();
-    const auto fitted = fit_model(kind, series);  // also validates the series for this model
+    const auto fitted = fit_model(kind, series, options.model);  // also validates the series for this model
     SamplePaths paths;
     paths.model = kind;
     paths.first_year = series.last_year() + 1;
@@ -43,12 +47,20 @@ SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
         Rng rng = make_rng(options.seed, static_cast<std::uint64_t>(b));
         std::unique_ptr<GrowthModel> block_model;
         if (redraw) {
+            // A redrawn series the model cannot fit (a saturating curve that does not converge)
+            // is replaced by another redraw; after max_redraws failures the block uses the
+            // central fit.
             boost::random::normal_distribution<double> normal;
-            for (Eigen::Index i = 0; i < series.log_level.size(); ++i)
-                redrawn.log_level(i) = series.log_level(i) + series.log_sd(i) * normal(rng);
-            block_model = fit_model(kind, redrawn);
+            for (int attempt = 0; attempt < max_redraws && !block_model; ++attempt) {
+                for (Eigen::Index i = 0; i < series.log_level.size(); ++i)
+                    redrawn.log_level(i) = series.log_level(i) + series.log_sd(i) * normal(rng);
+                try {
+                    block_model = fit_model(kind, redrawn, options.model);
+                } catch (const InputError&) {
+                }
+            }
         }
-        const GrowthModel& model = redraw ? *block_model : *fitted;
+        const GrowthModel& model = block_model ? *block_model : *fitted;
         const int end = std::min(options.n_paths, start + block);
         for (int p = start; p < end; ++p) {
             model.simulate(rng, paths.first_year, row);

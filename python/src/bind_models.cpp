@@ -1,6 +1,9 @@
 #include "bindings.hpp"
 
+#include <limits>
+
 #include "tradetarget/growth_models.hpp"
+#include "tradetarget/saturating.hpp"
 #include "tradetarget/simulation.hpp"
 
 using namespace tradetarget;
@@ -26,14 +29,23 @@ void register_models(py::module_& m) {
         .def("predictive_scale", &GrowthModel::predictive_scale, py::arg("year"))
         .def("quantile_log", &GrowthModel::quantile_log, py::arg("year"), py::arg("p"));
     py::class_<LogLinearTrend, GrowthModel>(m, "LogLinearTrend");
+    py::class_<SaturatingCurve, GrowthModel>(m, "SaturatingCurve")
+        .def_property_readonly("capacity", &SaturatingCurve::capacity)
+        .def_property_readonly("capacity_given", &SaturatingCurve::capacity_given);
     py::class_<RandomWalkDrift, GrowthModel>(m, "RandomWalkDrift")
         .def_property_readonly("drift", &RandomWalkDrift::drift)
         .def_property_readonly("sigma", &RandomWalkDrift::sigma)
         .def_property_readonly("span", &RandomWalkDrift::span);
 
     m.def(
-        "fit_model", [](const std::string& model, const AnnualSeries& s) { return fit_model(parse_model(model), s); },
-        py::arg("model"), py::arg("series"), "Fits 'loglinear' or 'rw_drift' to an AnnualSeries.");
+        "fit_model",
+        [](const std::string& model, const AnnualSeries& s, double capacity) {
+            ModelOptions o;
+            o.capacity = capacity;
+            return fit_model(parse_model(model), s, o);
+        },
+        py::arg("model"), py::arg("series"), py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
+        "Fits 'loglinear', 'rw_drift', 'logistic' or 'gompertz' (capacity: given, or NaN to estimate).");
     m.def("minimum_years", [](const std::string& model) { return minimum_years(parse_model(model)); },
           py::arg("model"));
     m.def("compound_growth", &compound_growth, py::arg("value0"), py::arg("year0"),
@@ -48,8 +60,9 @@ void register_models(py::module_& m) {
     m.def(
         "simulate_paths",
         [](const std::string& model, const AnnualSeries& series, int horizon, int n_paths,
-           std::uint64_t seed, bool source_uncertainty, int paths_per_refit) {
+           std::uint64_t seed, bool source_uncertainty, int paths_per_refit, double capacity) {
             SimulationOptions o;
+            o.model.capacity = capacity;
             o.horizon = horizon;
             o.n_paths = n_paths;
             o.seed = seed;
@@ -63,6 +76,7 @@ void register_models(py::module_& m) {
         py::arg("n_paths") = SimulationOptions{}.n_paths, py::arg("seed") = SimulationOptions{}.seed,
         py::arg("source_uncertainty") = true,
         py::arg("paths_per_refit") = SimulationOptions{}.paths_per_refit,
+        py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
         "Seeded sample paths of future log levels (innovation, parameter and source uncertainty).");
     m.def("path_quantiles", &path_quantiles, py::arg("paths"), py::arg("probabilities"),
           "Quantiles of the paths' levels: one row per year, one column per probability.");

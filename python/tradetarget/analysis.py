@@ -11,15 +11,17 @@ import pandas as pd
 
 from ._version import __version__
 from .measurement import Measured, measure
-from .models import DEFAULT_SEED, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_SEED, GROWTH_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .observations import ObservationSource, Reconciled, reconcile
 from .targets import first_passage_table, time_to_target
 
-__all__ = ["ANALYSIS_MODELS", "Analysis", "analyze", "format_money"]
+__all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "Analysis", "analyze", "format_money"]
 
 #: What analyze() runs by default: the two growth models on the reconciled series, and the
 #: measurement model on every statement.
 ANALYSIS_MODELS = (*MODELS, "measurement")
+#: Every model analyze() can run (saturating curves on request: they need a capacity on short series).
+AVAILABLE_MODELS = (*GROWTH_MODELS, "measurement")
 
 
 def format_money(value: float) -> str:
@@ -256,9 +258,11 @@ def analyze(
     indicator: str = "trade",
     flow: str = "total",
     commodity: str = "",
+    capacity: float | None = None,
 ) -> Analysis:
     """Run the main job. ``observations=None`` uses the bundled Kazakhstan–Türkiye data and
-    ``targets=None`` its stated targets ($10B and $15B)."""
+    ``targets=None`` its stated targets ($10B and $15B). ``capacity`` is the level the logistic
+    and Gompertz curves level off at (estimated when None)."""
     from . import datasets
 
     if observations is None:
@@ -284,9 +288,9 @@ def analyze(
         horizon = max(30, max(by) - last, deadline - last)
     elif by and max(by) > last + horizon:
         raise ValueError(f"P(by {max(by)}) needs a horizon of at least {max(by) - last} years; got {horizon}")
-    unknown = [m for m in models if m not in ANALYSIS_MODELS]
+    unknown = [m for m in models if m not in AVAILABLE_MODELS]
     if unknown:
-        raise ValueError(f"unknown model(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(ANALYSIS_MODELS)}")
+        raise ValueError(f"unknown model(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(AVAILABLE_MODELS)}")
     fits, forecasts, tables, passages = {}, {}, [], {}
     measured = None
     for name in models:
@@ -294,7 +298,7 @@ def analyze(
             measured = measure(observations, indicator=indicator, flow=flow, commodity=commodity)
             forecasts[name] = measured.forecast(horizon=horizon, n_paths=n_paths, seed=seed)
         else:
-            fits[name] = fit(reconciled, name)
+            fits[name] = fit(reconciled, name, capacity=capacity if name in ("logistic", "gompertz") else None)
             forecasts[name] = fits[name].forecast(
                 horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty
             )

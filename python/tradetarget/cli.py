@@ -9,7 +9,7 @@ import sys
 from typing import Sequence
 
 from ._version import __version__
-from .analysis import ANALYSIS_MODELS, analyze, format_money
+from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money
 from .ets import ETS_CLASSES, ets, read_series, theta
 from .sensitivity import sensitivity
 from .models import DEFAULT_SEED
@@ -78,8 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="year for the required growth rate (default: 2030)")
     p.add_argument("--by", action="append", type=int, metavar="YEAR",
                    help="report P(reached by YEAR) (repeatable; default: 2030 and 2035)")
-    p.add_argument("--model", action="append", choices=ANALYSIS_MODELS,
-                   help="model(s) to run (repeatable; default: all)")
+    p.add_argument("--model", action="append", choices=AVAILABLE_MODELS,
+                   help=f"model(s) to run (repeatable; default: {', '.join(ANALYSIS_MODELS)})")
+    p.add_argument("--capacity", type=parse_money, metavar="AMOUNT",
+                   help="level the logistic and Gompertz curves level off at, e.g. 20B (default: estimated)")
     p.add_argument("--horizon", type=int, metavar="YEARS", help="years to simulate (default: 30 or more if needed)")
     p.add_argument("--paths", type=int, default=20000, help="sample paths per model (default: 20000)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
@@ -153,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             source_uncertainty=not args.no_source_uncertainty,
             indicator=args.indicator,
             flow=args.flow,
+            capacity=args.capacity,
         )
         table = None
         if args.sensitivity:

@@ -11,14 +11,18 @@ import pandas as pd
 from . import _core
 from .observations import Reconciled
 
-__all__ = ["DEFAULT_SEED", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
+__all__ = ["DEFAULT_SEED", "GROWTH_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
 
 MODELS = ("loglinear", "rw_drift")
 MODEL_LABELS = {
     "loglinear": "log-linear trend (OLS on log levels, Student-t)",
     "rw_drift": "random walk with drift in logs (geometric Brownian motion, annual)",
     "measurement": "measurement model: every statement, latent random walk with drift (Kalman)",
+    "logistic": "logistic curve in logs (nonlinear least squares), capacity estimated or given",
+    "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given",
 }
+#: Growth models fitted to an annual series (``fit``); MODELS are the ones compared by default.
+GROWTH_MODELS = (*MODELS, "logistic", "gompertz")
 DEFAULT_SEED = 20250729
 
 SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]
@@ -56,6 +60,7 @@ class Fit:
     model: str
     series: _core.AnnualSeries
     core: _core.GrowthModel = field(repr=False)
+    capacity: float = float("nan")
 
     @property
     def growth_rate(self) -> float:
@@ -87,7 +92,7 @@ class Fit:
         levels = check_levels(levels)
         paths = _core.simulate_paths(
             self.model, self.series, horizon=horizon, n_paths=n_paths, seed=seed,
-            source_uncertainty=source_uncertainty,
+            source_uncertainty=source_uncertainty, capacity=self.capacity,
         )
         point = np.array([self.core.mean_log(y) for y in range(paths.first_year, paths.last_year + 1)])
         return Forecast(model=self.model, paths=paths, observed=self.series, point_log=point,
@@ -146,10 +151,11 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
     return tuple(levels)
 
 
-def fit(data: SeriesLike | None = None, model: str = "rw_drift") -> Fit:
-    """Fit ``model`` ('loglinear' or 'rw_drift') to a reconciled series, a pandas Series indexed
-    by year, or a DataFrame with year/value (and optionally log_sd) columns. ``None`` uses the
-    bundled Kazakhstan–Türkiye total trade."""
+def fit(data: SeriesLike | None = None, model: str = "rw_drift", capacity: float | None = None) -> Fit:
+    """Fit ``model`` ('loglinear', 'rw_drift', 'logistic', 'gompertz') to a reconciled series, a
+    pandas Series indexed by year, or a DataFrame with year/value (and optionally log_sd) columns.
+    ``None`` uses the bundled Kazakhstan–Türkiye total trade. ``capacity`` fixes the level a
+    saturating curve levels off at (default: estimated)."""
     if data is None:
         from .observations import reconcile
 
@@ -157,4 +163,5 @@ def fit(data: SeriesLike | None = None, model: str = "rw_drift") -> Fit:
     if not isinstance(model, str):
         raise TypeError(f"model must be a name such as 'rw_drift'; got {type(model).__name__}")
     series = _to_core(data)
-    return Fit(model=model, series=series, core=_core.fit_model(model, series))
+    cap = float("nan") if capacity is None else float(capacity)
+    return Fit(model=model, series=series, core=_core.fit_model(model, series, cap), capacity=cap)

@@ -7,6 +7,7 @@
 ///    p(beta, sigma^2) ∝ 1/sigma^2 before drawing the innovations, so that each year's path
 ///    distribution *is* that Student-t predictive (Gelman et al., Bayesian Data Analysis, 3rd ed.,
 ///    §14.2 and §3.2): classical prediction intervals and simulated target probabilities agree.
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -35,9 +36,9 @@ struct AnnualSeries {
     int last_year() const { return years.back(); }
 };
 
-enum class ModelKind { LogLinearTrend, RandomWalkDrift };
+enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz };
 
-/// "loglinear" / "rw_drift" (the names used by the CLI and the Python API).
+/// "loglinear" / "rw_drift" / "logistic" / "gompertz" (the names of the CLI and the Python API).
 ModelKind parse_model(const std::string& name);
 std::string to_string(ModelKind kind);
 /// The fewest observed years a model can be fitted to.
@@ -127,8 +128,14 @@ private:
     int increments_;
 };
 
+/// Options some models take: the capacity of a saturating curve (NaN: estimated).
+struct ModelOptions {
+    double capacity = std::numeric_limits<double>::quiet_NaN();
+};
+
 /// Fits `kind` to `series`; throws InputError if the series is too short for it.
-std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& series);
+std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& series,
+                                       const ModelOptions& options = {});
 
 /// Compound annual growth rate between two levels: (v1 / v0)^(1 / (y1 - y0)) - 1.
 double compound_growth(double value0, int year0, double value1, int year1);

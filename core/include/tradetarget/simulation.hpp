@@ -21,6 +21,7 @@ struct SimulationOptions {
     std::uint64_t seed = 20250729;
     bool source_uncertainty = true;   ///< redraw the observed years within their log_sd
     int paths_per_refit = 10;         ///< paths simulated from each redrawn series
+    ModelOptions model;               ///< passed to fit_model (e.g. a given capacity)
 
     /// Throws InputError for a non-positive or absurd horizon/path count, or a request whose
     /// paths would not fit in memory (more than max_path_values doubles).

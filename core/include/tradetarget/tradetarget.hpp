@@ -10,6 +10,7 @@
 #include "tradetarget/observations.hpp"
 #include "tradetarget/optimize.hpp"
 #include "tradetarget/random.hpp"
+#include "tradetarget/saturating.hpp"
 #include "tradetarget/simulation.hpp"
 #include "tradetarget/target.hpp"
 #include "tradetarget/theta.hpp"
