@@ -10,6 +10,7 @@
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/saturating.hpp"
+#include "tradetarget/structural.hpp"
 
 namespace tradetarget {
 namespace {
@@ -81,7 +82,9 @@ ModelKind parse_model(const std::string& name) {
     if (name == "rw_drift") return ModelKind::RandomWalkDrift;
     if (name == "logistic") return ModelKind::Logistic;
     if (name == "gompertz") return ModelKind::Gompertz;
-    throw InputError("unknown model '" + name + "'; expected one of loglinear, rw_drift, logistic, gompertz");
+    if (name == "local_linear_trend") return ModelKind::LocalLinearTrend;
+    throw InputError("unknown model '" + name +
+                     "'; expected one of loglinear, rw_drift, logistic, gompertz, local_linear_trend");
 }
 
 std::string to_string(ModelKind kind) {
@@ -90,12 +93,18 @@ std::string to_string(ModelKind kind) {
         case ModelKind::RandomWalkDrift: return "rw_drift";
         case ModelKind::Logistic: return "logistic";
         case ModelKind::Gompertz: return "gompertz";
+        case ModelKind::LocalLinearTrend: return "local_linear_trend";
     }
     return "unknown";
 }
 
 int minimum_years(ModelKind kind) {
-    return kind == ModelKind::Logistic || kind == ModelKind::Gompertz ? 4 : 3;  // with estimated capacity
+    switch (kind) {
+        case ModelKind::Logistic:
+        case ModelKind::Gompertz: return 4;  // with an estimated capacity
+        case ModelKind::LocalLinearTrend: return 5;
+        default: return 3;
+    }
 }
 
 double GrowthModel::quantile_log(int year, double p) const {
@@ -204,6 +213,7 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
         case ModelKind::RandomWalkDrift: return std::make_unique<RandomWalkDrift>(series);
         case ModelKind::Logistic: return std::make_unique<SaturatingCurve>(CurveShape::Logistic, series, options.capacity);
         case ModelKind::Gompertz: return std::make_unique<SaturatingCurve>(CurveShape::Gompertz, series, options.capacity);
+        case ModelKind::LocalLinearTrend: return std::make_unique<LocalLinearTrendModel>(series);
     }
     throw InputError("unknown model kind");
 }

@@ -72,11 +72,11 @@ void register_measurement(py::module_& m) {
     m.def(
         "local_linear_trend",
         [](const Eigen::VectorXd& y, double sigma_irregular, double sigma_level, double sigma_slope, int burn,
-           double kappa) {
-            const auto r = local_linear_trend(y, sigma_irregular, sigma_level, sigma_slope, burn, kappa);
+           double kappa, const std::vector<int>& years) {
+            const auto r = local_linear_trend(y, sigma_irregular, sigma_level, sigma_slope, burn, kappa, years);
             return py::make_tuple(r.loglik, r.smoothed_state);
         },
         py::arg("y"), py::arg("sigma_irregular"), py::arg("sigma_level"), py::arg("sigma_slope"),
-        py::arg("burn") = 2, py::arg("kappa") = 1e6,
+        py::arg("burn") = 2, py::arg("kappa") = 1e6, py::arg("years") = std::vector<int>{},
         "Log-likelihood and smoothed (level, slope) of the plain local linear trend.");
 }

@@ -20,9 +20,10 @@ MODEL_LABELS = {
     "measurement": "measurement model: every statement, latent random walk with drift (Kalman)",
     "logistic": "logistic curve in logs (nonlinear least squares), capacity estimated or given",
     "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given",
+    "local_linear_trend": "local linear trend in logs (Kalman filter, variances by maximum likelihood)",
 }
 #: Growth models fitted to an annual series (``fit``); MODELS are the ones compared by default.
-GROWTH_MODELS = (*MODELS, "logistic", "gompertz")
+GROWTH_MODELS = (*MODELS, "logistic", "gompertz", "local_linear_trend")
 DEFAULT_SEED = 20250729
 
 SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]

@@ -5,7 +5,11 @@
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/growth_models.hpp"
+#include "tradetarget/measurement.hpp"
 #include "tradetarget/simulation.hpp"
+#include "tradetarget/structural.hpp"
+
+#include <boost/random/normal_distribution.hpp>
 
 using namespace tradetarget;
 using Catch::Matchers::Contains;
@@ -145,4 +149,26 @@ TEST_CASE("absurd simulation requests are refused before any memory is taken") {
     opt = SimulationOptions{};
     opt.n_paths = 0;
     CHECK_THROWS_WITH(simulate_paths(ModelKind::LogLinearTrend, series, opt), Contains("n_paths"));
+}
+
+TEST_CASE("local linear trend: the fitted variances beat the true ones on the likelihood") {
+    Rng rng = make_rng(5, 0);
+    boost::random::normal_distribution<double> normal;
+    std::vector<int> years;
+    std::vector<double> levels;
+    double x = 1.0, mu = 0.05;
+    for (int t = 0; t < 40; ++t) {
+        if (t == 17) continue;  // a gap
+        x += mu + 0.05 * normal(rng);
+        mu += 0.005 * normal(rng);
+        years.push_back(1980 + t);
+        levels.push_back(std::exp(x + 0.03 * normal(rng)));
+    }
+    const auto series = AnnualSeries::from_levels(years, levels);
+    const LocalLinearTrendModel m(series);
+    const double at_truth = local_linear_trend(series.log_level, 0.03, 0.05, 0.005, 2, 1e6, years).loglik;
+    CHECK(m.loglik() >= at_truth);
+    CHECK(m.predictive_scale(2025) > m.predictive_scale(2021));
+    CHECK_THROWS_WITH(LocalLinearTrendModel(from_logs({2000, 2001, 2002, 2003}, {1, 2, 3, 4})),
+                      Contains("needs at least 5"));
 }

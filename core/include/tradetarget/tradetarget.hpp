@@ -12,6 +12,7 @@
 #include "tradetarget/random.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/simulation.hpp"
+#include "tradetarget/structural.hpp"
 #include "tradetarget/target.hpp"
 #include "tradetarget/theta.hpp"
 #include "tradetarget/version.hpp"

@@ -1,0 +1,41 @@
+#pragma once
+/// \file structural.hpp
+/// The local linear trend (Harvey 1989, §2.3.2) as a forecasting model for a series in logs:
+///   y_t = x_t + e_t,  x_{t+1} = x_t + mu_t + eta_t,  mu_{t+1} = mu_t + zeta_t,
+/// with the three standard deviations estimated by maximum likelihood (the same approximate
+/// diffuse likelihood as statsmodels' UnobservedComponents, burn 2; Nelder–Mead over log sd's from
+/// three starting points). Gaps in the years are handled by the filter. Forecasts come from the
+/// filtered end state: location x_T + h mu_T and variance [1 h] P_h [1 h]' + sigma_e^2 (normal,
+/// the variances taken as known: a plug-in interval).
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "tradetarget/growth_models.hpp"
+
+namespace tradetarget {
+
+class LocalLinearTrendModel final : public GrowthModel {
+public:
+    explicit LocalLinearTrendModel(const AnnualSeries& series);
+
+    ModelKind kind() const override { return ModelKind::LocalLinearTrend; }
+    double growth_rate() const override { return end_mean_(1); }
+    double growth_rate_se() const override { return std::sqrt(end_cov_(1, 1)); }
+    std::vector<std::pair<std::string, double>> params() const override;
+    double mean_log(int year) const override;
+    double predictive_scale(int year) const override;
+    double df() const override { return 1e9; }  // normal: the variances are plugged in
+    void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
+
+    double loglik() const { return loglik_; }
+
+private:
+    Eigen::Vector3d sigma_;  // irregular, level, slope
+    double loglik_ = 0.0;
+    Eigen::Vector2d end_mean_;
+    Eigen::Matrix2d end_cov_;
+    Eigen::Matrix2d end_chol_;
+};
+
+}  // namespace tradetarget

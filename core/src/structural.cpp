@@ -1,0 +1,84 @@
+#include "tradetarget/structural.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <Eigen/Cholesky>
+#include <boost/random/normal_distribution.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/measurement.hpp"
+#include "tradetarget/optimize.hpp"
+
+namespace tradetarget {
+
+LocalLinearTrendModel::LocalLinearTrendModel(const AnnualSeries& series)
+    : GrowthModel(series.last_year(), series.log_level(series.size() - 1)) {
+    if (series.size() < minimum_years(ModelKind::LocalLinearTrend))
+        throw InputError("the local linear trend estimates 3 variances after a diffuse start of 2 and needs at least " +
+                         std::to_string(minimum_years(ModelKind::LocalLinearTrend)) + " observed years; got " +
+                         std::to_string(series.size()));
+    const Eigen::VectorXd& y = series.log_level;
+    // Scale of the starting values: the sd of the year-on-year changes.
+    double scale = 0.0;
+    for (Eigen::Index i = 1; i < y.size(); ++i) scale += (y(i) - y(i - 1)) * (y(i) - y(i - 1));
+    scale = std::sqrt(scale / static_cast<double>(y.size() - 1));
+    if (!(scale > 0.0)) scale = 1e-3;
+    const double floor = std::log(1e-8 * scale);
+    auto objective = [&](const Eigen::VectorXd& log_sd) {
+        const Eigen::Vector3d sd = log_sd.cwiseMax(floor).array().exp();
+        return -local_linear_trend(y, sd(0), sd(1), sd(2), 2, 1e6, series.years).loglik;
+    };
+    NelderMeadOptions options;
+    options.max_evaluations = 4000;
+    NelderMeadResult best;
+    best.value = std::numeric_limits<double>::infinity();
+    const double l = std::log(scale);
+    for (const Eigen::Vector3d& start : {Eigen::Vector3d(l - 0.7, l - 0.7, l - 2.3), Eigen::Vector3d(l - 2.3, l, l - 2.3),
+                                         Eigen::Vector3d(l, l - 2.3, l - 4.6)}) {
+        const NelderMeadResult r = nelder_mead(objective, start, options);
+        if (r.value < best.value) best = r;
+    }
+    sigma_ = best.x.cwiseMax(floor).array().exp();
+    const auto fit = local_linear_trend(y, sigma_(0), sigma_(1), sigma_(2), 2, 1e6, series.years);
+    loglik_ = fit.loglik;
+    end_mean_ = fit.end_mean;
+    end_cov_ = fit.end_cov;
+    const Eigen::LLT<Eigen::Matrix2d> llt(end_cov_);
+    end_chol_ = llt.info() == Eigen::Success ? Eigen::Matrix2d(llt.matrixL())
+                                             : Eigen::Matrix2d(end_cov_.diagonal().cwiseMax(0.0).cwiseSqrt().asDiagonal());
+}
+
+std::vector<std::pair<std::string, double>> LocalLinearTrendModel::params() const {
+    return {{"sigma_irregular", sigma_(0)}, {"sigma_level", sigma_(1)}, {"sigma_slope", sigma_(2)},
+            {"level", end_mean_(0)},        {"slope", end_mean_(1)},      {"loglik", loglik_}};
+}
+
+double LocalLinearTrendModel::mean_log(int year) const {
+    return end_mean_(0) + (year - last_year()) * end_mean_(1);
+}
+
+double LocalLinearTrendModel::predictive_scale(int year) const {
+    Eigen::Matrix2d transition;
+    transition << 1.0, 1.0, 0.0, 1.0;
+    const Eigen::Vector2d q(sigma_(1) * sigma_(1), sigma_(2) * sigma_(2));
+    Eigen::Matrix2d p = end_cov_;
+    for (int k = last_year(); k < year; ++k) {
+        p = transition * p * transition.transpose();
+        p.diagonal() += q;
+    }
+    return std::sqrt(p(0, 0) + sigma_(0) * sigma_(0));
+}
+
+void LocalLinearTrendModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
+    boost::random::normal_distribution<double> normal;
+    const Eigen::Vector2d z(normal(rng), normal(rng));
+    Eigen::Vector2d state = end_mean_ + end_chol_ * z;
+    for (int year = last_year() + 1; year < first_year + out.size(); ++year) {
+        state(0) += state(1) + sigma_(1) * normal(rng);
+        state(1) += sigma_(2) * normal(rng);
+        if (year >= first_year) out(year - first_year) = state(0) + sigma_(0) * normal(rng);
+    }
+}
+
+}  // namespace tradetarget
