@@ -8,11 +8,13 @@ import re
 import sys
 from typing import Sequence
 
+import numpy as np
+
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money
 from .ets import ETS_CLASSES, ets, read_series, theta
+from .models import DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
 from .sensitivity import sensitivity
-from .models import DEFAULT_SEED
 
 _MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
 _SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
@@ -95,7 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-FIT_MODELS = ("auto", "auto_ets", *ETS_CLASSES, "theta")
+FIT_MODELS = ("auto", "auto_ets", *ETS_CLASSES, "theta", *GROWTH_MODELS)
+
+
+def growth_fit_dict(series, model: str, horizon: int, levels, capacity) -> dict:
+    """A growth model (in logs) fitted to a year,value series: median and t-quantile bounds."""
+    f = fit(series, model, capacity=capacity)
+    last = int(series.index[-1])
+    years = list(range(last + 1, last + 1 + horizon))
+    params = {k: v for k, v in f.params.items() if k != "loglik"}
+    return {
+        "model": model,
+        "params": params,
+        "loglik": f.params.get("loglik"),
+        "aic": None, "aicc": None, "bic": None,  # models in logs: not comparable with the ETS criteria
+        "forecast": {
+            "index": years,
+            "mean": [float(np.exp(f.core.mean_log(y))) for y in years],  # the median level
+            "lower": {f"{lv:g}": [float(np.exp(f.core.quantile_log(y, 0.5 - lv / 200))) for y in years] for lv in levels},
+            "upper": {f"{lv:g}": [float(np.exp(f.core.quantile_log(y, 0.5 + lv / 200))) for y in years] for lv in levels},
+        },
+    }
 
 
 def fit_main(argv: Sequence[str]) -> int:
@@ -103,13 +125,15 @@ def fit_main(argv: Sequence[str]) -> int:
     p = argparse.ArgumentParser(
         prog="tradetarget fit",
         description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it. "
-        "Models so far: the ETS classes, their automatic choice by AICc (auto, auto_ets), and theta; "
-        "ARIMA and saturating curves are not available yet.",
+        "Models so far: the ETS classes, their automatic choice by AICc (auto, auto_ets), theta, and the "
+        "growth models in logs (loglinear, rw_drift, logistic, gompertz, local_linear_trend: 'mean' is their "
+        "median); ARIMA is not available yet.",
     )
     p.add_argument("file", metavar="FILE.csv", help="one column of values, or the columns year,value")
     p.add_argument("--model", default="auto", choices=FIT_MODELS, help="model (default: auto)")
     p.add_argument("--horizon", type=int, default=10, help="steps to forecast (default: 10)")
     p.add_argument("--level", type=float, action="append", help="interval level in percent (repeatable; default 80 and 95)")
+    p.add_argument("--capacity", type=parse_money, metavar="AMOUNT", help="capacity of a logistic or Gompertz curve")
     p.add_argument("--json", action="store_true", help="print JSON: model, params, loglik, aic, aicc, bic, forecast")
     args = p.parse_args(argv)
     levels = args.level or [80.0, 95.0]
@@ -117,8 +141,11 @@ def fit_main(argv: Sequence[str]) -> int:
         if args.horizon < 1 or args.horizon > 500:
             raise ValueError(f"--horizon is {args.horizon}; it must be 1 to 500")
         series = read_series(args.file)
-        fitted = theta(series) if args.model == "theta" else ets(series, args.model)
-        doc = fitted.summary_dict(args.horizon, levels)
+        if args.model in GROWTH_MODELS:
+            doc = growth_fit_dict(series, args.model, args.horizon, check_levels(levels), args.capacity)
+        else:
+            fitted = theta(series) if args.model == "theta" else ets(series, args.model)
+            doc = fitted.summary_dict(args.horizon, levels)
     except (ValueError, TypeError, OSError) as exc:
         print(f"tradetarget fit: error: {exc}", file=sys.stderr)
         return 2
@@ -127,10 +154,18 @@ def fit_main(argv: Sequence[str]) -> int:
         return 0
     print(f"{doc['model']}  ({'chosen by AICc' if args.model in ('auto', 'auto_ets') else 'as asked'})")
     print("  " + "  ".join(f"{k}={v:.6g}" for k, v in doc["params"].items()))
-    if doc["loglik"] is not None:
-        print(f"  loglik={doc['loglik']:.4f}  AIC={doc['aic']:.4f}  AICc={doc['aicc']:.4f}  BIC={doc['bic']:.4f}"
-              "  (R forecast's conventions)")
-    print(fitted.forecast(args.horizon, levels).to_string(float_format=lambda v: f"{v:.6g}"))
+    criteria = [f"{k}={doc[k]:.4f}" for k in ("loglik", "aic", "aicc", "bic") if doc.get(k) is not None]
+    if criteria:
+        note = "  (R forecast's conventions)" if doc.get("aic") is not None else "  (diffuse likelihood, logs)"
+        print("  " + "  ".join(criteria) + note)
+    fc = doc["forecast"]
+    table = {"mean": fc["mean"]}
+    for lv in fc["lower"]:
+        table[f"lower_{lv}"] = fc["lower"][lv]
+        table[f"upper_{lv}"] = fc["upper"][lv]
+    import pandas as pd
+
+    print(pd.DataFrame(table, index=pd.Index(fc["index"], name="year")).to_string(float_format=lambda v: f"{v:.6g}"))
     return 0
 
 

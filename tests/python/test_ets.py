@@ -129,3 +129,20 @@ def test_theta_matches_r_thetaf(series: str) -> None:
     for level in (80, 95):
         np.testing.assert_allclose(mean - Z[level] * sd, ref[f"lower_{level}"], rtol=1e-6)
         np.testing.assert_allclose(mean + Z[level] * sd, ref[f"upper_{level}"], rtol=1e-6)
+
+
+@pytest.mark.parametrize("model", ["loglinear", "rw_drift", "logistic", "gompertz", "local_linear_trend"])
+def test_fit_command_runs_every_growth_model(tmp_path: Path, capsys, model: str) -> None:
+    from tradetarget.cli import main
+
+    ref = REFERENCE["series"]["airmiles"]
+    path = tmp_path / "airmiles.csv"
+    path.write_text("year,value\n" + "".join(f"{1937 + i},{v}\n" for i, v in enumerate(ref["values"])))
+    assert main(["fit", str(path), "--model", model, "--horizon", "4", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"] == model and doc["forecast"]["index"] == [1961, 1962, 1963, 1964]
+    lo, mid, hi = (np.array(doc["forecast"][k]["95"]) if k != "mean" else np.array(doc["forecast"]["mean"])
+                   for k in ("lower", "mean", "upper"))
+    assert np.all(lo < mid) and np.all(mid < hi)
+    assert main(["fit", str(path), "--model", model, "--horizon", "2"]) == 0
+    assert "lower_80" in capsys.readouterr().out
