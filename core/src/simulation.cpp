@@ -70,6 +70,39 @@ SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
     return paths;
 }
 
+SamplePaths mix_paths(const std::vector<const SamplePaths*>& paths, const std::vector<double>& weights) {
+    if (paths.empty() || paths.size() != weights.size())
+        throw InputError("mix_paths needs one weight per set of paths (and at least one set)");
+    double total = 0.0;
+    for (double w : weights) {
+        if (!std::isfinite(w) || w < 0.0) throw InputError("combination weights must be finite and >= 0");
+        total += w;
+    }
+    if (!(total > 0.0)) throw InputError("combination weights must not all be zero");
+    const SamplePaths& first = *paths.front();
+    for (const SamplePaths* p : paths)
+        if (p->first_year != first.first_year || p->horizon() != first.horizon())
+            throw InputError("paths to combine must cover the same years (" + std::to_string(first.first_year) + "-" +
+                             std::to_string(first.last_year()) + ")");
+    SamplePaths out;
+    out.model = first.model;
+    out.first_year = first.first_year;
+    const Eigen::Index n = first.log_level.rows();
+    out.log_level.resize(n, first.horizon());
+    Eigen::Index row = 0;
+    double cumulative = 0.0;
+    for (std::size_t k = 0; k < paths.size(); ++k) {
+        cumulative += weights[k] / total;
+        const Eigen::Index end = k + 1 == paths.size() ? n : static_cast<Eigen::Index>(std::llround(cumulative * static_cast<double>(n)));
+        const Eigen::Index take = std::min(end - row, paths[k]->log_level.rows());
+        if (end - row > paths[k]->log_level.rows())
+            throw InputError("not enough paths in set " + std::to_string(k) + " for its weight");
+        out.log_level.middleRows(row, take) = paths[k]->log_level.topRows(take);
+        row += take;
+    }
+    return out;
+}
+
 Eigen::MatrixXd path_quantiles(const SamplePaths& paths, const std::vector<double>& probabilities) {
     for (double p : probabilities)
         if (!(p > 0.0 && p < 1.0))

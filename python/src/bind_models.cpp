@@ -78,6 +78,12 @@ void register_models(py::module_& m) {
         py::arg("paths_per_refit") = SimulationOptions{}.paths_per_refit,
         py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
         "Seeded sample paths of future log levels (innovation, parameter and source uncertainty).");
+    m.def(
+        "mix_paths",
+        [](const std::vector<const SamplePaths*>& paths, const std::vector<double>& weights) {
+            return mix_paths(paths, weights);
+        },
+        py::arg("paths"), py::arg("weights"), "A path-level combination (mixture) of several models' paths.");
     m.def("path_quantiles", &path_quantiles, py::arg("paths"), py::arg("probabilities"),
           "Quantiles of the paths' levels: one row per year, one column per probability.");
 }

@@ -7,8 +7,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
+from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
 from .models import DEFAULT_SEED, GROWTH_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
@@ -93,6 +95,8 @@ class Analysis:
         if m is not None:
             mean, sd = m.drift
             lines.append(f"  {'measurement':<11} {math.expm1(mean):+7.1%}/yr  (s.e. {sd:.3f})  {MODEL_LABELS['measurement']}")
+        if self.settings.get("combination"):
+            lines.append(f"  {'combination':<11} {self.settings['combination']}")
         s = self.settings
         lines += [
             "",
@@ -217,6 +221,24 @@ class Analysis:
         return plot_analysis(self, path)
 
 
+def _combination(forecasts: dict[str, Forecast], seed: int) -> Forecast:
+    """Equal-weight combination of the models at the level of sample paths (a mixture)."""
+    names = list(forecasts)
+    paths = _core.mix_paths([forecasts[n].paths for n in names], [1.0] * len(names))
+    median = _core.path_quantiles(paths, [0.5])[:, 0]
+    # The reconciled series of the first growth model (else the first model) is the observed one.
+    base = next((forecasts[n] for n in names if n != "measurement"), forecasts[names[0]])
+    return Forecast(
+        model="combination",
+        paths=paths,
+        observed=base.observed,
+        point_log=np.log(median),
+        model_growth=float(np.mean([forecasts[n].model_growth for n in names])),
+        levels=base.levels,
+        seed=seed,
+    )
+
+
 def _measurement_dict(m: Measured) -> dict[str, Any]:
     return {
         "years": [
@@ -259,6 +281,7 @@ def analyze(
     flow: str = "total",
     commodity: str = "",
     capacity: float | None = None,
+    combine: bool = True,
 ) -> Analysis:
     """Run the main job. ``observations=None`` uses the bundled Kazakhstan–Türkiye data and
     ``targets=None`` its stated targets ($10B and $15B). ``capacity`` is the level the logistic
@@ -304,6 +327,14 @@ def analyze(
             )
         tables.append(time_to_target(forecasts[name], targets, by=by, deadline=deadline))
         passages[name] = first_passage_table(forecasts[name], targets)
+    combination_note = None
+    if combine and len(forecasts) >= 2:
+        try:
+            forecasts["combination"] = _combination(forecasts, seed)
+            tables.append(time_to_target(forecasts["combination"], targets, by=by, deadline=deadline))
+            passages["combination"] = first_passage_table(forecasts["combination"], targets)
+        except ValueError as exc:  # e.g. models whose paths start in different years
+            combination_note = f"not formed: {exc}"
     settings = {
         "data": data_label,
         "models": list(models),
@@ -313,6 +344,9 @@ def analyze(
         "n_paths": int(n_paths),
         "seed": int(seed),
         "source_uncertainty": bool(source_uncertainty),
+        "combination": combination_note
+        or (f"equal-weight mixture of the paths of {', '.join(m for m in forecasts if m != 'combination')}"
+            if "combination" in forecasts else None),
     }
     return Analysis(
         reconciled=reconciled,

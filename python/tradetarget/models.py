@@ -21,6 +21,7 @@ MODEL_LABELS = {
     "logistic": "logistic curve in logs (nonlinear least squares), capacity estimated or given",
     "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given",
     "local_linear_trend": "local linear trend in logs (Kalman filter, variances by maximum likelihood)",
+    "combination": "equal-weight combination of the models above, mixed at the level of sample paths",
 }
 #: Growth models fitted to an annual series (``fit``); MODELS are the ones compared by default.
 GROWTH_MODELS = (*MODELS, "logistic", "gompertz", "local_linear_trend")

@@ -102,3 +102,19 @@ TEST_CASE("summary: point crossing, historical and required growth") {
     CHECK(s.prob_by[0].first == 2030);
     CHECK(s.prob_by[1].second >= s.prob_by[0].second);
 }
+
+TEST_CASE("path-level combination takes each model's share of paths in order") {
+    const auto series = kz_tr();
+    SimulationOptions opt;
+    opt.n_paths = 1000;
+    const auto a = simulate_paths(ModelKind::LogLinearTrend, series, opt);
+    const auto b = simulate_paths(ModelKind::RandomWalkDrift, series, opt);
+    const auto mix = mix_paths({&a, &b}, {3.0, 1.0});
+    CHECK(mix.log_level.rows() == 1000);
+    CHECK((mix.log_level.topRows(750).array() == a.log_level.topRows(750).array()).all());
+    CHECK((mix.log_level.bottomRows(250).array() == b.log_level.topRows(250).array()).all());
+    CHECK_THROWS_WITH(mix_paths({&a, &b}, {1.0, -1.0}), Contains("weights"));
+    opt.horizon = 10;
+    const auto shorter = simulate_paths(ModelKind::RandomWalkDrift, series, opt);
+    CHECK_THROWS_WITH(mix_paths({&a, &shorter}, {1.0, 1.0}), Contains("same years"));
+}

@@ -35,7 +35,7 @@ def test_json_contract(capsys) -> None:
     code, out, _ = run(capsys, "--json", "--paths", "4000", "--by", "2030", "--by", "2035", "--by", "2040")
     assert code == 0
     doc = json.loads(out)
-    assert len(doc["targets"]) == 6  # two targets x three models
+    assert len(doc["targets"]) == 8  # two targets x (three models + their combination)
     for entry in doc["targets"]:
         assert JSON_TARGET_KEYS <= set(entry)
         assert set(entry["prob_by"]) == {"2030", "2035", "2040"}

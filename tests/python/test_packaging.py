@@ -84,7 +84,7 @@ def test_wheel_installs_in_fresh_venv(tmp_path: Path) -> None:
     out = run([python, "-c", probe], cwd=tmp_path).splitlines()
     assert out[0] == tradetarget.__version__
     assert out[1].startswith(str(venv))
-    assert out[2] == str(2 * len(tradetarget.ANALYSIS_MODELS))  # two targets x every model
+    assert out[2] == str(2 * (len(tradetarget.ANALYSIS_MODELS) + 1))  # two targets x (models + combination)
     doc = json.loads(run([venv / "bin" / "tradetarget", "--json", "--paths", "2000"], cwd=tmp_path))
     keys = {"target", "model", "median_year", "p10_year", "p90_year", "prob_by", "point_cross_year",
             "required_growth", "historical_growth"}

@@ -72,7 +72,7 @@ def test_scaling_values_leaves_years_and_probabilities_unchanged(kz_series: pd.S
 def test_bundled_analysis_answers_the_question(bundled_analysis: tt.Analysis) -> None:
     t = bundled_analysis.targets
     assert set(t["target"]) == {10e9, 15e9}
-    assert set(t["model"]) == set(tt.ANALYSIS_MODELS)
+    assert set(t["model"]) == {*tt.ANALYSIS_MODELS, "combination"}
     for row in t.itertuples():
         assert 0 < row.prob_by_2030 < 1 and row.prob_by_2030 <= row.prob_by_2035
         assert row.base_year == 2024
@@ -90,3 +90,16 @@ def test_source_uncertainty_widens_the_answer() -> None:
     sharp = tt.analyze(source_uncertainty=False, **kwargs).forecasts["rw_drift"].table
     width = lambda t: np.log(t["upper_80"] / t["lower_80"])  # noqa: E731
     assert (width(wide).loc[2026:2030] > width(sharp).loc[2026:2030]).all()
+
+
+def test_combination_is_a_mixture_of_the_models_paths(bundled_analysis: tt.Analysis) -> None:
+    a = bundled_analysis
+    combo = a.forecasts["combination"].paths.log_level
+    parts = [a.forecasts[m].paths.log_level for m in tt.ANALYSIS_MODELS]
+    n = combo.shape[0]
+    # Equal shares, taken in order: the first third of the combination is the first model's paths.
+    assert np.array_equal(combo[: n // 3], parts[0][: n // 3])
+    t = a.targets.set_index(["model", "target"])["prob_by_2030"]
+    probs = [t[(m, 10e9)] for m in tt.ANALYSIS_MODELS]
+    assert t[("combination", 10e9)] == pytest.approx(np.mean(probs), abs=0.01)
+    assert "equal-weight mixture" in a.settings["combination"]

@@ -43,6 +43,12 @@ struct SamplePaths {
 SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                            const SimulationOptions& options = {});
 
+/// A combination of models at the level of sample paths: the mixture whose share of paths from
+/// model k is weights[k] (normalised). All inputs must start in the same year and have the same
+/// horizon; the result has as many paths as the first input. Rows are taken in order, so the
+/// result is as reproducible as the inputs.
+SamplePaths mix_paths(const std::vector<const SamplePaths*>& paths, const std::vector<double>& weights);
+
 /// Quantiles (0 < p < 1) of the paths' levels (exp of log level), one row per year, one column
 /// per probability.
 Eigen::MatrixXd path_quantiles(const SamplePaths& paths, const std::vector<double>& probabilities);
