@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import datasets
 from ._version import __version__
-from .analysis import ANALYSIS_MODELS, Analysis, analyze
+from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
 from .ets import ETS_CLASSES, EtsFit, ThetaFit, ets, theta
 from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
@@ -22,6 +22,7 @@ from .targets import first_passage_table, required_growth, time_to_target
 
 __all__ = [
     "ANALYSIS_MODELS",
+    "AVAILABLE_MODELS",
     "ETS_CLASSES",
     "EtsFit",
     "MODELS",

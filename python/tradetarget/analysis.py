@@ -97,6 +97,8 @@ class Analysis:
             lines.append(f"  {'measurement':<11} {math.expm1(mean):+7.1%}/yr  (s.e. {sd:.3f})  {MODEL_LABELS['measurement']}")
         if self.settings.get("combination"):
             lines.append(f"  {'combination':<11} {self.settings['combination']}")
+        for name, reason in self.settings.get("not_fitted", {}).items():
+            lines.append(f"  {name:<11} not fitted: {reason}")
         s = self.settings
         lines += [
             "",
@@ -316,17 +318,28 @@ def analyze(
         raise ValueError(f"unknown model(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(AVAILABLE_MODELS)}")
     fits, forecasts, tables, passages = {}, {}, [], {}
     measured = None
+    not_fitted: dict[str, str] = {}
     for name in models:
-        if name == "measurement":
-            measured = measure(observations, indicator=indicator, flow=flow, commodity=commodity)
-            forecasts[name] = measured.forecast(horizon=horizon, n_paths=n_paths, seed=seed)
-        else:
-            fits[name] = fit(reconciled, name, capacity=capacity if name in ("logistic", "gompertz") else None)
-            forecasts[name] = fits[name].forecast(
-                horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty
-            )
+        try:
+            if name == "measurement":
+                measured = measure(observations, indicator=indicator, flow=flow, commodity=commodity)
+                forecasts[name] = measured.forecast(horizon=horizon, n_paths=n_paths, seed=seed)
+            else:
+                fits[name] = fit(reconciled, name, capacity=capacity if name in ("logistic", "gompertz") else None)
+                forecasts[name] = fits[name].forecast(
+                    horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty
+                )
+        except ValueError as exc:
+            # A model the data cannot support is reported, not fatal, when others are asked for.
+            if len(models) == 1:
+                raise
+            not_fitted[name] = str(exc)
+            fits.pop(name, None)
+            continue
         tables.append(time_to_target(forecasts[name], targets, by=by, deadline=deadline))
         passages[name] = first_passage_table(forecasts[name], targets)
+    if not forecasts:
+        raise ValueError("no model could be fitted: " + "; ".join(f"{k}: {v}" for k, v in not_fitted.items()))
     combination_note = None
     if combine and len(forecasts) >= 2:
         try:
@@ -344,6 +357,7 @@ def analyze(
         "n_paths": int(n_paths),
         "seed": int(seed),
         "source_uncertainty": bool(source_uncertainty),
+        "not_fitted": not_fitted,
         "combination": combination_note
         or (f"equal-weight mixture of the paths of {', '.join(m for m in forecasts if m != 'combination')}"
             if "combination" in forecasts else None),

@@ -80,8 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="year for the required growth rate (default: 2030)")
     p.add_argument("--by", action="append", type=int, metavar="YEAR",
                    help="report P(reached by YEAR) (repeatable; default: 2030 and 2035)")
-    p.add_argument("--model", action="append", choices=AVAILABLE_MODELS,
-                   help=f"model(s) to run (repeatable; default: {', '.join(ANALYSIS_MODELS)})")
+    p.add_argument("--model", action="append", choices=(*AVAILABLE_MODELS, "all"),
+                   help=f"model(s) to run (repeatable; default: {', '.join(ANALYSIS_MODELS)}; 'all': every model, "
+                   "those the data cannot support reported as not fitted)")
     p.add_argument("--capacity", type=parse_money, metavar="AMOUNT",
                    help="level the logistic and Gompertz curves level off at, e.g. 20B (default: estimated)")
     p.add_argument("--horizon", type=int, metavar="YEARS", help="years to simulate (default: 30 or more if needed)")
@@ -181,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = analyze(
             observations=args.data,
             targets=args.target,
-            models=args.model or ANALYSIS_MODELS,
+            models=AVAILABLE_MODELS if args.model and "all" in args.model else (args.model or ANALYSIS_MODELS),
             by=args.by or (2030, 2035),
             deadline=args.deadline,
             horizon=args.horizon,

@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["plot_analysis", "plot_sensitivity"]
 
-_COLOURS = ("#1f5fa8", "#c2571a", "#2e8540", "#7a3e9d")
+_COLOURS = ("#1f5fa8", "#c2571a", "#2e8540", "#7a3e9d", "#b8860b", "#008b8b", "#c71585", "#555555")
 
 
 def plot_analysis(analysis: "Analysis", path: str | None = None):
@@ -51,6 +51,9 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
                     fmt="D", ms=4, color=colour, capsize=2, lw=0.9, alpha=0.8,
                     label="measurement model: every year, 80% (2023 estimated, 2025 nowcast)", zorder=5)
 
+    # With many models, one band (the combination's, else the first model's) keeps the chart legible.
+    banded = set(analysis.forecasts) if len(analysis.forecasts) <= 3 else (
+        {"combination"} if "combination" in analysis.forecasts else {next(iter(analysis.forecasts))})
     for colour, (name, forecast) in zip(_COLOURS, analysis.forecasts.items()):
         table = forecast.table
         # Paths start after the last full year; join them to it.
@@ -60,7 +63,7 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
         lower = np.concatenate([[anchor], table["lower_80"].to_numpy() / scale]) if "lower_80" in table else None
         upper = np.concatenate([[anchor], table["upper_80"].to_numpy() / scale]) if "upper_80" in table else None
         median = np.concatenate([[anchor], table["median"].to_numpy() / scale])
-        if lower is not None:
+        if lower is not None and name in banded:
             ax.fill_between(x, lower, upper, color=colour, alpha=0.10, lw=0)
             ax.plot(x, lower, color=colour, lw=0.8, ls="--")
             ax.plot(x, upper, color=colour, lw=0.8, ls="--", label=f"{name}: 80% of paths between")

@@ -105,3 +105,11 @@ def test_console_script_and_help() -> None:
         assert option in result.stdout
     module = subprocess.run([sys.executable, "-m", "tradetarget", "--version"], capture_output=True, text=True, check=True)
     assert module.stdout.startswith("tradetarget ")
+
+
+def test_all_models_side_by_side(capsys) -> None:
+    code, out, _ = run(capsys, "--model", "all", "--capacity", "20B", "--paths", "3000")
+    assert code == 0
+    for model in ("loglinear", "rw_drift", "logistic", "gompertz", "measurement", "combination"):
+        assert f"$10B  {model}" in out, model
+    assert "local_linear_trend not fitted: " in out and "needs at least 5 observed years; got 4" in out
