@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import datasets
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
+from .evaluate import evaluate
 from .ets import ETS_CLASSES, EtsFit, ThetaFit, ets, theta
 from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
@@ -36,6 +37,7 @@ __all__ = [
     "analyze",
     "datasets",
     "ets",
+    "evaluate",
     "first_passage_table",
     "fit",
     "measure",

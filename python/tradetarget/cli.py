@@ -170,10 +170,41 @@ def fit_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def evaluate_main(argv: Sequence[str]) -> int:
+    """``tradetarget evaluate FILE.csv``: rolling-origin comparison of models on one series."""
+    from ._core import evaluable_models
+    from .evaluate import evaluate
+
+    p = argparse.ArgumentParser(prog="tradetarget evaluate",
+                                description="Compare models on one year,value series by rolling-origin evaluation "
+                                "(MASE, RMSSE, sMAPE, interval coverage, scaled CRPS).")
+    p.add_argument("file", metavar="FILE.csv", help="the columns year,value (or one column of values)")
+    p.add_argument("--model", action="append", choices=evaluable_models(), help="model(s) (repeatable; default: all)")
+    p.add_argument("--horizon", type=int, default=3, help="steps ahead scored at each origin (default: 3)")
+    p.add_argument("--min-train", type=int, help="observations in the first training window (default: half, at least 4)")
+    p.add_argument("--json", action="store_true", help="print the table as JSON records")
+    args = p.parse_args(argv)
+    try:
+        table = evaluate(read_series(args.file), models=args.model, min_train=args.min_train, horizon=args.horizon)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"tradetarget evaluate: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(table.reset_index().to_json(orient="records", indent=2))
+    else:
+        print(table.drop(columns="why_failed").to_string(float_format=lambda v: f"{v:.3f}"))
+        for model, why in table["why_failed"].items():
+            if why:
+                print(f"{model}: failed at {table.loc[model, 'failures']} origin(s), e.g. {why}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "fit":
         return fit_main(argv[1:])
+    if argv and argv[0] == "evaluate":
+        return evaluate_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data is not None and not args.target:

@@ -4,6 +4,7 @@
 /// first-passage analysis.
 #include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
+#include "tradetarget/evaluate.hpp"
 #include "tradetarget/first_passage.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/measurement.hpp"

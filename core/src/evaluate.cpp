@@ -1,0 +1,161 @@
+#include "tradetarget/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <functional>
+#include <limits>
+
+#include <boost/math/distributions/normal.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/ets.hpp"
+#include "tradetarget/growth_models.hpp"
+#include "tradetarget/theta.hpp"
+
+namespace tradetarget {
+namespace {
+
+// A fitted model's predictive distribution for steps 1..h.
+struct Predictive {
+    std::vector<double> point;
+    std::function<double(int step, double p)> quantile;  // step from 1
+};
+
+Predictive normal_predictive(const Eigen::VectorXd& mean, const Eigen::VectorXd& variance) {
+    Predictive out;
+    out.point.assign(mean.data(), mean.data() + mean.size());
+    out.quantile = [mean, variance](int step, double p) {
+        const double sd = std::sqrt(std::max(variance(step - 1), 0.0));
+        if (sd == 0.0) return mean(step - 1);
+        return boost::math::quantile(boost::math::normal(mean(step - 1), sd), p);
+    };
+    return out;
+}
+
+bool is_ets(const std::string& name) {
+    for (const auto& s : EtsSpec::all())
+        if (s.name() == name) return true;
+    return name == "auto_ets";
+}
+
+Predictive forecast(const std::string& model, const std::vector<int>& years, const std::vector<double>& values,
+                    int horizon) {
+    if (model == "naive") {
+        // Random walk without drift: last value, variance h sigma^2 from the one-step changes.
+        if (values.size() < 2) throw InputError("naive needs at least 2 observations");
+        double ss = 0.0;
+        for (std::size_t i = 1; i < values.size(); ++i) ss += std::pow(values[i] - values[i - 1], 2);
+        const double sigma2 = ss / static_cast<double>(values.size() - 1);
+        Eigen::VectorXd mean = Eigen::VectorXd::Constant(horizon, values.back()), var(horizon);
+        for (int h = 1; h <= horizon; ++h) var(h - 1) = sigma2 * h;
+        return normal_predictive(mean, var);
+    }
+    if (is_ets(model) || model == "theta") {
+        for (std::size_t i = 1; i < years.size(); ++i)
+            if (years[i] != years[i - 1] + 1)
+                throw InputError(model + " needs consecutive years: " + std::to_string(years[i - 1] + 1) + " is missing");
+        if (model == "theta") {
+            const ThetaModel m = ThetaModel::fit(values);
+            return normal_predictive(m.mean(horizon), m.variance(horizon));
+        }
+        const EtsModel m = model == "auto_ets" ? EtsModel::select(values) : EtsModel::fit(values, EtsSpec::parse(model));
+        return normal_predictive(m.mean(horizon), m.variance(horizon));
+    }
+    // Growth models in logs: medians and t quantiles of the log level, back-transformed.
+    const auto fitted = std::shared_ptr<GrowthModel>(fit_model(parse_model(model), AnnualSeries::from_levels(years, values)));
+    const int last = years.back();
+    Predictive out;
+    for (int h = 1; h <= horizon; ++h) out.point.push_back(std::exp(fitted->mean_log(last + h)));
+    out.quantile = [fitted, last](int step, double p) { return std::exp(fitted->quantile_log(last + step, p)); };
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> evaluable_models() {
+    std::vector<std::string> out{"naive"};
+    for (const auto& s : EtsSpec::all()) out.push_back(s.name());
+    for (const char* name : {"auto_ets", "theta", "loglinear", "rw_drift", "logistic", "gompertz", "local_linear_trend"})
+        out.emplace_back(name);
+    return out;
+}
+
+std::vector<EvaluationRow> rolling_origin(const std::vector<int>& years, const std::vector<double>& values,
+                                          const std::vector<std::string>& models, int min_train, int horizon) {
+    const int n = static_cast<int>(values.size());
+    if (years.size() != values.size()) throw InputError("years and values differ in length");
+    for (int i = 0; i < n; ++i) {
+        if (!std::isfinite(values[static_cast<std::size_t>(i)]))
+            throw InputError("value " + std::to_string(i + 1) + " is not finite");
+        if (i > 0 && years[static_cast<std::size_t>(i)] <= years[static_cast<std::size_t>(i - 1)])
+            throw InputError("years must be strictly increasing");
+    }
+    if (horizon < 1) throw InputError("the evaluation horizon must be at least 1");
+    if (min_train < 2 || min_train >= n)
+        throw InputError("min_train is " + std::to_string(min_train) + "; it must be at least 2 and below the " +
+                         std::to_string(n) + " observations");
+    const auto known = evaluable_models();
+    std::vector<EvaluationRow> rows;
+    for (const std::string& model : models) {
+        if (std::find(known.begin(), known.end(), model) == known.end())
+            throw InputError("unknown model '" + model + "' for evaluation");
+        EvaluationRow row;
+        row.model = model;
+        double sum_abs = 0, sum_sq = 0, sum_smape = 0, in80 = 0, in95 = 0, sum_crps = 0;
+        for (int origin = min_train; origin < n; ++origin) {
+            const std::vector<int> train_years(years.begin(), years.begin() + origin);
+            const std::vector<double> train(values.begin(), values.begin() + origin);
+            double mae = 0.0, mse = 0.0;
+            for (int t = 1; t < origin; ++t) {
+                const double d = train[static_cast<std::size_t>(t)] - train[static_cast<std::size_t>(t - 1)];
+                mae += std::fabs(d);
+                mse += d * d;
+            }
+            mae /= origin - 1;
+            mse /= origin - 1;
+            if (!(mae > 0.0)) continue;  // a constant training window has no naive scale
+            Predictive p;
+            try {
+                p = forecast(model, train_years, train, horizon);
+            } catch (const InputError& e) {
+                if (row.failures++ == 0) row.first_failure = e.what();
+                continue;
+            }
+            ++row.origins;
+            for (int h = 1; h <= horizon; ++h) {
+                // Steps are calendar years after the origin's last year; score those observed.
+                const int target_year = train_years.back() + h;
+                const auto it = std::find(years.begin() + origin, years.end(), target_year);
+                if (it == years.end()) continue;
+                const double y = values[static_cast<std::size_t>(it - years.begin())];
+                const double f = p.point[static_cast<std::size_t>(h - 1)];
+                const double e = y - f;
+                sum_abs += std::fabs(e) / mae;
+                sum_sq += e * e / mse;
+                sum_smape += (std::fabs(y) + std::fabs(f)) > 0 ? 200.0 * std::fabs(e) / (std::fabs(y) + std::fabs(f)) : 0.0;
+                in80 += (y >= p.quantile(h, 0.1) && y <= p.quantile(h, 0.9)) ? 1.0 : 0.0;
+                in95 += (y >= p.quantile(h, 0.025) && y <= p.quantile(h, 0.975)) ? 1.0 : 0.0;
+                double crps = 0.0;
+                for (int k = 1; k <= 99; ++k) {
+                    const double tau = k / 100.0, q = p.quantile(h, tau);
+                    crps += (y < q ? (1.0 - tau) * (q - y) : tau * (y - q));
+                }
+                sum_crps += 2.0 * crps / 99.0 / mae;
+                ++row.forecasts;
+            }
+        }
+        const double m = row.forecasts;
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        row.mase = m > 0 ? sum_abs / m : nan;
+        row.rmsse = m > 0 ? std::sqrt(sum_sq / m) : nan;
+        row.smape = m > 0 ? sum_smape / m : nan;
+        row.coverage80 = m > 0 ? in80 / m : nan;
+        row.coverage95 = m > 0 ? in95 / m : nan;
+        row.crps = m > 0 ? sum_crps / m : nan;
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+}  // namespace tradetarget
