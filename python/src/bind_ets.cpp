@@ -1,5 +1,6 @@
 #include "bindings.hpp"
 
+#include "tradetarget/arima.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/evaluate.hpp"
 #include "tradetarget/theta.hpp"
@@ -42,6 +43,23 @@ void register_ets(py::module_& m) {
         .def_readonly("coverage95", &EvaluationRow::coverage95)
         .def_readonly("crps", &EvaluationRow::crps)
         .def_readonly("first_failure", &EvaluationRow::first_failure);
+    py::class_<ArimaModel>(m, "ArimaModel", "ARIMA(p,d,q) with a constant, exact ML (see arima.hpp).")
+        .def_property_readonly("name", [](const ArimaModel& a) { return a.order().name(); })
+        .def_property_readonly("params", &ArimaModel::params)
+        .def_property_readonly("loglik", &ArimaModel::loglik)
+        .def_property_readonly("aic", &ArimaModel::aic)
+        .def_property_readonly("aicc", &ArimaModel::aicc)
+        .def_property_readonly("bic", &ArimaModel::bic)
+        .def_property_readonly("sigma2", &ArimaModel::sigma2)
+        .def("mean", &ArimaModel::mean, py::arg("h"))
+        .def("variance", &ArimaModel::variance, py::arg("h"));
+    m.def(
+        "arima_fit",
+        [](const std::vector<double>& y, int p, int d, int q, bool constant) {
+            return ArimaModel::fit(y, ArimaOrder{p, d, q, constant});
+        },
+        py::arg("y"), py::arg("p"), py::arg("d"), py::arg("q"), py::arg("constant") = true,
+        py::call_guard<py::gil_scoped_release>());
     m.def("evaluable_models", &evaluable_models);
     m.def("rolling_origin", &rolling_origin, py::arg("years"), py::arg("values"), py::arg("models"),
           py::arg("min_train"), py::arg("horizon"), py::call_guard<py::gil_scoped_release>(),

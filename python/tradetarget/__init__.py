@@ -14,7 +14,7 @@ from . import datasets
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
 from .evaluate import evaluate
-from .ets import ETS_CLASSES, EtsFit, ThetaFit, ets, theta
+from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, ets, theta
 from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
@@ -23,6 +23,7 @@ from .targets import first_passage_table, required_growth, time_to_target
 
 __all__ = [
     "ANALYSIS_MODELS",
+    "ArimaFit",
     "AVAILABLE_MODELS",
     "ETS_CLASSES",
     "EtsFit",
@@ -35,6 +36,7 @@ __all__ = [
     "ThetaFit",
     "__version__",
     "analyze",
+    "arima",
     "datasets",
     "ets",
     "evaluate",

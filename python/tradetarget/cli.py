@@ -12,7 +12,7 @@ import numpy as np
 
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money
-from .ets import ETS_CLASSES, ets, read_series, theta
+from .ets import ETS_CLASSES, arima, ets, parse_arima, read_series, theta
 from .models import DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
 from .sensitivity import sensitivity
 
@@ -128,10 +128,11 @@ def fit_main(argv: Sequence[str]) -> int:
         description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it. "
         "Models so far: the ETS classes, their automatic choice by AICc (auto, auto_ets), theta, and the "
         "growth models in logs (loglinear, rw_drift, logistic, gompertz, local_linear_trend: 'mean' is their "
-        "median); ARIMA is not available yet.",
+        "median), and ARIMA(p,d,q) (--drift for a drift or mean); automatic ARIMA order selection is not there yet.",
     )
     p.add_argument("file", metavar="FILE.csv", help="one column of values, or the columns year,value")
-    p.add_argument("--model", default="auto", choices=FIT_MODELS, help="model (default: auto)")
+    p.add_argument("--model", default="auto", help=f"model (default: auto): {', '.join(FIT_MODELS)}, or ARIMA(p,d,q)")
+    p.add_argument("--drift", action="store_true", help="ARIMA: include the drift (d = 1) or the mean (d = 0)")
     p.add_argument("--horizon", type=int, default=10, help="steps to forecast (default: 10)")
     p.add_argument("--level", type=float, action="append", help="interval level in percent (repeatable; default 80 and 95)")
     p.add_argument("--capacity", type=parse_money, metavar="AMOUNT", help="capacity of a logistic or Gompertz curve")
@@ -141,8 +142,12 @@ def fit_main(argv: Sequence[str]) -> int:
     try:
         if args.horizon < 1 or args.horizon > 500:
             raise ValueError(f"--horizon is {args.horizon}; it must be 1 to 500")
+        if args.model not in FIT_MODELS and not args.model.upper().startswith("ARIMA"):
+            raise ValueError(f"unknown model {args.model!r}; expected one of {', '.join(FIT_MODELS)} or ARIMA(p,d,q)")
         series = read_series(args.file)
-        if args.model in GROWTH_MODELS:
+        if args.model.upper().startswith("ARIMA"):
+            doc = arima(series, parse_arima(args.model), constant=args.drift).summary_dict(args.horizon, check_levels(levels))
+        elif args.model in GROWTH_MODELS:
             doc = growth_fit_dict(series, args.model, args.horizon, check_levels(levels), args.capacity)
         else:
             fitted = theta(series) if args.model == "theta" else ets(series, args.model)

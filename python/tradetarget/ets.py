@@ -13,7 +13,7 @@ from . import _core
 from .models import check_levels
 from .observations import read_csv_strictly
 
-__all__ = ["ETS_CLASSES", "EtsFit", "ThetaFit", "ets", "read_series", "theta"]
+__all__ = ["ETS_CLASSES", "ArimaFit", "EtsFit", "ThetaFit", "arima", "ets", "parse_arima", "read_series", "theta"]
 
 ETS_CLASSES = ("ANN", "AAN", "AAdN", "MNN", "MAN", "MAdN")
 
@@ -138,6 +138,44 @@ class ThetaFit(_AnalyticForecast):
     @property
     def criteria(self) -> dict[str, float | None]:
         return {"loglik": None, "aic": None, "aicc": None, "bic": None}  # not a likelihood method
+
+
+class ArimaFit(_AnalyticForecast):
+    """ARIMA(p,d,q) with a constant (mean or drift), exact maximum likelihood, R-named parameters."""
+
+    @property
+    def model(self) -> str:
+        return self.core.name
+
+    @property
+    def label(self) -> str:
+        return self.core.name
+
+    @property
+    def params(self) -> dict[str, float]:
+        return dict(self.core.params)
+
+    @property
+    def criteria(self) -> dict[str, float | None]:
+        return {"loglik": self.core.loglik, "aic": self.core.aic, "aicc": self.core.aicc, "bic": self.core.bic}
+
+
+def parse_arima(name: str) -> tuple[int, int, int]:
+    """'ARIMA(1,1,1)' -> (1, 1, 1)."""
+    import re
+
+    match = re.fullmatch(r"\s*ARIMA\s*\(\s*(\d)\s*,\s*(\d)\s*,\s*(\d)\s*\)\s*", name, flags=re.IGNORECASE)
+    if not match:
+        raise ValueError(f"{name!r} is not an ARIMA order; write e.g. ARIMA(1,1,1)")
+    p, d, q = (int(g) for g in match.groups())
+    return p, d, q
+
+
+def arima(data: Union[pd.Series, Sequence[float]], order: tuple[int, int, int] = (0, 1, 1), constant: bool = True) -> ArimaFit:
+    """ARIMA(p, d, q) with a constant (the mean when d = 0, the drift when d = 1; none for d = 2)."""
+    values, index = _values(data)
+    p, d, q = order
+    return ArimaFit(core=_core.arima_fit(values, p, d, q, bool(constant) and d < 2), index=index)
 
 
 def theta(data: Union[pd.Series, Sequence[float]]) -> ThetaFit:

@@ -2,6 +2,7 @@
 /// \file tradetarget.hpp
 /// Umbrella header: observations -> reconciled series -> fitted models -> sample paths ->
 /// first-passage analysis.
+#include "tradetarget/arima.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/evaluate.hpp"

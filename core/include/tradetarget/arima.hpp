@@ -1,0 +1,54 @@
+#pragma once
+/// \file arima.hpp
+/// ARIMA(p, d, q) with a constant (the mean when d = 0, the drift when d = 1), d <= 2.
+/// The ARMA part of the differenced series w = Delta^d y is fitted by exact Gaussian maximum
+/// likelihood: Kalman filter on Harvey's state-space form with the stationary initial covariance
+/// (P = T P T' + R R', solved exactly), sigma^2 concentrated out (Harvey 1989, §3.4; Brockwell &
+/// Davis 1991, §8.7). The AR part is kept stationary by Jones' (1980) reparametrisation through
+/// partial autocorrelations (tanh), as R's arima(transform.pars = TRUE), and the MA part
+/// invertible by the same map; the optimiser is Nelder–Mead. Criteria follow R's forecast::Arima: k = p + q + constant + 1 (sigma^2),
+/// AICc with n - d effective observations; sigma^2 reported and used for intervals is
+/// sum(v^2/F) / (n - d - k + 1) (forecast::Arima's). Forecast variances from the filter run on
+/// without observations (exact in finite samples), cumulated d times.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace tradetarget {
+
+struct ArimaOrder {
+    int p = 0, d = 0, q = 0;
+    bool constant = true;
+    std::string name() const;  ///< "ARIMA(1,1,1) with drift"
+};
+
+class ArimaModel {
+public:
+    /// Throws InputError for orders outside 0..5 / d > 2, a constant with d = 2, or a series too
+    /// short for the parameters (n - d must exceed p + q + constant + 2).
+    static ArimaModel fit(const std::vector<double>& y, ArimaOrder order);
+
+    const ArimaOrder& order() const { return order_; }
+    /// Named as R's forecast names them: ar1.., ma1.., intercept (d = 0) or drift (d = 1).
+    std::vector<std::pair<std::string, double>> params() const;
+    double loglik() const { return loglik_; }
+    double aic() const { return aic_; }
+    double aicc() const { return aicc_; }
+    double bic() const { return bic_; }
+    double sigma2() const { return sigma2_; }
+    Eigen::VectorXd mean(int h) const;
+    Eigen::VectorXd variance(int h) const;
+
+private:
+    ArimaOrder order_;
+    Eigen::VectorXd phi_, theta_;
+    double constant_ = 0.0;
+    double loglik_ = 0, aic_ = 0, aicc_ = 0, bic_ = 0, sigma2_ = 0;
+    std::vector<double> y_;
+    Eigen::VectorXd w_forecast_state_;  // predicted ARMA state after the last observation
+    Eigen::MatrixXd w_forecast_cov_;    // and its covariance, in units of sigma^2
+};
+
+}  // namespace tradetarget

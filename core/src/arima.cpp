@@ -1,0 +1,228 @@
+#include "tradetarget/arima.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <Eigen/LU>
+#include <boost/math/constants/constants.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/optimize.hpp"
+
+namespace tradetarget {
+namespace {
+
+// Jones (1980): unconstrained -> partial autocorrelations (tanh) -> stationary AR coefficients
+// by the Durbin–Levinson recursion.
+Eigen::VectorXd ar_from_unconstrained(const Eigen::VectorXd& u) {
+    const Eigen::Index p = u.size();
+    Eigen::VectorXd phi = u.array().tanh();
+    Eigen::VectorXd work = phi;
+    for (Eigen::Index j = 1; j < p; ++j) {
+        const double a = phi(j);
+        for (Eigen::Index k = 0; k < j; ++k) work(k) -= a * phi(j - k - 1);
+        phi.head(j) = work.head(j);
+    }
+    return phi;
+}
+
+struct StateSpace {
+    Eigen::MatrixXd transition;
+    Eigen::VectorXd r;
+    Eigen::MatrixXd p0;
+};
+
+StateSpace arma_state_space(const Eigen::VectorXd& phi, const Eigen::VectorXd& theta) {
+    const Eigen::Index p = phi.size(), q = theta.size();
+    const Eigen::Index m = std::max<Eigen::Index>(p, q + 1);
+    StateSpace s;
+    s.transition = Eigen::MatrixXd::Zero(m, m);
+    s.transition.col(0).head(p) = phi;
+    for (Eigen::Index i = 0; i + 1 < m; ++i) s.transition(i, i + 1) = 1.0;
+    s.r = Eigen::VectorXd::Zero(m);
+    s.r(0) = 1.0;
+    s.r.segment(1, q) = theta;
+    // Stationary covariance: vec(P) = (I - T (x) T)^{-1} vec(R R').
+    Eigen::MatrixXd big(m * m, m * m);
+    for (Eigen::Index i = 0; i < m; ++i)
+        for (Eigen::Index j = 0; j < m; ++j)
+            big.block(i * m, j * m, m, m) = s.transition(i, j) * s.transition;
+    const Eigen::MatrixXd rr = s.r * s.r.transpose();
+    const Eigen::VectorXd vec_rr = Eigen::Map<const Eigen::VectorXd>(rr.data(), m * m);
+    const Eigen::VectorXd vec_p = (Eigen::MatrixXd::Identity(m * m, m * m) - big).partialPivLu().solve(vec_rr);
+    s.p0 = Eigen::Map<const Eigen::MatrixXd>(vec_p.data(), m, m);
+    s.p0 = 0.5 * (s.p0 + s.p0.transpose());
+    return s;
+}
+
+struct Likelihood {
+    double loglik = -std::numeric_limits<double>::infinity();
+    double sigma2 = 0.0;
+    Eigen::VectorXd next_state;
+    Eigen::MatrixXd next_cov;  // in units of sigma^2
+};
+
+// Exact Gaussian likelihood with sigma^2 concentrated out (unit-variance filter).
+Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi, const Eigen::VectorXd& theta) {
+    Likelihood out;
+    const StateSpace s = arma_state_space(phi, theta);
+    if (!s.p0.allFinite()) return out;
+    const Eigen::Index m = s.r.size();
+    Eigen::VectorXd a = Eigen::VectorXd::Zero(m);
+    Eigen::MatrixXd p = s.p0;
+    const Eigen::MatrixXd rr = s.r * s.r.transpose();
+    double sumsq = 0.0, sumlog = 0.0;
+    for (Eigen::Index t = 0; t < z.size(); ++t) {
+        const double v = z(t) - a(0);
+        const double f = p(0, 0);
+        if (!(f > 0.0)) return out;
+        sumsq += v * v / f;
+        sumlog += std::log(f);
+        const Eigen::VectorXd k = p.col(0) / f;
+        a += k * v;
+        p -= k * k.transpose() * f;
+        a = s.transition * a;
+        p = s.transition * p * s.transition.transpose() + rr;
+    }
+    const double n = static_cast<double>(z.size());
+    out.sigma2 = sumsq / n;
+    out.loglik = -0.5 * (n * std::log(2.0 * boost::math::constants::pi<double>() * out.sigma2) + n + sumlog);
+    out.next_state = a;
+    out.next_cov = p;
+    return out;
+}
+
+}  // namespace
+
+std::string ArimaOrder::name() const {
+    std::string s = "ARIMA(" + std::to_string(p) + "," + std::to_string(d) + "," + std::to_string(q) + ")";
+    if (constant) s += d == 0 ? " with non-zero mean" : " with drift";
+    return s;
+}
+
+ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
+    if (order.p < 0 || order.p > 5 || order.q < 0 || order.q > 5 || order.d < 0 || order.d > 2)
+        throw InputError("ARIMA orders must be p, q in 0..5 and d in 0..2; got " + order.name());
+    if (order.constant && order.d == 2) throw InputError("ARIMA with d = 2 takes no constant");
+    for (std::size_t i = 0; i < y.size(); ++i)
+        if (!std::isfinite(y[i])) throw InputError("ARIMA: observation " + std::to_string(i + 1) + " is not finite");
+    const int k = order.p + order.q + (order.constant ? 1 : 0);
+    const int n_eff = static_cast<int>(y.size()) - order.d;
+    if (n_eff < k + 3)
+        throw InputError(order.name() + " estimates " + std::to_string(k + 1) + " parameters and needs at least " +
+                         std::to_string(k + 3 + order.d) + " observations; got " + std::to_string(y.size()));
+    Eigen::VectorXd w = Eigen::Map<const Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size()));
+    for (int i = 0; i < order.d; ++i) w = (w.tail(w.size() - 1) - w.head(w.size() - 1)).eval();
+
+    const double scale = std::max(std::sqrt((w.array() - w.mean()).square().mean()), 1e-12);
+    auto unpack = [&](const Eigen::VectorXd& x, Eigen::VectorXd& phi, Eigen::VectorXd& theta, double& c) {
+        phi = ar_from_unconstrained(x.head(order.p));
+        // Invertible MA by the same map: theta(B) = 1 + sum theta_i B^i has its roots outside the
+        // unit circle exactly when -theta is a stationary AR polynomial.
+        theta = -ar_from_unconstrained(x.segment(order.p, order.q));
+        c = order.constant ? x(order.p + order.q) * scale : 0.0;
+    };
+    auto objective = [&](const Eigen::VectorXd& x) {
+        Eigen::VectorXd phi, theta;
+        double c = 0.0;
+        unpack(x, phi, theta, c);
+        const Likelihood l = arma_likelihood(w.array() - c, phi, theta);
+        return std::isfinite(l.loglik) ? -l.loglik : std::numeric_limits<double>::infinity();
+    };
+    Eigen::VectorXd x0 = Eigen::VectorXd::Zero(k);
+    if (order.constant) x0(k - 1) = w.mean() / scale;  // the constant in units of the series' scale
+    NelderMeadOptions options;
+    options.relative_tolerance = 1e-12;
+    options.max_evaluations = 20000;
+    NelderMeadResult best = nelder_mead(objective, x0, options);
+    for (int restart = 0; restart < 3; ++restart) {  // restart from the optimum until it holds
+        const NelderMeadResult again = nelder_mead(objective, best.x, options);
+        if (!(again.value < best.value - 1e-12)) break;
+        best = again;
+    }
+
+    ArimaModel model;
+    model.order_ = order;
+    model.y_ = y;
+    unpack(best.x, model.phi_, model.theta_, model.constant_);
+    const Likelihood l = arma_likelihood(w.array() - model.constant_, model.phi_, model.theta_);
+    model.loglik_ = l.loglik;
+    // The likelihood uses the ML variance; forecasts and the reported sigma^2 use the
+    // degrees-of-freedom corrected one, as forecast::Arima does.
+    model.sigma2_ = l.sigma2 * n_eff / (n_eff - k);
+    model.w_forecast_state_ = l.next_state;
+    model.w_forecast_cov_ = l.next_cov;
+    const int npar = k + 1;
+    model.aic_ = -2.0 * model.loglik_ + 2.0 * npar;
+    model.bic_ = model.aic_ + (std::log(static_cast<double>(n_eff)) - 2.0) * npar;
+    model.aicc_ = model.aic_ + 2.0 * npar * (npar + 1) / (n_eff - npar - 1);
+    return model;
+}
+
+std::vector<std::pair<std::string, double>> ArimaModel::params() const {
+    std::vector<std::pair<std::string, double>> out;
+    for (Eigen::Index i = 0; i < phi_.size(); ++i) out.emplace_back("ar" + std::to_string(i + 1), phi_(i));
+    for (Eigen::Index i = 0; i < theta_.size(); ++i) out.emplace_back("ma" + std::to_string(i + 1), theta_(i));
+    if (order_.constant) out.emplace_back(order_.d == 0 ? "intercept" : "drift", constant_);
+    return out;
+}
+
+Eigen::VectorXd ArimaModel::mean(int h) const {
+    if (h < 1) throw InputError("the forecast horizon must be at least 1");
+    const StateSpace s = arma_state_space(phi_, theta_);
+    Eigen::VectorXd a = w_forecast_state_;
+    Eigen::VectorXd w(h);
+    for (int k = 0; k < h; ++k) {
+        w(k) = a(0) + constant_;
+        a = s.transition * a;
+    }
+    // Undo the differencing: each level adds the previous level's last value.
+    std::vector<std::vector<double>> levels{y_};
+    for (int i = 0; i < order_.d; ++i) {
+        std::vector<double> diff;
+        for (std::size_t t = 1; t < levels.back().size(); ++t) diff.push_back(levels.back()[t] - levels.back()[t - 1]);
+        levels.push_back(diff);
+    }
+    Eigen::VectorXd out = w;
+    for (int i = order_.d; i > 0; --i) {
+        double last = levels[static_cast<std::size_t>(i - 1)].back();
+        for (int k = 0; k < h; ++k) {
+            last += out(k);
+            out(k) = last;
+        }
+    }
+    return out;
+}
+
+Eigen::VectorXd ArimaModel::variance(int h) const {
+    // Exact finite-sample forecast variances: the covariances of the future differenced values
+    // from the filter run on without observations (Durbin & Koopman 2012, §4.11), then the
+    // d-fold cumulative sums that undo the differencing.
+    if (h < 1) throw InputError("the forecast horizon must be at least 1");
+    const StateSpace s = arma_state_space(phi_, theta_);
+    const Eigen::MatrixXd rr = s.r * s.r.transpose();
+    std::vector<Eigen::MatrixXd> p(static_cast<std::size_t>(h));
+    p[0] = w_forecast_cov_;
+    for (int k = 1; k < h; ++k)
+        p[static_cast<std::size_t>(k)] = s.transition * p[static_cast<std::size_t>(k - 1)] * s.transition.transpose() + rr;
+    Eigen::MatrixXd cov(h, h);  // Cov(w_{n+i}, w_{n+j}) / sigma^2
+    for (int i = 0; i < h; ++i) {
+        Eigen::MatrixXd tp = p[static_cast<std::size_t>(i)];  // T^{j-i} P_i, first row
+        for (int j = i; j < h; ++j) {
+            cov(i, j) = cov(j, i) = tp(0, 0);
+            tp = s.transition * tp;
+        }
+    }
+    // y_{n+k} - (known part) = sum_i a_{k,i} w_{n+i}: a = 1 (d = 1), k - i + 1 (d = 2), delta (d = 0).
+    Eigen::MatrixXd a = Eigen::MatrixXd::Identity(h, h);
+    for (int level = 0; level < order_.d; ++level) {
+        Eigen::MatrixXd cumulative = Eigen::MatrixXd::Zero(h, h);
+        for (int k = 0; k < h; ++k) cumulative.row(k) = a.topRows(k + 1).colwise().sum();
+        a = cumulative;
+    }
+    Eigen::VectorXd var(h);
+    for (int k = 0; k < h; ++k) var(k) = sigma2_ * a.row(k).dot(cov * a.row(k).transpose());
+    return var;
+}
+
+}  // namespace tradetarget
