@@ -178,8 +178,11 @@ def test_arima_errors_and_command(tmp_path: Path, capsys) -> None:
         tt.arima([1.0, 2.0, 3.0, 4.0, 5.0], (1, 1, 1))
     with pytest.raises(ValueError, match="orders must be"):
         tt.arima(list(range(1, 30)), (7, 1, 0))
+    from tradetarget.ets import parse_arima
+
+    assert parse_arima(" arima(2, 1,0)") == (2, 1, 0)
     with pytest.raises(ValueError, match="not an ARIMA order"):
-        tt.ets.__module__ and __import__("tradetarget.ets").ets.parse_arima("ARMA(1,1)")
+        parse_arima("ARMA(1,1)")
     ref = REFERENCE["series"]["Nile"]["arima"]["111"]
     path = tmp_path / "nile.csv"
     path.write_text("value\n" + "".join(f"{v}\n" for v in REFERENCE["series"]["Nile"]["values"]))
