@@ -1,8 +1,12 @@
 #include "tradetarget/arima.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 
+#include <Eigen/Eigenvalues>
 #include <Eigen/LU>
 #include <boost/math/constants/constants.hpp>
 
@@ -223,6 +227,126 @@ Eigen::VectorXd ArimaModel::variance(int h) const {
     Eigen::VectorXd var(h);
     for (int k = 0; k < h; ++k) var(k) = sigma2_ * a.row(k).dot(cov * a.row(k).transpose());
     return var;
+}
+
+double kpss_statistic(const std::vector<double>& x) {
+    const auto n = static_cast<Eigen::Index>(x.size());
+    if (n < 3) throw InputError("the KPSS test needs at least 3 observations");
+    const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(x.data(), n);
+    const Eigen::VectorXd e = y.array() - y.mean();
+    double eta = 0.0, partial = 0.0;
+    for (Eigen::Index t = 0; t < n; ++t) {
+        partial += e(t);
+        eta += partial * partial;
+    }
+    eta /= static_cast<double>(n) * static_cast<double>(n);
+    const auto lags = static_cast<Eigen::Index>(std::trunc(3.0 * std::sqrt(static_cast<double>(n)) / 13.0));
+    double s2 = e.squaredNorm() / static_cast<double>(n);
+    for (Eigen::Index l = 1; l <= lags; ++l) {
+        const double gamma = e.tail(n - l).dot(e.head(n - l)) / static_cast<double>(n);
+        s2 += 2.0 * (1.0 - static_cast<double>(l) / static_cast<double>(lags + 1)) * gamma;
+    }
+    return eta / s2;
+}
+
+double kpss_p_value(double statistic) {
+    static const double crit[] = {0.347, 0.463, 0.574, 0.739}, pval[] = {0.10, 0.05, 0.025, 0.01};
+    if (statistic <= crit[0]) return pval[0];
+    if (statistic >= crit[3]) return pval[3];
+    for (int i = 0; i < 3; ++i)
+        if (statistic <= crit[i + 1])
+            return pval[i] + (pval[i + 1] - pval[i]) * (statistic - crit[i]) / (crit[i + 1] - crit[i]);
+    return pval[3];
+}
+
+int ndiffs(const std::vector<double>& y, int max_d) {
+    std::vector<double> x = y;
+    auto constant = [](const std::vector<double>& v) {
+        return std::all_of(v.begin(), v.end(), [&](double a) { return a == v.front(); });
+    };
+    int d = 0;
+    if (constant(x)) return 0;
+    while (d < max_d && x.size() >= 3 && kpss_p_value(kpss_statistic(x)) < 0.05) {
+        std::vector<double> next;
+        for (std::size_t t = 1; t < x.size(); ++t) next.push_back(x[t] - x[t - 1]);
+        x = next;
+        ++d;
+        if (constant(x)) break;
+    }
+    return d;
+}
+
+namespace {
+
+// Smallest |root| of 1 - sum c_i z^i (AR) or 1 + sum c_i z^i (MA), via the companion matrix.
+double smallest_root(const Eigen::VectorXd& coefficients, double sign) {
+    Eigen::Index m = coefficients.size();
+    while (m > 0 && coefficients(m - 1) == 0.0) --m;
+    if (m == 0) return std::numeric_limits<double>::infinity();
+    Eigen::MatrixXd companion = Eigen::MatrixXd::Zero(m, m);
+    companion.row(0) = sign * coefficients.head(m).transpose();
+    for (Eigen::Index i = 1; i < m; ++i) companion(i, i - 1) = 1.0;
+    const Eigen::VectorXcd eig = companion.eigenvalues();
+    return 1.0 / eig.cwiseAbs().maxCoeff();
+}
+
+}  // namespace
+
+ArimaModel auto_arima(const std::vector<double>& y) {
+    const int d = ndiffs(y);
+    const bool constant_allowed = d <= 1;
+    struct Candidate {
+        int p, q;
+        bool constant;
+    };
+    double best_ic = std::numeric_limits<double>::infinity();
+    std::optional<ArimaModel> best;
+    std::vector<std::array<int, 3>> tried;
+    auto consider = [&](Candidate c) {
+        if (c.p < 0 || c.q < 0 || c.p > 5 || c.q > 5 || c.p + c.q > 5) return false;
+        if (c.constant && !constant_allowed) return false;
+        const std::array<int, 3> key{c.p, c.q, c.constant ? 1 : 0};
+        if (std::find(tried.begin(), tried.end(), key) != tried.end()) return false;
+        tried.push_back(key);
+        try {
+            ArimaModel m = ArimaModel::fit(y, ArimaOrder{c.p, d, c.q, c.constant});
+            const auto params = m.params();
+            Eigen::VectorXd ar(c.p), ma(c.q);
+            for (int i = 0; i < c.p; ++i) ar(i) = params[static_cast<std::size_t>(i)].second;
+            for (int i = 0; i < c.q; ++i) ma(i) = params[static_cast<std::size_t>(c.p + i)].second;
+            if (smallest_root(ar, 1.0) < 1.01 || smallest_root(ma, -1.0) < 1.01) return false;
+            if (m.aicc() < best_ic) {
+                best_ic = m.aicc();
+                best = m;
+                return true;
+            }
+        } catch (const InputError&) {
+        }
+        return false;
+    };
+    const bool k = constant_allowed;
+    consider({2, 2, k});
+    consider({0, 0, k});
+    consider({1, 0, k});
+    consider({0, 1, k});
+    if (k) consider({0, 0, false});
+    bool moved = true;
+    while (moved && best) {
+        moved = false;
+        const int p = best->order().p, q = best->order().q;
+        const bool c = best->order().constant;
+        for (const Candidate& n : {Candidate{p - 1, q, c}, Candidate{p, q - 1, c}, Candidate{p + 1, q, c},
+                                   Candidate{p, q + 1, c}, Candidate{p - 1, q - 1, c}, Candidate{p + 1, q + 1, c},
+                                   Candidate{p + 1, q - 1, c}, Candidate{p - 1, q + 1, c}, Candidate{p, q, !c}}) {
+            if (consider(n)) {
+                moved = true;
+                break;
+            }
+        }
+    }
+    if (!best)
+        throw InputError("no ARIMA model could be fitted to " + std::to_string(y.size()) + " observations");
+    return *best;
 }
 
 }  // namespace tradetarget

@@ -8,6 +8,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 
+#include "tradetarget/arima.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/growth_models.hpp"
@@ -51,12 +52,16 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
         for (int h = 1; h <= horizon; ++h) var(h - 1) = sigma2 * h;
         return normal_predictive(mean, var);
     }
-    if (is_ets(model) || model == "theta") {
+    if (is_ets(model) || model == "theta" || model == "auto_arima") {
         for (std::size_t i = 1; i < years.size(); ++i)
             if (years[i] != years[i - 1] + 1)
                 throw InputError(model + " needs consecutive years: " + std::to_string(years[i - 1] + 1) + " is missing");
         if (model == "theta") {
             const ThetaModel m = ThetaModel::fit(values);
+            return normal_predictive(m.mean(horizon), m.variance(horizon));
+        }
+        if (model == "auto_arima") {
+            const ArimaModel m = auto_arima(values);
             return normal_predictive(m.mean(horizon), m.variance(horizon));
         }
         const EtsModel m = model == "auto_ets" ? EtsModel::select(values) : EtsModel::fit(values, EtsSpec::parse(model));
@@ -76,7 +81,7 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
 std::vector<std::string> evaluable_models() {
     std::vector<std::string> out{"naive"};
     for (const auto& s : EtsSpec::all()) out.push_back(s.name());
-    for (const char* name : {"auto_ets", "theta", "loglinear", "rw_drift", "logistic", "gompertz", "local_linear_trend"})
+    for (const char* name : {"auto_ets", "auto_arima", "theta", "loglinear", "rw_drift", "logistic", "gompertz", "local_linear_trend"})
         out.emplace_back(name);
     return out;
 }

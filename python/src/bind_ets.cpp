@@ -60,6 +60,10 @@ void register_ets(py::module_& m) {
         },
         py::arg("y"), py::arg("p"), py::arg("d"), py::arg("q"), py::arg("constant") = true,
         py::call_guard<py::gil_scoped_release>());
+    m.def("auto_arima", &auto_arima, py::arg("y"), py::call_guard<py::gil_scoped_release>(),
+          "Hyndman-Khandakar automatic ARIMA: d by KPSS, stepwise search by AICc.");
+    m.def("ndiffs", &ndiffs, py::arg("y"), py::arg("max_d") = 2);
+    m.def("kpss_statistic", &kpss_statistic, py::arg("x"));
     m.def("evaluable_models", &evaluable_models);
     m.def("rolling_origin", &rolling_origin, py::arg("years"), py::arg("values"), py::arg("models"),
           py::arg("min_train"), py::arg("horizon"), py::call_guard<py::gil_scoped_release>(),

@@ -14,7 +14,7 @@ from . import datasets
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
 from .evaluate import evaluate
-from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, ets, theta
+from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets, theta
 from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
@@ -37,6 +37,7 @@ __all__ = [
     "__version__",
     "analyze",
     "arima",
+    "auto_arima",
     "datasets",
     "ets",
     "evaluate",

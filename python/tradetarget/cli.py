@@ -12,7 +12,7 @@ import numpy as np
 
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money
-from .ets import ETS_CLASSES, arima, ets, parse_arima, read_series, theta
+from .ets import ETS_CLASSES, arima, auto_arima, ets, parse_arima, read_series, theta
 from .models import DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
 from .sensitivity import sensitivity
 
@@ -98,7 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-FIT_MODELS = ("auto", "auto_ets", *ETS_CLASSES, "theta", *GROWTH_MODELS)
+FIT_MODELS = ("auto", "auto_ets", "auto_arima", *ETS_CLASSES, "theta", *GROWTH_MODELS)
+#: What "auto" chooses among, by out-of-sample accuracy: ETS and ARIMA AICc are not comparable.
+AUTO_CANDIDATES = ("auto_ets", "auto_arima", "theta")
+
+
+def choose_auto(series) -> tuple[str, str]:
+    """The candidate with the lowest rolling-origin MASE (one to three steps ahead), and why."""
+    from .evaluate import evaluate
+
+    n = len(series)
+    if n < 10:
+        return "auto_ets", f"{n} observations are too few to compare models out of sample: ETS chosen by AICc"
+    table = evaluate(series, models=AUTO_CANDIDATES, min_train=max(6, n // 2), horizon=min(3, n // 4))
+    scored = table[table["forecasts"] > 0]
+    if scored.empty:
+        return "auto_ets", "no candidate could be scored out of sample: ETS chosen by AICc"
+    best = scored["MASE"].idxmin()
+    detail = ", ".join(f"{m} {v:.3f}" for m, v in scored["MASE"].items())
+    return str(best), f"lowest rolling-origin MASE ({detail})"
 
 
 def growth_fit_dict(series, model: str, horizon: int, levels, capacity) -> dict:
@@ -126,9 +144,10 @@ def fit_main(argv: Sequence[str]) -> int:
     p = argparse.ArgumentParser(
         prog="tradetarget fit",
         description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it. "
-        "Models so far: the ETS classes, their automatic choice by AICc (auto, auto_ets), theta, and the "
-        "growth models in logs (loglinear, rw_drift, logistic, gompertz, local_linear_trend: 'mean' is their "
-        "median), and ARIMA(p,d,q) (--drift for a drift or mean); automatic ARIMA order selection is not there yet.",
+        "Models: the ETS classes and auto_ets (AICc), ARIMA(p,d,q) (--drift for a drift or mean) and auto_arima "
+        "(KPSS + stepwise AICc), theta, and the growth models in logs (loglinear, rw_drift, logistic, gompertz, "
+        "local_linear_trend: 'mean' is their median). auto picks among auto_ets, auto_arima and theta by "
+        "rolling-origin MASE (their AICcs are not comparable).",
     )
     p.add_argument("file", metavar="FILE.csv", help="one column of values, or the columns year,value")
     p.add_argument("--model", default="auto", help=f"model (default: auto): {', '.join(FIT_MODELS)}, or ARIMA(p,d,q)")
@@ -145,20 +164,28 @@ def fit_main(argv: Sequence[str]) -> int:
         if args.model not in FIT_MODELS and not args.model.upper().startswith("ARIMA"):
             raise ValueError(f"unknown model {args.model!r}; expected one of {', '.join(FIT_MODELS)} or ARIMA(p,d,q)")
         series = read_series(args.file)
-        if args.model.upper().startswith("ARIMA"):
+        why = None
+        model = args.model
+        if model == "auto":
+            model, why = choose_auto(series)
+        if model == "auto_arima":
+            doc = auto_arima(series).summary_dict(args.horizon, check_levels(levels))
+        elif model.upper().startswith("ARIMA"):
             doc = arima(series, parse_arima(args.model), constant=args.drift).summary_dict(args.horizon, check_levels(levels))
-        elif args.model in GROWTH_MODELS:
-            doc = growth_fit_dict(series, args.model, args.horizon, check_levels(levels), args.capacity)
+        elif model in GROWTH_MODELS:
+            doc = growth_fit_dict(series, model, args.horizon, check_levels(levels), args.capacity)
         else:
-            fitted = theta(series) if args.model == "theta" else ets(series, args.model)
+            fitted = theta(series) if model == "theta" else ets(series, model)
             doc = fitted.summary_dict(args.horizon, levels)
+        if why:
+            doc["selection"] = why
     except (ValueError, TypeError, OSError) as exc:
         print(f"tradetarget fit: error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(doc, indent=2))
         return 0
-    print(f"{doc['model']}  ({'chosen by AICc' if args.model in ('auto', 'auto_ets') else 'as asked'})")
+    print(f"{doc['model']}  ({doc.get('selection') or ('chosen by AICc' if args.model in ('auto_ets', 'auto_arima') else 'as asked')})")
     print("  " + "  ".join(f"{k}={v:.6g}" for k, v in doc["params"].items()))
     criteria = [f"{k}={doc[k]:.4f}" for k in ("loglik", "aic", "aicc", "bic") if doc.get(k) is not None]
     if criteria:

@@ -13,7 +13,7 @@ from . import _core
 from .models import check_levels
 from .observations import read_csv_strictly
 
-__all__ = ["ETS_CLASSES", "ArimaFit", "EtsFit", "ThetaFit", "arima", "ets", "parse_arima", "read_series", "theta"]
+__all__ = ["ETS_CLASSES", "ArimaFit", "auto_arima", "EtsFit", "ThetaFit", "arima", "ets", "parse_arima", "read_series", "theta"]
 
 ETS_CLASSES = ("ANN", "AAN", "AAdN", "MNN", "MAN", "MAdN")
 
@@ -169,6 +169,12 @@ def parse_arima(name: str) -> tuple[int, int, int]:
         raise ValueError(f"{name!r} is not an ARIMA order; write e.g. ARIMA(1,1,1)")
     p, d, q = (int(g) for g in match.groups())
     return p, d, q
+
+
+def auto_arima(data: Union[pd.Series, Sequence[float]]) -> ArimaFit:
+    """Automatic ARIMA (Hyndman & Khandakar 2008): d by KPSS, stepwise search by AICc."""
+    values, index = _values(data)
+    return ArimaFit(core=_core.auto_arima(values), index=index)
 
 
 def arima(data: Union[pd.Series, Sequence[float]], order: tuple[int, int, int] = (0, 1, 1), constant: bool = True) -> ArimaFit:

@@ -192,3 +192,50 @@ def test_arima_errors_and_command(tmp_path: Path, capsys) -> None:
     assert doc["aicc"] == pytest.approx(ref["aicc"], rel=1e-4)
     assert main(["fit", str(path), "--model", "prophet"]) == 2
     assert "unknown model 'prophet'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("series", sorted(REFERENCE["series"]))
+def test_auto_arima_matches_r_or_finds_a_lower_aicc(series: str) -> None:
+    from tradetarget import _core
+
+    ref = REFERENCE["series"][series]["auto_arima"]
+    fit = _core.auto_arima(REFERENCE["series"][series]["values"])
+    p, d, q = (int(v) for v in ref["order"])
+    ours = (fit.name.split("(")[1].split(")")[0])
+    if series == "LakeHuron":
+        # R's stepwise search starts from ARIMA(2,1,2) with drift, which fails in R (AICc Inf), and
+        # stops at ARIMA(0,1,0) (220.26). Ours fits that start and moves to ARIMA(2,1,1), whose
+        # AICc R itself computes as 213.51: a better model by R's own criterion.
+        assert ours == "2,1,1" and fit.aicc < ref["aicc"] - 5
+        assert fit.aicc == pytest.approx(ref["aicc_211"], rel=1e-5)
+        return
+    assert ours == f"{p},{d},{q}"
+    assert [k for k, _ in fit.params] == ([ref["coef"]] if isinstance(ref["coef"], str) else ref["coef"])
+    assert fit.aicc == pytest.approx(ref["aicc"], rel=1e-5)
+
+
+def test_kpss_and_ndiffs() -> None:
+    from tradetarget import _core
+
+    rng = np.random.default_rng(3)
+    noise = rng.normal(size=200)
+    assert _core.ndiffs(noise.tolist()) == 0
+    assert _core.ndiffs(np.cumsum(noise).tolist()) == 1
+    assert _core.ndiffs(np.cumsum(np.cumsum(noise)).tolist()) == 2
+    assert _core.kpss_statistic(np.cumsum(noise).tolist()) > 0.739
+
+
+def test_fit_auto_chooses_out_of_sample(tmp_path: Path, capsys) -> None:
+    from tradetarget.cli import main
+
+    path = tmp_path / "airmiles.csv"
+    path.write_text("value\n" + "".join(f"{v}\n" for v in REFERENCE["series"]["airmiles"]["values"]))
+    assert main(["fit", str(path), "--horizon", "2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"] == "ARIMA(0,2,1)"  # R's auto.arima choice too
+    assert doc["selection"].startswith("lowest rolling-origin MASE (auto_ets ")
+    short = tmp_path / "short.csv"
+    short.write_text("value\n1\n2\n3\n4\n5\n6\n")
+    assert main(["fit", str(short), "--horizon", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert "too few to compare models out of sample: ETS chosen by AICc" in doc["selection"]

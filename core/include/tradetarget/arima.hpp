@@ -51,4 +51,18 @@ private:
     Eigen::MatrixXd w_forecast_cov_;    // and its covariance, in units of sigma^2
 };
 
+/// The KPSS level-stationarity statistic (Kwiatkowski et al. 1992) with the Bartlett window of
+/// trunc(3 sqrt(n) / 13) lags, and its p-value interpolated in the table of critical values
+/// (0.347, 0.463, 0.574, 0.739 at 10, 5, 2.5, 1%; clamped outside), as R's forecast::ndiffs.
+double kpss_statistic(const std::vector<double>& x);
+double kpss_p_value(double statistic);
+/// Differences needed for level stationarity: KPSS at 5%, repeated, at most max_d.
+int ndiffs(const std::vector<double>& y, int max_d = 2);
+
+/// Automatic ARIMA (Hyndman & Khandakar 2008): d by ndiffs, then the stepwise search over
+/// (p, q, constant) by AICc from (2,d,2), (0,d,0), (1,d,0), (0,d,1), moving to any better
+/// neighbour (p +- 1, q +- 1, both, the constant toggled) until none is better; p, q <= 5 and
+/// p + q <= 5; fits with AR or MA roots within 1.01 of the unit circle are rejected, as R does.
+ArimaModel auto_arima(const std::vector<double>& y);
+
 }  // namespace tradetarget

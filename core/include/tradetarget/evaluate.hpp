@@ -14,7 +14,7 @@
 
 namespace tradetarget {
 
-/// The names rolling_origin() accepts: naive, the ETS classes and auto_ets, theta, and the
+/// The names rolling_origin() accepts: naive, the ETS classes and auto_ets, auto_arima, theta, and the
 /// growth models in logs (loglinear, rw_drift, logistic, gompertz, local_linear_trend).
 std::vector<std::string> evaluable_models();
 
