@@ -105,7 +105,7 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
 
     one = tmp_path / "one.csv"
     one.write_text("value\n" + "".join(f"{v}\n" for v in ref["values"]))
-    assert main(["fit", str(one)]) == 0
+    assert main(["fit", str(one), "--model", "auto_ets"]) == 0
     assert "ETS(A,A,N)" in capsys.readouterr().out
 
     gap = tmp_path / "gap.csv"
