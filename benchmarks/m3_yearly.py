@@ -32,7 +32,10 @@ ets_fc <- lapply(d, function(x) as.numeric(forecast(ets(ts(x)), h = 6)$mean))
 t1 <- proc.time()[["elapsed"]]
 theta_fc <- lapply(d, function(x) as.numeric(thetaf(ts(x), h = 6)$mean))
 t2 <- proc.time()[["elapsed"]]
-cat(toJSON(list(ets = ets_fc, theta = theta_fc, ets_seconds = t1 - t0, theta_seconds = t2 - t1), digits = NA, auto_unbox = TRUE))
+arima_fc <- lapply(d, function(x) as.numeric(forecast(auto.arima(ts(x)), h = 6)$mean))
+t3 <- proc.time()[["elapsed"]]
+cat(toJSON(list(ets = ets_fc, theta = theta_fc, arima = arima_fc, ets_seconds = t1 - t0, theta_seconds = t2 - t1,
+                arima_seconds = t3 - t2), digits = NA, auto_unbox = TRUE))
 """
 
 
@@ -58,6 +61,7 @@ def main() -> None:
     for name, fit in {
         "tradetarget auto ETS": lambda y: tt.ets(list(y), "auto"),
         "tradetarget theta": lambda y: tt.theta(list(y)),
+        "tradetarget auto ARIMA": lambda y: tt.auto_arima(list(y)),
         "tradetarget ANN (SES)": lambda y: tt.ets(list(y), "ANN"),
         "tradetarget AAdN (damped)": lambda y: tt.ets(list(y), "AAdN"),
     }.items():
@@ -66,6 +70,10 @@ def main() -> None:
         seconds[name] = time.perf_counter() - start
     forecasts["tradetarget combination (auto ETS + theta)"] = [
         (a + b) / 2 for a, b in zip(forecasts["tradetarget auto ETS"], forecasts["tradetarget theta"])
+    ]
+    forecasts["tradetarget combination (auto ETS + auto ARIMA + theta)"] = [
+        (a + b + c) / 3 for a, b, c in zip(forecasts["tradetarget auto ETS"], forecasts["tradetarget auto ARIMA"],
+                                           forecasts["tradetarget theta"])
     ]
     forecasts["naive"] = [np.repeat(y[-1], H) for y in train]
 
@@ -79,6 +87,8 @@ def main() -> None:
                                             check=True).stdout)
         forecasts["R forecast ets()"] = [np.asarray(f, dtype=float) for f in out["ets"]]
         forecasts["R forecast thetaf()"] = [np.asarray(f, dtype=float) for f in out["theta"]]
+        forecasts["R forecast auto.arima()"] = [np.asarray(f, dtype=float) for f in out["arima"]]
+        seconds["R forecast auto.arima()"] = out["arima_seconds"]
         seconds["R forecast ets()"] = out["ets_seconds"]
         seconds["R forecast thetaf()"] = out["theta_seconds"]
 
