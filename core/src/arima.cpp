@@ -6,9 +6,11 @@
 #include <limits>
 #include <optional>
 
+#include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <Eigen/LU>
 #include <boost/math/constants/constants.hpp>
+#include <boost/random/normal_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/optimize.hpp"
@@ -227,6 +229,39 @@ Eigen::VectorXd ArimaModel::variance(int h) const {
     Eigen::VectorXd var(h);
     for (int k = 0; k < h; ++k) var(k) = sigma2_ * a.row(k).dot(cov * a.row(k).transpose());
     return var;
+}
+
+void ArimaModel::simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const {
+    const StateSpace s = arma_state_space(phi_, theta_);
+    const Eigen::Index m = s.r.size();
+    boost::random::normal_distribution<double> normal;
+    const double sigma = std::sqrt(sigma2_);
+    const Eigen::LLT<Eigen::MatrixXd> llt(w_forecast_cov_ + 1e-12 * Eigen::MatrixXd::Identity(m, m));
+    Eigen::VectorXd z(m);
+    for (Eigen::Index i = 0; i < m; ++i) z(i) = normal(rng);
+    const Eigen::MatrixXd lower = llt.matrixL();
+    Eigen::VectorXd state = w_forecast_state_ + sigma * (lower * z);
+    const auto h = static_cast<int>(out.size());
+    Eigen::VectorXd w(h);
+    for (int k = 0; k < h; ++k) {
+        w(k) = state(0) + constant_;
+        state = s.transition * state + s.r * (sigma * normal(rng));
+    }
+    // Integrate d times from the last observed values (as in mean()).
+    std::vector<std::vector<double>> levels{y_};
+    for (int i = 0; i < order_.d; ++i) {
+        std::vector<double> diff;
+        for (std::size_t t = 1; t < levels.back().size(); ++t) diff.push_back(levels.back()[t] - levels.back()[t - 1]);
+        levels.push_back(diff);
+    }
+    for (int i = order_.d; i > 0; --i) {
+        double last = levels[static_cast<std::size_t>(i - 1)].back();
+        for (int k = 0; k < h; ++k) {
+            last += w(k);
+            w(k) = last;
+        }
+    }
+    out = w;
 }
 
 double kpss_statistic(const std::vector<double>& x) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <boost/random/normal_distribution.hpp>
+
 #include "tradetarget/errors.hpp"
 
 namespace tradetarget {
@@ -34,6 +36,16 @@ Eigen::VectorXd ThetaModel::mean(int h) const {
     const double start = (1.0 - std::pow(1.0 - alpha_, n_)) / alpha_;
     for (int k = 0; k < h; ++k) out(k) += drift_ * (k + start);
     return out;
+}
+
+void ThetaModel::simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const {
+    boost::random::normal_distribution<double> normal(0.0, std::sqrt(sigma2()));
+    double level = mean(1)(0);  // SES level plus the drift correction of thetaf
+    for (Eigen::Index k = 0; k < out.size(); ++k) {
+        const double e = normal(rng);
+        out(k) = level + e;
+        level += drift_ + alpha_ * e;
+    }
 }
 
 Eigen::VectorXd ThetaModel::variance(int h) const {

@@ -13,7 +13,7 @@ import pandas as pd
 from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
-from .models import DEFAULT_SEED, GROWTH_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .observations import ObservationSource, Reconciled, reconcile
 from .targets import first_passage_table, time_to_target
 
@@ -23,7 +23,7 @@ __all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "Analysis", "analyze", "format
 #: measurement model on every statement.
 ANALYSIS_MODELS = (*MODELS, "measurement")
 #: Every model analyze() can run (saturating curves on request: they need a capacity on short series).
-AVAILABLE_MODELS = (*GROWTH_MODELS, "measurement")
+AVAILABLE_MODELS = (*GROWTH_MODELS, *LEVEL_MODELS, "measurement")
 
 
 def format_money(value: float) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 from . import _core
 from .observations import Reconciled
 
-__all__ = ["DEFAULT_SEED", "GROWTH_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
+__all__ = ["DEFAULT_SEED", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
 
 MODELS = ("loglinear", "rw_drift")
 MODEL_LABELS = {
@@ -21,10 +21,15 @@ MODEL_LABELS = {
     "logistic": "logistic curve in logs (nonlinear least squares), capacity estimated or given",
     "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given",
     "local_linear_trend": "local linear trend in logs (Kalman filter, variances by maximum likelihood)",
+    "auto_ets": "exponential smoothing on levels, class chosen by AICc (paths at the estimated parameters)",
+    "auto_arima": "ARIMA on levels, order chosen stepwise by AICc (paths at the estimated parameters)",
+    "theta": "Theta method on levels (SES with drift; paths at the estimated parameters)",
     "combination": "equal-weight combination of the models above, mixed at the level of sample paths",
 }
 #: Growth models fitted to an annual series (``fit``); MODELS are the ones compared by default.
 GROWTH_MODELS = (*MODELS, "logistic", "gompertz", "local_linear_trend")
+#: Models of the levels of gap-free series, usable by the target engine too.
+LEVEL_MODELS = ("auto_ets", "auto_arima", "theta")
 DEFAULT_SEED = 20250729
 
 SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]

@@ -239,3 +239,31 @@ def test_fit_auto_chooses_out_of_sample(tmp_path: Path, capsys) -> None:
     assert main(["fit", str(short), "--horizon", "1", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert "too few to compare models out of sample: ETS chosen by AICc" in doc["selection"]
+
+
+@pytest.mark.parametrize("model", ["auto_ets", "auto_arima", "theta"])
+def test_level_models_paths_have_the_analytic_moments(model: str) -> None:
+    import pandas as pd
+
+    import tradetarget as tt
+    from tradetarget import _core
+
+    values = REFERENCE["series"]["airmiles"]["values"]
+    series = pd.Series(values, index=range(1937, 1937 + len(values)))
+    fc = tt.fit(series, model).forecast(horizon=4, n_paths=60000, seed=8, source_uncertainty=False)
+    levels = np.exp(fc.paths.log_level)
+    core = {"auto_ets": _core.ets_select, "auto_arima": _core.auto_arima, "theta": _core.theta_fit}[model](values)
+    np.testing.assert_allclose(levels.mean(axis=0), core.mean(4), rtol=0.01)
+    np.testing.assert_allclose(levels.var(axis=0), core.variance(4), rtol=0.05)
+    # In the target engine like every other model: years, probabilities, point crossing.
+    t = tt.time_to_target(fc, [40000.0], by=(1963,), deadline=1964).iloc[0]
+    assert 0.0 <= t["prob_by_1963"] <= 1.0
+
+
+def test_level_models_refuse_gaps() -> None:
+    import pandas as pd
+
+    import tradetarget as tt
+
+    with pytest.raises(ValueError, match="auto_ets models the levels of consecutive years: 2023 is missing"):
+        tt.fit(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=[2019, 2020, 2021, 2022, 2024]), "auto_ets")

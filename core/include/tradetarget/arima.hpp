@@ -16,6 +16,8 @@
 
 #include <Eigen/Core>
 
+#include "tradetarget/random.hpp"
+
 namespace tradetarget {
 
 struct ArimaOrder {
@@ -40,6 +42,9 @@ public:
     double sigma2() const { return sigma2_; }
     Eigen::VectorXd mean(int h) const;
     Eigen::VectorXd variance(int h) const;
+    /// One simulated future path of levels for steps 1..out.size(): the next state drawn from its
+    /// filtered distribution, then the ARMA recursion with N(0, sigma^2) innovations, integrated.
+    void simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const;
 
 private:
     ArimaOrder order_;

@@ -25,6 +25,9 @@ public:
     const EtsModel& ses() const { return ses_; }
     Eigen::VectorXd mean(int h) const;
     Eigen::VectorXd variance(int h) const;
+    /// One simulated future path (SES with drift b/2 from the level that gives thetaf's means:
+    /// the same means and variances as mean() and variance()).
+    void simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const;
 
 private:
     EtsModel ses_;

@@ -8,6 +8,7 @@
 #include "tradetarget/evaluate.hpp"
 #include "tradetarget/first_passage.hpp"
 #include "tradetarget/growth_models.hpp"
+#include "tradetarget/level_models.hpp"
 #include "tradetarget/measurement.hpp"
 #include "tradetarget/observations.hpp"
 #include "tradetarget/optimize.hpp"

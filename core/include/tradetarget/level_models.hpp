@@ -1,0 +1,45 @@
+#pragma once
+/// \file level_models.hpp
+/// Automatic ETS, automatic ARIMA and Theta, which model the *levels* of a gap-free annual series,
+/// presented to the target engine as growth models so that time-to-target, tables and plots work
+/// for them unchanged. Paths are simulated on levels (innovations at the estimated parameters:
+/// no parameter uncertainty yet) and logged; a path at or below zero has log level -inf and never
+/// reaches a target (additive-error models can go there, and the share that does is visible in
+/// the paths). The point forecast is the log of the forecast mean; predictive_scale() is the
+/// delta-method sd / mean (a display approximation; the paths are exact).
+#include <memory>
+#include <vector>
+
+#include "tradetarget/arima.hpp"
+#include "tradetarget/ets.hpp"
+#include "tradetarget/growth_models.hpp"
+#include "tradetarget/theta.hpp"
+
+namespace tradetarget {
+
+class LevelForecastModel final : public GrowthModel {
+public:
+    /// kind is AutoEts, AutoArima or Theta; the years must be consecutive.
+    LevelForecastModel(ModelKind kind, const AnnualSeries& series);
+
+    ModelKind kind() const override { return kind_; }
+    double growth_rate() const override;
+    double growth_rate_se() const override;
+    std::vector<std::pair<std::string, double>> params() const override;
+    double mean_log(int year) const override;
+    double predictive_scale(int year) const override;
+    double df() const override { return 1e9; }
+    void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
+
+    std::string method() const;
+
+private:
+    Eigen::VectorXd moments(int steps, bool variance) const;
+
+    ModelKind kind_;
+    std::shared_ptr<const EtsModel> ets_;
+    std::shared_ptr<const ArimaModel> arima_;
+    std::shared_ptr<const ThetaModel> theta_;
+};
+
+}  // namespace tradetarget

@@ -1,0 +1,79 @@
+#include "tradetarget/level_models.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "tradetarget/errors.hpp"
+
+namespace tradetarget {
+
+LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series)
+    : GrowthModel(series.last_year(), series.log_level(series.size() - 1)), kind_(kind) {
+    for (std::size_t i = 1; i < series.years.size(); ++i)
+        if (series.years[i] != series.years[i - 1] + 1)
+            throw InputError(to_string(kind) + " models the levels of consecutive years: " +
+                             std::to_string(series.years[i - 1] + 1) + " is missing");
+    std::vector<double> levels;
+    for (Eigen::Index i = 0; i < series.log_level.size(); ++i) levels.push_back(std::exp(series.log_level(i)));
+    switch (kind) {
+        case ModelKind::AutoEts: ets_ = std::make_shared<EtsModel>(EtsModel::select(levels)); break;
+        case ModelKind::AutoArima: arima_ = std::make_shared<ArimaModel>(auto_arima(levels)); break;
+        case ModelKind::Theta: theta_ = std::make_shared<ThetaModel>(ThetaModel::fit(levels)); break;
+        default: throw InputError("LevelForecastModel takes auto_ets, auto_arima or theta");
+    }
+}
+
+std::string LevelForecastModel::method() const {
+    if (ets_) return "ETS(" + ets_->spec().name() + ")";
+    if (arima_) return arima_->order().name();
+    return "Theta";
+}
+
+Eigen::VectorXd LevelForecastModel::moments(int steps, bool variance) const {
+    if (ets_) return variance ? ets_->variance(steps) : ets_->mean(steps);
+    if (arima_) return variance ? arima_->variance(steps) : arima_->mean(steps);
+    return variance ? theta_->variance(steps) : theta_->mean(steps);
+}
+
+double LevelForecastModel::growth_rate() const {
+    const double next = moments(1, false)(0);
+    return next > 0.0 ? std::log(next) - last_log_level() : -std::numeric_limits<double>::infinity();
+}
+
+double LevelForecastModel::growth_rate_se() const {
+    return std::sqrt(moments(1, true)(0)) / std::fabs(moments(1, false)(0));
+}
+
+std::vector<std::pair<std::string, double>> LevelForecastModel::params() const {
+    if (ets_) return ets_->params();
+    if (arima_) return arima_->params();
+    return {{"alpha", theta_->alpha()}, {"drift", theta_->drift()}};
+}
+
+double LevelForecastModel::mean_log(int year) const {
+    const int h = year - last_year();
+    if (h < 1) throw InputError("forecasts start after the last observed year");
+    const double mean = moments(h, false)(h - 1);
+    return mean > 0.0 ? std::log(mean) : -std::numeric_limits<double>::infinity();
+}
+
+double LevelForecastModel::predictive_scale(int year) const {
+    const int h = year - last_year();
+    if (h < 1) throw InputError("forecasts start after the last observed year");
+    return std::sqrt(moments(h, true)(h - 1)) / std::fabs(moments(h, false)(h - 1));
+}
+
+void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
+    const auto skip = static_cast<Eigen::Index>(first_year - last_year() - 1);
+    Eigen::VectorXd levels(skip + out.size());
+    if (ets_) ets_->simulate(rng, levels);
+    else if (arima_) arima_->simulate(rng, levels);
+    else theta_->simulate(rng, levels);
+    for (Eigen::Index k = 0; k < out.size(); ++k) {
+        const double v = levels(skip + k);
+        out(k) = v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
+    }
+}
+
+}  // namespace tradetarget
