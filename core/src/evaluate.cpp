@@ -24,6 +24,8 @@ struct Predictive {
 };
 
 Predictive normal_predictive(const Eigen::VectorXd& mean, const Eigen::VectorXd& variance) {
+    if (!mean.allFinite() || !variance.allFinite())
+        throw InputError("the model gave a non-finite forecast (values too large for its arithmetic)");
     Predictive out;
     out.point.assign(mean.data(), mean.data() + mean.size());
     out.quantile = [mean, variance](int step, double p) {

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "tradetarget/arima.hpp"
 #include "tradetarget/errors.hpp"
+#include "tradetarget/evaluate.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/optimize.hpp"
 #include "tradetarget/theta.hpp"
@@ -62,4 +64,30 @@ TEST_CASE("Theta is SES plus half the trend slope") {
     CHECK(th.drift() == Approx(1.5).epsilon(1e-12));
     const Eigen::VectorXd mean = th.mean(3);
     CHECK(mean(1) - mean(0) == Approx(1.5).epsilon(1e-9));
+}
+
+TEST_CASE("rolling-origin evaluation counts a non-finite forecast as a failure (found by fuzzing)") {
+    const std::vector<double> huge{1e300, -1e300, 1e300, -1e300, 1e300, -1e300, 1e300};
+    std::vector<int> years;
+    for (int t = 0; t < 7; ++t) years.push_back(2000 + t);
+    const auto rows = rolling_origin(years, huge, {"naive", "theta"}, 4, 2);
+    REQUIRE(rows.size() == 2);
+    for (const auto& r : rows) {
+        CHECK(r.forecasts == 0);
+        CHECK(r.failures > 0);
+    }
+    CHECK_THAT(rows[0].first_failure, Contains("non-finite forecast"));  // naive: the variance overflows
+    CHECK_THAT(rows[1].first_failure, Contains("rescale"));              // theta refuses such values
+}
+
+TEST_CASE("ARIMA: closed forms for a random walk with drift") {
+    // ARIMA(0,1,0) with drift: the drift is the mean of the differences, the forecast variance h sigma^2.
+    const std::vector<double> y{1, 3, 4, 7, 8, 11, 12, 15};
+    const ArimaModel m = ArimaModel::fit(y, ArimaOrder{0, 1, 0, true});
+    CHECK(m.params().at(0).second == Approx(2.0).epsilon(1e-6));
+    const Eigen::VectorXd v = m.variance(3);
+    CHECK(v(2) == Approx(3.0 * v(0)).epsilon(1e-9));
+    CHECK(m.mean(2)(1) == Approx(19.0).epsilon(1e-6));
+    CHECK_THROWS_WITH(ArimaModel::fit({1, 2, 3}, ArimaOrder{1, 1, 1, true}), Contains("needs at least"));
+    CHECK_THROWS_WITH(ArimaModel::fit(y, ArimaOrder{1, 2, 0, true}), Contains("no constant"));
 }

@@ -80,6 +80,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(!ThetaModel::fit(levels).mean(3).hasNaN());
     } catch (const InputError&) {
     }
+    // ARIMA of any small order, automatic ARIMA, and the rolling-origin evaluation.
+    try {
+        const ArimaOrder order{in.ConsumeIntegralInRange(0, 3), in.ConsumeIntegralInRange(0, 2),
+                               in.ConsumeIntegralInRange(0, 3), in.ConsumeBool()};
+        const ArimaModel arima = in.ConsumeBool() ? auto_arima(levels) : ArimaModel::fit(levels, order);
+        const Eigen::VectorXd v = arima.variance(4);
+        FUZZ_CHECK(!v.hasNaN() && (v.array() >= 0.0).all());
+        FUZZ_CHECK(!arima.mean(4).hasNaN());
+    } catch (const InputError&) {
+    }
+    try {
+        std::vector<int> consecutive(levels.size());
+        for (std::size_t i = 0; i < consecutive.size(); ++i) consecutive[i] = 2000 + static_cast<int>(i);
+        const auto rows = rolling_origin(consecutive, levels, {"naive", "ANN", "theta", "rw_drift"},
+                                         in.ConsumeIntegralInRange(2, 6), in.ConsumeIntegralInRange(1, 3));
+        for (const auto& r : rows) FUZZ_CHECK(r.forecasts == 0 || !std::isnan(r.mase));
+    } catch (const InputError&) {
+    }
     // The closed forms on their own.
     try {
         const double d = any_double(in), mu = any_double(in) - 1.0, sigma = any_double(in);
