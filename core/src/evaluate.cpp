@@ -121,7 +121,9 @@ std::vector<EvaluationRow> rolling_origin(const std::vector<int>& years, const s
             }
             mae /= origin - 1;
             mse /= origin - 1;
-            if (!(mae > 0.0)) continue;  // a constant training window has no naive scale
+            // A constant training window has no naive scale; one whose changes overflow has none
+            // either: both are skipped.
+            if (!(mae > 0.0) || !std::isfinite(mae) || !std::isfinite(mse) || !(mse > 0.0)) continue;
             Predictive p;
             try {
                 p = forecast(model, train_years, train, horizon);
@@ -138,6 +140,7 @@ std::vector<EvaluationRow> rolling_origin(const std::vector<int>& years, const s
                 const double y = values[static_cast<std::size_t>(it - years.begin())];
                 const double f = p.point[static_cast<std::size_t>(h - 1)];
                 const double e = y - f;
+                if (!std::isfinite(e) || !std::isfinite(e * e / mse)) continue;  // beyond double range
                 sum_abs += std::fabs(e) / mae;
                 sum_sq += e * e / mse;
                 sum_smape += (std::fabs(y) + std::fabs(f)) > 0 ? 200.0 * std::fabs(e) / (std::fabs(y) + std::fabs(f)) : 0.0;
