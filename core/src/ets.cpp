@@ -227,6 +227,28 @@ EtsModel EtsModel::select(const std::vector<double>& y) {
     return *best;
 }
 
+std::vector<std::pair<EtsModel, double>> EtsModel::aicc_weights(const std::vector<double>& y) {
+    const EtsModel best = select(y);  // also validates the series
+    bool positive = true;
+    for (double v : y) positive = positive && v > 0.0;
+    std::vector<std::pair<EtsModel, double>> out;
+    double total = 0.0;
+    for (const EtsSpec& spec : EtsSpec::all()) {
+        if ((spec.error == EtsError::Multiplicative && !positive) || static_cast<int>(y.size()) < spec.minimum_length())
+            continue;
+        try {
+            EtsModel m = fit(y, spec);
+            if (!std::isfinite(m.aicc())) continue;
+            const double w = std::exp(-0.5 * (m.aicc() - best.aicc()));
+            total += w;
+            out.emplace_back(std::move(m), w);
+        } catch (const InputError&) {
+        }
+    }
+    for (auto& entry : out) entry.second /= total;
+    return out;
+}
+
 std::vector<std::pair<std::string, double>> EtsModel::params() const {
     std::vector<std::pair<std::string, double>> out{{"alpha", alpha_}};
     if (spec_.trend != EtsTrend::None) out.emplace_back("beta", beta_);

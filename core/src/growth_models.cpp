@@ -85,11 +85,12 @@ ModelKind parse_model(const std::string& name) {
     if (name == "gompertz") return ModelKind::Gompertz;
     if (name == "local_linear_trend") return ModelKind::LocalLinearTrend;
     if (name == "auto_ets") return ModelKind::AutoEts;
+    if (name == "ets_aicc") return ModelKind::EtsAicc;
     if (name == "auto_arima") return ModelKind::AutoArima;
     if (name == "theta") return ModelKind::Theta;
     throw InputError("unknown model '" + name +
                      "'; expected one of loglinear, rw_drift, logistic, gompertz, local_linear_trend, auto_ets, "
-                     "auto_arima, theta");
+                     "ets_aicc, auto_arima, theta");
 }
 
 std::string to_string(ModelKind kind) {
@@ -100,6 +101,7 @@ std::string to_string(ModelKind kind) {
         case ModelKind::Gompertz: return "gompertz";
         case ModelKind::LocalLinearTrend: return "local_linear_trend";
         case ModelKind::AutoEts: return "auto_ets";
+        case ModelKind::EtsAicc: return "ets_aicc";
         case ModelKind::AutoArima: return "auto_arima";
         case ModelKind::Theta: return "theta";
     }
@@ -111,7 +113,8 @@ int minimum_years(ModelKind kind) {
         case ModelKind::Logistic:
         case ModelKind::Gompertz: return 4;  // with an estimated capacity
         case ModelKind::LocalLinearTrend: return 5;
-        case ModelKind::AutoEts: return 5;  // ANN with a finite AICc
+        case ModelKind::AutoEts:
+        case ModelKind::EtsAicc: return 5;  // ANN with a finite AICc
         case ModelKind::AutoArima: return 4;
         case ModelKind::Theta: return 4;
         default: return 3;
@@ -226,6 +229,7 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
         case ModelKind::Gompertz: return std::make_unique<SaturatingCurve>(CurveShape::Gompertz, series, options.capacity);
         case ModelKind::LocalLinearTrend: return std::make_unique<LocalLinearTrendModel>(series);
         case ModelKind::AutoEts:
+        case ModelKind::EtsAicc:
         case ModelKind::AutoArima:
         case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series);
     }

@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include <boost/random/uniform_01.hpp>
+
 #include "tradetarget/errors.hpp"
 
 namespace tradetarget {
@@ -18,19 +20,33 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
     for (Eigen::Index i = 0; i < series.log_level.size(); ++i) levels.push_back(std::exp(series.log_level(i)));
     switch (kind) {
         case ModelKind::AutoEts: ets_ = std::make_shared<EtsModel>(EtsModel::select(levels)); break;
+        case ModelKind::EtsAicc:
+            for (auto& [model, weight] : EtsModel::aicc_weights(levels))
+                mixture_.emplace_back(std::make_shared<EtsModel>(std::move(model)), weight);
+            break;
         case ModelKind::AutoArima: arima_ = std::make_shared<ArimaModel>(auto_arima(levels)); break;
         case ModelKind::Theta: theta_ = std::make_shared<ThetaModel>(ThetaModel::fit(levels)); break;
-        default: throw InputError("LevelForecastModel takes auto_ets, auto_arima or theta");
+        default: throw InputError("LevelForecastModel takes auto_ets, ets_aicc, auto_arima or theta");
     }
 }
 
 std::string LevelForecastModel::method() const {
+    if (!mixture_.empty()) return "AICc-weighted ETS";
     if (ets_) return "ETS(" + ets_->spec().name() + ")";
     if (arima_) return arima_->order().name();
     return "Theta";
 }
 
 Eigen::VectorXd LevelForecastModel::moments(int steps, bool variance) const {
+    if (!mixture_.empty()) {  // moments of the mixture
+        Eigen::VectorXd mean = Eigen::VectorXd::Zero(steps), second = Eigen::VectorXd::Zero(steps);
+        for (const auto& [model, weight] : mixture_) {
+            const Eigen::VectorXd m = model->mean(steps);
+            mean += weight * m;
+            second += weight * (model->variance(steps).array() + m.array().square()).matrix();
+        }
+        return variance ? Eigen::VectorXd((second.array() - mean.array().square()).max(0.0)) : mean;
+    }
     if (ets_) return variance ? ets_->variance(steps) : ets_->mean(steps);
     if (arima_) return variance ? arima_->variance(steps) : arima_->mean(steps);
     return variance ? theta_->variance(steps) : theta_->mean(steps);
@@ -46,6 +62,11 @@ double LevelForecastModel::growth_rate_se() const {
 }
 
 std::vector<std::pair<std::string, double>> LevelForecastModel::params() const {
+    if (!mixture_.empty()) {
+        std::vector<std::pair<std::string, double>> weights;
+        for (const auto& [model, weight] : mixture_) weights.emplace_back("weight_" + model->spec().name(), weight);
+        return weights;
+    }
     if (ets_) return ets_->params();
     if (arima_) return arima_->params();
     return {{"alpha", theta_->alpha()}, {"drift", theta_->drift()}};
@@ -67,7 +88,13 @@ double LevelForecastModel::predictive_scale(int year) const {
 void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
     const auto skip = static_cast<Eigen::Index>(first_year - last_year() - 1);
     Eigen::VectorXd levels(skip + out.size());
-    if (ets_) ets_->simulate(rng, levels);
+    if (!mixture_.empty()) {
+        boost::random::uniform_01<double> uniform;
+        double u = uniform(rng);
+        std::size_t k = 0;
+        while (k + 1 < mixture_.size() && u >= mixture_[k].second) u -= mixture_[k++].second;
+        mixture_[k].first->simulate(rng, levels);
+    } else if (ets_) ets_->simulate(rng, levels);
     else if (arima_) arima_->simulate(rng, levels);
     else theta_->simulate(rng, levels);
     for (Eigen::Index k = 0; k < out.size(); ++k) {

@@ -22,6 +22,7 @@ MODEL_LABELS = {
     "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given",
     "local_linear_trend": "local linear trend in logs (Kalman filter, variances by maximum likelihood)",
     "auto_ets": "exponential smoothing on levels, class chosen by AICc (paths at the estimated parameters)",
+    "ets_aicc": "AICc-weighted combination of the ETS classes on levels (mixture of their paths)",
     "auto_arima": "ARIMA on levels, order chosen stepwise by AICc (paths at the estimated parameters)",
     "theta": "Theta method on levels (SES with drift; paths at the estimated parameters)",
     "combination": "equal-weight combination of the models above, mixed at the level of sample paths",
@@ -29,7 +30,7 @@ MODEL_LABELS = {
 #: Growth models fitted to an annual series (``fit``); MODELS are the ones compared by default.
 GROWTH_MODELS = (*MODELS, "logistic", "gompertz", "local_linear_trend")
 #: Models of the levels of gap-free series, usable by the target engine too.
-LEVEL_MODELS = ("auto_ets", "auto_arima", "theta")
+LEVEL_MODELS = ("auto_ets", "ets_aicc", "auto_arima", "theta")
 DEFAULT_SEED = 20250729
 
 SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]

@@ -267,3 +267,26 @@ def test_level_models_refuse_gaps() -> None:
 
     with pytest.raises(ValueError, match="auto_ets models the levels of consecutive years: 2023 is missing"):
         tt.fit(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=[2019, 2020, 2021, 2022, 2024]), "auto_ets")
+
+
+@pytest.mark.parametrize("series", ["Nile", "airmiles", "treering30"])
+def test_aicc_weighted_ets_equals_the_weights_computed_from_r(series: str) -> None:
+    import pandas as pd
+
+    import tradetarget as tt
+
+    ref = REFERENCE["series"][series]
+    aicc = {c: v["aicc"] for c, v in ref["classes"].items()}
+    best = min(aicc.values())
+    raw = {c: np.exp(-0.5 * (a - best)) for c, a in aicc.items()}
+    total = sum(raw.values())
+    mean_r = sum(raw[c] / total * np.array(ref["classes"][c]["mean"]) for c in aicc)
+    values = ref["values"]
+    fit = tt.fit(pd.Series(values, index=range(1900, 1900 + len(values))), "ets_aicc")
+    weights = {k.removeprefix("weight_"): v for k, v in fit.params.items()}
+    for c in aicc:
+        assert weights[c] == pytest.approx(raw[c] / total, abs=1e-6), c
+    ours = [np.exp(fit.core.mean_log(1900 + len(values) - 1 + h)) for h in range(1, H + 1)]
+    np.testing.assert_allclose(ours, mean_r, rtol=1e-6)
+    paths = np.exp(fit.forecast(horizon=3, n_paths=40000, seed=2, source_uncertainty=False).paths.log_level)
+    np.testing.assert_allclose(paths.mean(axis=0), mean_r[:3], rtol=0.01)

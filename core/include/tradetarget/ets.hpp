@@ -52,6 +52,11 @@ public:
     /// silent fallback to Holt–Winters on short series: too short for every class is an error).
     static EtsModel select(const std::vector<double>& y);
 
+    /// Every class the series supports with its Akaike weight exp(-dAICc / 2) / sum (Burnham &
+    /// Anderson 2002, §2.9): the AICc-weighted combination of exponential smoothing models, whose
+    /// likelihoods share one scale.
+    static std::vector<std::pair<EtsModel, double>> aicc_weights(const std::vector<double>& y);
+
     const EtsSpec& spec() const { return spec_; }
     double alpha() const { return alpha_; }
     double beta() const { return beta_; }

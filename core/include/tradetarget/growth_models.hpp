@@ -36,10 +36,10 @@ struct AnnualSeries {
     int last_year() const { return years.back(); }
 };
 
-enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, LocalLinearTrend, AutoEts, AutoArima, Theta };
+enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, LocalLinearTrend, AutoEts, EtsAicc, AutoArima, Theta };
 
 /// "loglinear" / "rw_drift" / "logistic" / "gompertz" / "local_linear_trend" / "auto_ets" /
-/// "auto_arima" / "theta" (the names of the CLI and the Python API).
+/// "ets_aicc" / "auto_arima" / "theta" (the names of the CLI and the Python API).
 ModelKind parse_model(const std::string& name);
 std::string to_string(ModelKind kind);
 /// The fewest observed years a model can be fitted to.

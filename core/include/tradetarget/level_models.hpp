@@ -1,6 +1,7 @@
 #pragma once
 /// \file level_models.hpp
-/// Automatic ETS, automatic ARIMA and Theta, which model the *levels* of a gap-free annual series,
+/// Automatic ETS, the AICc-weighted combination of the ETS classes, automatic ARIMA and Theta,
+/// which model the *levels* of a gap-free annual series,
 /// presented to the target engine as growth models so that time-to-target, tables and plots work
 /// for them unchanged. Paths are simulated on levels (innovations at the estimated parameters:
 /// no parameter uncertainty yet) and logged; a path at or below zero has log level -inf and never
@@ -19,7 +20,7 @@ namespace tradetarget {
 
 class LevelForecastModel final : public GrowthModel {
 public:
-    /// kind is AutoEts, AutoArima or Theta; the years must be consecutive.
+    /// kind is AutoEts, EtsAicc, AutoArima or Theta; the years must be consecutive.
     LevelForecastModel(ModelKind kind, const AnnualSeries& series);
 
     ModelKind kind() const override { return kind_; }
@@ -40,6 +41,7 @@ private:
     std::shared_ptr<const EtsModel> ets_;
     std::shared_ptr<const ArimaModel> arima_;
     std::shared_ptr<const ThetaModel> theta_;
+    std::vector<std::pair<std::shared_ptr<const EtsModel>, double>> mixture_;  // EtsAicc: class, weight
 };
 
 }  // namespace tradetarget
