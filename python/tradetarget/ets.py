@@ -72,8 +72,21 @@ def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.In
 class _AnalyticForecast:
     """Shared by models with analytic means and variances: the forecast table and the JSON."""
 
-    core: _core.EtsModel | _core.ThetaModel = field(repr=False)
+    core: _core.EtsModel | _core.ThetaModel | _core.ArimaModel = field(repr=False)
     index: pd.Index = field(repr=False)
+
+    @property
+    def model(self) -> str:
+        return self.core.name
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Named as R's forecast names them."""
+        return dict(self.core.params)
+
+    @property
+    def criteria(self) -> dict[str, float | None]:
+        return {"loglik": self.core.loglik, "aic": self.core.aic, "aicc": self.core.aicc, "bic": self.core.bic}
 
     def forecast(self, horizon: int = 10, levels: Sequence[float] = (80, 95)) -> pd.DataFrame:
         """Point forecasts (means) and analytic normal intervals for each level."""
@@ -109,20 +122,8 @@ class EtsFit(_AnalyticForecast):
     """A fitted ETS model: the class, R-named parameters, information criteria, forecasts."""
 
     @property
-    def model(self) -> str:
-        return self.core.name
-
-    @property
     def label(self) -> str:
         return f"ETS({self.model[0]},{self.model[1:-1]},{self.model[-1]})"
-
-    @property
-    def params(self) -> dict[str, float]:
-        return dict(self.core.params)
-
-    @property
-    def criteria(self) -> dict[str, float | None]:
-        return {"loglik": self.core.loglik, "aic": self.core.aic, "aicc": self.core.aicc, "bic": self.core.bic}
 
 
 class ThetaFit(_AnalyticForecast):
@@ -144,20 +145,8 @@ class ArimaFit(_AnalyticForecast):
     """ARIMA(p,d,q) with a constant (mean or drift), exact maximum likelihood, R-named parameters."""
 
     @property
-    def model(self) -> str:
-        return self.core.name
-
-    @property
     def label(self) -> str:
-        return self.core.name
-
-    @property
-    def params(self) -> dict[str, float]:
-        return dict(self.core.params)
-
-    @property
-    def criteria(self) -> dict[str, float | None]:
-        return {"loglik": self.core.loglik, "aic": self.core.aic, "aicc": self.core.aicc, "bic": self.core.bic}
+        return self.model
 
 
 def parse_arima(name: str) -> tuple[int, int, int]:
