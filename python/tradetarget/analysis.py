@@ -83,7 +83,7 @@ class Analysis:
             lines.append("  Standardised residuals (|r| > 2: out of line with the rest):")
             for row in m.residuals.itertuples():
                 flag = "  <-- out of line" if abs(row.standardized) > 2 else ""
-                lines.append(f"    {row.obs_id:<28} {row.year}  {row.standardized:+5.2f}{flag}")
+                lines.append(f"    {row.obs_id:<28} {row.year}  {row.standardized:+5.2f}  {row.source}{flag}")
             unused = m.decisions[~m.decisions["used"]]
             if len(unused):
                 lines.append("  Not used:")
@@ -256,7 +256,7 @@ def _measurement_dict(m: Measured) -> dict[str, Any]:
             for year, row in m.table.iterrows()
         ],
         "residuals": [
-            {"obs_id": r.obs_id, "year": int(r.year), "standardized": float(r.standardized)}
+            {"obs_id": r.obs_id, "source": r.source, "year": int(r.year), "standardized": float(r.standardized)}
             for r in m.residuals.itertuples()
         ],
         "source_biases": [

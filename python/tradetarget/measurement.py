@@ -115,9 +115,12 @@ def measure(
         },
         index=pd.Index([y.year for y in years], name="year"),
     )
+    source_of = {o.id: o.source for o in core_observations}
     residuals = pd.DataFrame(
         {
             "obs_id": [r.id for r in model.residuals],
+            # a sum of components is named "exports_id+imports_id": one source said both
+            "source": [source_of.get(r.id.split("+")[0], "") for r in model.residuals],
             "where": [r.where for r in model.residuals],
             "year": [r.year for r in model.residuals],
             "observed_log": [r.observed for r in model.residuals],

@@ -45,6 +45,8 @@ def test_which_figure_is_out_of_line(measured: tt.Measured) -> None:
     assert np.isfinite(r).all()
     assert r.abs().idxmax() == "trade_2024_trend"  # the $6.3B report
     assert r["trade_2024_trend"] > 1.5
+    sources = measured.residuals.set_index("obs_id")["source"]
+    assert sources["trade_2024_trend"] == "000_9d827eaaeb0eddd4.txt"  # each figure with its source
     biases = measured.biases.set_index("source")["bias_log"]
     assert biases["000_9d827eaaeb0eddd4.txt"] == biases.max()
 
