@@ -129,6 +129,10 @@ double GrowthModel::quantile_log(int year, double p) const {
     return mean_log(year) + scale * boost::math::quantile(boost::math::students_t(df()), p);
 }
 
+double GrowthModel::point_forecast(int year) const { return std::exp(mean_log(year)); }
+
+double GrowthModel::forecast_quantile(int year, double p) const { return std::exp(quantile_log(year, p)); }
+
 // ---------------------------------------------------------------- log-linear trend
 
 LogLinearTrend::LogLinearTrend(const AnnualSeries& series)

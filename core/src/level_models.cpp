@@ -1,9 +1,12 @@
 #include "tradetarget/level_models.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/tools/roots.hpp>
 #include <boost/random/uniform_01.hpp>
 
 #include "tradetarget/errors.hpp"
@@ -83,6 +86,47 @@ double LevelForecastModel::predictive_scale(int year) const {
     const int h = year - last_year();
     if (h < 1) throw InputError("forecasts start after the last observed year");
     return std::sqrt(moments(h, true)(h - 1)) / std::fabs(moments(h, false)(h - 1));
+}
+
+double LevelForecastModel::point_forecast(int year) const {
+    const int h = year - last_year();
+    if (h < 1) throw InputError("forecasts start after the last observed year");
+    return moments(h, false)(h - 1);
+}
+
+double LevelForecastModel::forecast_quantile(int year, double p) const {
+    const int h = year - last_year();
+    if (h < 1) throw InputError("forecasts start after the last observed year");
+    if (!(p > 0.0 && p < 1.0))
+        throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));
+    const boost::math::normal standard;
+    const double z = boost::math::quantile(standard, p);
+    if (mixture_.empty()) {
+        const double mean = moments(h, false)(h - 1);
+        return mean + z * std::sqrt(moments(h, true)(h - 1));
+    }
+    // Mixture of normals: solve sum_k w_k Phi((x - m_k) / s_k) = p between the components'
+    // own p-quantiles, which bracket the root.
+    std::vector<double> means, sds, weights;
+    double low = std::numeric_limits<double>::infinity(), high = -low;
+    for (const auto& [model, weight] : mixture_) {
+        means.push_back(model->mean(h)(h - 1));
+        sds.push_back(std::sqrt(model->variance(h)(h - 1)));
+        weights.push_back(weight);
+        low = std::min(low, means.back() + z * sds.back());
+        high = std::max(high, means.back() + z * sds.back());
+    }
+    if (!(high > low)) return low;
+    const auto excess = [&](double x) {
+        double cdf = 0.0;
+        for (std::size_t k = 0; k < means.size(); ++k)
+            cdf += weights[k] * (sds[k] > 0.0 ? boost::math::cdf(standard, (x - means[k]) / sds[k]) : (x >= means[k] ? 1.0 : 0.0));
+        return cdf - p;
+    };
+    std::uintmax_t iterations = 200;
+    const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(48),
+                                                        iterations);
+    return 0.5 * (root.first + root.second);
 }
 
 void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {

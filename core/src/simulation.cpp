@@ -34,6 +34,13 @@ SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                            const SimulationOptions& options) {
     options.validate();
     const auto fitted = fit_model(kind, series, options.model);  // also validates the series for this model
+    return simulate_paths(*fitted, series, options);
+}
+
+SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series,
+                           const SimulationOptions& options) {
+    options.validate();
+    const ModelKind kind = fitted.kind();
     SamplePaths paths;
     paths.model = kind;
     paths.first_year = series.last_year() + 1;
@@ -60,7 +67,7 @@ SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                 }
             }
         }
-        const GrowthModel& model = block_model ? *block_model : *fitted;
+        const GrowthModel& model = block_model ? *block_model : fitted;
         const int end = std::min(options.n_paths, start + block);
         for (int p = start; p < end; ++p) {
             model.simulate(rng, paths.first_year, row);

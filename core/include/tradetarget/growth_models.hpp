@@ -49,6 +49,8 @@ class GrowthModel {
 public:
     virtual ~GrowthModel() = default;
     virtual ModelKind kind() const = 0;
+    /// The fitted class in words (e.g. "ETS(M,A,N)"); the model's name where there is one class.
+    virtual std::string method() const { return to_string(kind()); }
     /// Estimated log growth per year, and its standard error.
     virtual double growth_rate() const = 0;
     virtual double growth_rate_se() const = 0;
@@ -66,6 +68,12 @@ public:
     int last_year() const { return last_year_; }
     double last_log_level() const { return last_log_level_; }
     double quantile_log(int year, double p) const;
+    /// The point forecast of the level in `year`: exp(mean_log), the predictive median, for the
+    /// log models; the predictive mean for models of levels (as R's forecast reports them).
+    virtual double point_forecast(int year) const;
+    /// The p-quantile of the level in `year`: exp(quantile_log) for the log models; models of
+    /// levels give their own (normal, possibly below zero, as R's forecast).
+    virtual double forecast_quantile(int year, double p) const;
 
 protected:
     GrowthModel(int last_year, double last_log_level)

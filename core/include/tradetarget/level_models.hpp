@@ -31,8 +31,13 @@ public:
     double predictive_scale(int year) const override;
     double df() const override { return 1e9; }
     void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
+    /// The forecast mean, and normal quantiles at the forecast mean and variance (HKOS eq. 6.4
+    /// for ETS, as R's forecast.ets; exact for ARIMA and Theta); for the AICc-weighted ETS the
+    /// quantile of the normal mixture, found by TOMS 748 root finding.
+    double point_forecast(int year) const override;
+    double forecast_quantile(int year, double p) const override;
 
-    std::string method() const;
+    std::string method() const override;
 
 private:
     Eigen::VectorXd moments(int steps, bool variance) const;

@@ -43,6 +43,10 @@ struct SamplePaths {
 SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                            const SimulationOptions& options = {});
 
+/// The same for a model already fitted to `series` (fitted.kind() is refitted to redrawn series).
+SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series,
+                           const SimulationOptions& options = {});
+
 /// A combination of models at the level of sample paths: the mixture whose share of paths from
 /// model k is weights[k] (normalised). All inputs must start in the same year and have the same
 /// horizon; the result has as many paths as the first input. Rows are taken in order, so the

@@ -12,6 +12,7 @@
 #include "tradetarget/measurement.hpp"
 #include "tradetarget/observations.hpp"
 #include "tradetarget/optimize.hpp"
+#include "tradetarget/panel.hpp"
 #include "tradetarget/random.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/simulation.hpp"

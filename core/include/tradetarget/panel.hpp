@@ -1,0 +1,75 @@
+#pragma once
+/// \file panel.hpp
+/// Many series at once (every partner x commodity): each series is fitted, forecast and run
+/// through the target engine independently, on a pool of threads.
+///
+/// Reproducibility does not depend on scheduling: series i draws its paths from the seed
+/// series_seed(options.seed, id_i), a function of its id only, so the same panel gives the same
+/// numbers, bit for bit, on 1 or 64 threads and split into any partitions (e.g. by Dask).
+/// Memory grows with the number of series (horizon x levels numbers each); a series' sample
+/// paths live only while its worker uses them, unless keep_paths asks for them.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "tradetarget/growth_models.hpp"
+#include "tradetarget/simulation.hpp"
+#include "tradetarget/target.hpp"
+
+namespace tradetarget {
+
+struct PanelSeries {
+    std::string id;                ///< unique within the panel
+    AnnualSeries series;
+    std::vector<double> targets;   ///< this series' targets (levels); may be empty
+};
+
+struct PanelOptions {
+    ModelKind model = ModelKind::AutoEts;
+    ModelOptions model_options;
+    int horizon = 10;                        ///< forecast years after each series' last year
+    std::vector<double> levels = {80.0, 95.0};  ///< interval levels, percent
+    std::vector<int> prob_years;             ///< P(target reached by year); the first is the deadline
+    int n_paths = 1000;                      ///< paths per series for the first passage (0: none);
+                                             ///< they run to the last of prob_years if that is later
+    bool keep_paths = false;
+    std::uint64_t seed = 20250729;
+    int threads = 0;                         ///< 0: every hardware thread
+
+    /// Throws InputError naming the bad option.
+    void validate() const;
+};
+
+/// One series' result. A series the model cannot fit (too short, a non-positive value, ...)
+/// has `error` set to the reason and nothing else; the rest of the panel goes on.
+struct PanelResult {
+    std::string id;
+    std::string error;
+    std::string method;          ///< the fitted class, e.g. "ETS(M,A,N)", "ARIMA(0,1,1) with drift"
+    double growth_rate = 0.0;    ///< the model's log growth per year
+    int first_year = 0;          ///< first forecast year
+    Eigen::VectorXd point;       ///< point forecast per year: median (log models), mean (level models)
+    Eigen::MatrixXd lower, upper;  ///< horizon x levels
+    std::vector<TargetSummary> targets;
+    std::optional<SamplePaths> paths;
+
+    bool ok() const { return error.empty(); }
+};
+
+/// The seed of the series named `id`: FNV-1a of the id mixed with `seed` by SplitMix64.
+std::uint64_t series_seed(std::uint64_t seed, const std::string& id);
+
+/// Fits every series on options.threads threads. `progress`, if given, is called on the calling
+/// thread (never on a worker) with the number of series done, a few times a second and once at
+/// the end. Throws InputError for bad options or a repeated id; per-series problems are results.
+std::vector<PanelResult> fit_panel(const std::vector<PanelSeries>& panel, const PanelOptions& options,
+                                   const std::function<void(std::size_t done)>& progress = {});
+
+/// The result for one series alone (what each worker computes).
+PanelResult fit_series(const PanelSeries& series, const PanelOptions& options);
+
+}  // namespace tradetarget

@@ -1,0 +1,176 @@
+#include <cmath>
+#include <stdexcept>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <catch2/catch.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/ets.hpp"
+#include "tradetarget/level_models.hpp"
+#include "tradetarget/panel.hpp"
+
+using namespace tradetarget;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Seeded synthetic panel: geometric random walks with drift, lengths 6-25, ending in 2024.
+std::vector<PanelSeries> synthetic_panel(int n) {
+    std::vector<PanelSeries> panel;
+    Rng rng = make_rng(7, 0);
+    boost::random::normal_distribution<double> normal;
+    for (int i = 0; i < n; ++i) {
+        const int length = 6 + i % 20;
+        std::vector<int> years;
+        std::vector<double> levels;
+        double log_level = std::log(100.0 + i);
+        for (int t = 0; t < length; ++t) {
+            log_level += 0.05 + 0.1 * normal(rng);
+            years.push_back(2024 - length + 1 + t);  // every series ends in 2024
+            levels.push_back(std::exp(log_level));
+        }
+        panel.push_back({"series-" + std::to_string(i), AnnualSeries::from_levels(years, levels), {2.0 * levels.back()}});
+    }
+    return panel;
+}
+
+void check_identical(const PanelResult& a, const PanelResult& b) {
+    REQUIRE(a.id == b.id);
+    REQUIRE(a.error == b.error);
+    CHECK(a.method == b.method);
+    CHECK((a.point.array() == b.point.array()).all());
+    CHECK((a.lower.array() == b.lower.array()).all());
+    REQUIRE(a.targets.size() == b.targets.size());
+    for (std::size_t t = 0; t < a.targets.size(); ++t) {
+        CHECK(a.targets[t].median_year == b.targets[t].median_year);
+        CHECK(a.targets[t].prob_by == b.targets[t].prob_by);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("panel: results do not depend on the number of threads or on the partition") {
+    const auto panel = synthetic_panel(40);
+    PanelOptions options;
+    options.n_paths = 400;
+    options.prob_years = {2030};
+    options.horizon = 12;
+    options.threads = 1;
+    const auto one = fit_panel(panel, options);
+    for (const auto& r : one) REQUIRE(r.error.empty());
+    options.threads = 3;
+    const auto three = fit_panel(panel, options);
+    REQUIRE(one.size() == panel.size());
+    for (std::size_t i = 0; i < panel.size(); ++i) check_identical(one[i], three[i]);
+
+    // The second half alone (as a Dask partition would see it) gives the same numbers.
+    const std::vector<PanelSeries> half(panel.begin() + 20, panel.end());
+    const auto part = fit_panel(half, options);
+    for (std::size_t i = 0; i < half.size(); ++i) check_identical(part[i], one[20 + i]);
+
+    // Different ids get different streams: the same data under two names gives other paths.
+    std::vector<PanelSeries> twins = {panel[0], panel[0]};
+    twins[1].id = "twin";
+    options.keep_paths = true;
+    const auto twin_results = fit_panel(twins, options);
+    CHECK(twin_results[0].point == twin_results[1].point);
+    CHECK(twin_results[0].paths->log_level != twin_results[1].paths->log_level);
+}
+
+TEST_CASE("panel: each series equals the model fitted alone, with R's normal intervals") {
+    auto panel = synthetic_panel(5);
+    for (auto& item : panel) item.targets.clear();
+    PanelOptions options;
+    options.n_paths = 0;
+    options.horizon = 6;
+    const auto results = fit_panel(panel, options);
+    for (std::size_t i = 0; i < panel.size(); ++i) {
+        std::vector<double> y;
+        for (Eigen::Index k = 0; k < panel[i].series.log_level.size(); ++k) y.push_back(std::exp(panel[i].series.log_level(k)));
+        const EtsModel ets = EtsModel::select(y);
+        const Eigen::VectorXd mean = ets.mean(6), variance = ets.variance(6);
+        REQUIRE(results[i].ok());
+        CHECK(results[i].method == "ETS(" + ets.spec().name() + ")");
+        const double z80 = boost::math::quantile(boost::math::normal(), 0.9);
+        for (int h = 0; h < 6; ++h) {
+            CHECK(results[i].point(h) == Approx(mean(h)).epsilon(1e-12));
+            CHECK(results[i].lower(h, 0) == Approx(mean(h) - z80 * std::sqrt(variance(h))).epsilon(1e-12));
+            CHECK(results[i].upper(h, 1) > results[i].upper(h, 0));
+        }
+        CHECK(results[i].targets.empty());  // no paths asked for
+    }
+}
+
+TEST_CASE("panel: the AICc-weighted ETS quantile is the quantile of the normal mixture") {
+    std::vector<int> years;
+    std::vector<double> levels;
+    for (int t = 0; t < 14; ++t) {
+        years.push_back(2000 + t);
+        levels.push_back(50.0 * std::exp(0.06 * t) + 4.0 * std::sin(1.3 * t));
+    }
+    const AnnualSeries series = AnnualSeries::from_levels(years, levels);
+    const LevelForecastModel model(ModelKind::EtsAicc, series);
+    const auto weights = EtsModel::aicc_weights(levels);
+    REQUIRE(weights.size() > 1);
+    for (double p : {0.025, 0.1, 0.5, 0.9, 0.975}) {
+        const double x = model.forecast_quantile(2016, p);
+        double cdf = 0.0;
+        for (const auto& [ets, w] : weights)
+            cdf += w * boost::math::cdf(boost::math::normal(ets.mean(3)(2), std::sqrt(ets.variance(3)(2))), x);
+        CHECK(cdf == Approx(p).margin(1e-10));
+    }
+}
+
+TEST_CASE("panel: a series the model cannot fit is reported, the others go on") {
+    auto panel = synthetic_panel(3);
+    panel.push_back({"too-short", AnnualSeries::from_levels({2020, 2021}, {1.0, 2.0}), {}});
+    PanelOptions options;
+    options.n_paths = 100;
+    const auto results = fit_panel(panel, options);
+    CHECK(results[0].ok());
+    CHECK_FALSE(results[3].ok());
+    CHECK_THAT(results[3].error, Contains("too short") || Contains("observations") || Contains("needs"));
+    CHECK(results[3].id == "too-short");
+
+    panel.push_back({"series-0", panel[0].series, {}});
+    CHECK_THROWS_WITH(fit_panel(panel, options), Contains("'series-0' appears more than once"));
+    options.levels = {120.0};
+    CHECK_THROWS_WITH(fit_panel(synthetic_panel(2), options), Contains("between 0 and 100"));
+    options = {};
+    options.threads = -1;
+    CHECK_THROWS_AS(fit_panel(synthetic_panel(2), options), InputError);
+}
+
+TEST_CASE("panel: progress is reported on the calling thread and may stop the run") {
+    const auto panel = synthetic_panel(30);
+    PanelOptions options;
+    options.n_paths = 200;
+    options.threads = 2;
+    std::size_t last = 0;
+    int calls = 0;
+    fit_panel(panel, options, [&](std::size_t done) {
+        CHECK(done >= last);
+        last = done;
+        ++calls;
+    });
+    CHECK(last == panel.size());
+    CHECK(calls >= 1);
+    // An exception from the callback (Ctrl-C in Python) stops the workers and reaches the caller.
+    std::vector<PanelSeries> big;
+    for (int copy = 0; copy < 40; ++copy)
+        for (auto item : panel) {
+            item.id += "/" + std::to_string(copy);
+            big.push_back(item);
+        }
+    options.n_paths = 2000;
+    CHECK_THROWS_WITH(fit_panel(big, options, [](std::size_t) { throw std::runtime_error("interrupted"); }),
+                      "interrupted");
+}
+
+TEST_CASE("panel: the series seed depends on the id and the seed only") {
+    CHECK(series_seed(1, "KAZ-TUR") == series_seed(1, "KAZ-TUR"));
+    CHECK(series_seed(1, "KAZ-TUR") != series_seed(2, "KAZ-TUR"));
+    CHECK(series_seed(1, "KAZ-TUR") != series_seed(1, "KAZ-TUR "));
+    CHECK(series_seed(1, "") != series_seed(1, "a"));
+}
