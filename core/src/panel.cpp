@@ -47,8 +47,8 @@ PanelResult fit_series(const PanelSeries& item, const PanelOptions& options) {
     PanelResult result;
     result.id = item.id;
     try {
-        const AnnualSeries& series = item.series;
-        if (series.size() == 0) throw InputError("no observations");
+        if (item.years.empty()) throw InputError("no observations");
+        const AnnualSeries series = AnnualSeries::from_levels(item.years, item.values);
         const auto model = fit_model(options.model, series, options.model_options);
         result.method = model->method();
         result.growth_rate = model->growth_rate();

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
     register_targets(m);
     register_measurement(m);
     register_ets(m);
+    register_panel(m);
 }

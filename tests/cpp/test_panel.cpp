@@ -30,7 +30,7 @@ std::vector<PanelSeries> synthetic_panel(int n) {
             years.push_back(2024 - length + 1 + t);  // every series ends in 2024
             levels.push_back(std::exp(log_level));
         }
-        panel.push_back({"series-" + std::to_string(i), AnnualSeries::from_levels(years, levels), {2.0 * levels.back()}});
+        panel.push_back({"series-" + std::to_string(i), years, levels, {2.0 * levels.back()}});
     }
     return panel;
 }
@@ -86,9 +86,7 @@ TEST_CASE("panel: each series equals the model fitted alone, with R's normal int
     options.horizon = 6;
     const auto results = fit_panel(panel, options);
     for (std::size_t i = 0; i < panel.size(); ++i) {
-        std::vector<double> y;
-        for (Eigen::Index k = 0; k < panel[i].series.log_level.size(); ++k) y.push_back(std::exp(panel[i].series.log_level(k)));
-        const EtsModel ets = EtsModel::select(y);
+        const EtsModel ets = EtsModel::select(panel[i].values);
         const Eigen::VectorXd mean = ets.mean(6), variance = ets.variance(6);
         REQUIRE(results[i].ok());
         CHECK(results[i].method == "ETS(" + ets.spec().name() + ")");
@@ -124,7 +122,8 @@ TEST_CASE("panel: the AICc-weighted ETS quantile is the quantile of the normal m
 
 TEST_CASE("panel: a series the model cannot fit is reported, the others go on") {
     auto panel = synthetic_panel(3);
-    panel.push_back({"too-short", AnnualSeries::from_levels({2020, 2021}, {1.0, 2.0}), {}});
+    panel.push_back({"too-short", {2020, 2021}, {1.0, 2.0}, {}});
+    panel.push_back({"negative", {2020, 2021, 2022, 2023, 2024}, {1.0, 2.0, -1.0, 2.0, 3.0}, {}});
     PanelOptions options;
     options.n_paths = 100;
     const auto results = fit_panel(panel, options);
@@ -132,8 +131,9 @@ TEST_CASE("panel: a series the model cannot fit is reported, the others go on") 
     CHECK_FALSE(results[3].ok());
     CHECK_THAT(results[3].error, Contains("too short") || Contains("observations") || Contains("needs"));
     CHECK(results[3].id == "too-short");
+    CHECK_THAT(results[4].error, Contains("-1"));
 
-    panel.push_back({"series-0", panel[0].series, {}});
+    panel.push_back({"series-0", panel[0].years, panel[0].values, {}});
     CHECK_THROWS_WITH(fit_panel(panel, options), Contains("'series-0' appears more than once"));
     options.levels = {120.0};
     CHECK_THROWS_WITH(fit_panel(synthetic_panel(2), options), Contains("between 0 and 100"));

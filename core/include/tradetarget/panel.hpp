@@ -24,7 +24,8 @@ namespace tradetarget {
 
 struct PanelSeries {
     std::string id;                ///< unique within the panel
-    AnnualSeries series;
+    std::vector<int> years;        ///< strictly increasing (gaps: only for the log models)
+    std::vector<double> values;    ///< levels, > 0 (checked per series: a bad one is that series' error)
     std::vector<double> targets;   ///< this series' targets (levels); may be empty
 };
 

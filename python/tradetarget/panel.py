@@ -1,0 +1,250 @@
+"""Many series at once: every partner x commodity, on all cores, or on a Dask cluster.
+
+``forecast_panel`` takes a long table (``unique_id``, ``year``, ``value`` and any columns that
+describe a series, such as flow or commodity) and returns one row per series: the fitted model,
+its growth rate, the forecasts and, for each target, the first-passage summary. The C++ core fits
+the series on a pool of threads with the GIL released. Each series draws its paths from a seed
+derived from its id (``_core.series_seed``), so the numbers do not depend on the thread count or
+on how the panel is split: a Dask DataFrame gives exactly the in-process result.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .models import DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS
+
+__all__ = ["PANEL_MODELS", "forecast_panel", "long_forecasts"]
+
+#: Every model the panel can fit per series.
+PANEL_MODELS = (*GROWTH_MODELS, *LEVEL_MODELS)
+
+TargetSpec = Union[float, pd.Series]
+
+
+def _shown(value: Any) -> str:
+    """A cell as a user wrote it: quoted text, plain numbers (not numpy reprs)."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _check_frame(data: pd.DataFrame, id_col: str, year_col: str, value_col: str) -> None:
+    missing = [c for c in (id_col, year_col, value_col) if c not in data.columns]
+    if missing:
+        raise ValueError(f"the panel has no column {missing[0]!r}; it has {list(data.columns)} "
+                         f"(name the columns with id_col=, year_col=, value_col=)")
+    if data[id_col].isna().any():
+        row = data.index[int(np.flatnonzero(data[id_col].isna().to_numpy())[0])]
+        raise ValueError(f"row {row}: column {id_col!r} is empty; every row needs a series id")
+    years = pd.to_numeric(data[year_col], errors="coerce")
+    bad = years.isna() | (years != years.round())
+    if bad.any():
+        row = data.index[int(np.flatnonzero(bad.to_numpy())[0])]
+        raise ValueError(f"row {row}: column {year_col!r} is {_shown(data[year_col].loc[row])}; a whole year is needed")
+    values = pd.to_numeric(data[value_col], errors="coerce")
+    bad = values.isna() & data[value_col].notna()
+    if bad.any():
+        row = data.index[int(np.flatnonzero(bad.to_numpy())[0])]
+        raise ValueError(f"row {row}: column {value_col!r} is {_shown(data[value_col].loc[row])}, not a number")
+
+
+def _target_matrix(targets: Mapping[str, TargetSpec], ids: Sequence[str], whole_panel: bool) -> np.ndarray:
+    matrix = np.full((len(ids), len(targets)), np.nan)
+    for k, (label, spec) in enumerate(targets.items()):
+        if isinstance(spec, pd.Series):
+            named = pd.Index(spec.index.astype(str))
+            # A Series may name more series than the panel holds (a subset is being run), but one
+            # naming none of them is keyed wrongly and must not pass as "no targets".
+            if whole_panel and len(ids) and len(named) and not named.isin(ids).any():
+                raise ValueError(f"target {label!r} names none of the panel's series (e.g. {named[0]!r}; "
+                                 f"the panel has {ids[0]!r}, ...)")
+            matrix[:, k] = spec.set_axis(spec.index.astype(str)).reindex(ids).to_numpy(dtype=float)
+        else:
+            try:
+                value = float(spec)
+            except (TypeError, ValueError):
+                raise TypeError(f"target {label!r} must be a number or a Series indexed by series id; "
+                                f"got {type(spec).__name__}") from None
+            matrix[:, k] = value
+        column = matrix[:, k]
+        bad = ~np.isnan(column) & ~(np.isfinite(column) & (column > 0))
+        if bad.any():
+            raise ValueError(f"target {label!r} for series {ids[int(np.flatnonzero(bad)[0])]!r} is "
+                             f"{column[bad][0]}; a target must be finite and positive")
+    return matrix
+
+
+def _progress_callback(progress: Optional[bool], total: int):
+    """A tqdm bar: None shows it once the run has taken a second, True at once, False never."""
+    if progress is False or total == 0:
+        return None, None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, unit="series", delay=0.0 if progress else 1.0, desc="tradetarget panel")
+
+    def update(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar
+
+
+def _year_column(values: list[Optional[int]]) -> pd.Series:
+    return pd.Series(pd.array(values, dtype="Int64"))
+
+
+def forecast_panel(
+    data: Any,
+    *,
+    model: str = "auto_ets",
+    targets: Optional[Mapping[str, TargetSpec]] = None,
+    by: Sequence[int] = (2030, 2035),
+    horizon: int = 10,
+    levels: Sequence[float] = (80, 95),
+    n_paths: int = 1000,
+    keep_paths: bool = False,
+    seed: int = DEFAULT_SEED,
+    threads: int = 0,
+    capacity: Optional[float] = None,
+    progress: Optional[bool] = None,
+    id_col: str = "unique_id",
+    year_col: str = "year",
+    value_col: str = "value",
+    _partition: bool = False,
+) -> Any:
+    """One row per series of a long panel (a pandas or a Dask DataFrame).
+
+    ``model``: any name of ``PANEL_MODELS`` (``auto_ets`` by default). ``targets``: a mapping
+    label -> a level for every series, or a Series of levels indexed by series id (series it
+    does not name get no target); e.g. ``{"double": 2 * last_values}``. ``by``: the years for
+    P(reached by year); the first is the deadline of the required growth. ``n_paths``: sample
+    paths per series for the first passage (0: forecasts only). ``threads``: 0 uses every core.
+    ``progress``: a tqdm bar; None shows it for runs longer than a second, False turns it off.
+
+    Columns of the result: the id, any input column constant within each series (flow,
+    commodity, ...), ``model`` (the fitted class), ``error`` (why a series was not fitted; empty
+    otherwise), ``n_years``, ``last_year``, ``last_value``, ``growth`` (the model's annual growth),
+    ``point_h1`` ... with ``lower80_h1``/``upper80_h1`` ... per level, and per target ``{label}_*``:
+    ``target``, ``reached_in`` (an observed year), ``median_year``, ``p10_year``, ``p90_year``,
+    ``point_year`` (when the point forecast crosses), ``p_by_{year}``, ``required_growth``.
+    ``long_forecasts()`` turns the forecast columns into one row per series and year.
+    """
+    targets = dict(targets or {})
+    if targets and int(n_paths) == 0:
+        raise ValueError("targets need sample paths: n_paths is 0")
+    if model not in PANEL_MODELS:
+        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(PANEL_MODELS)}")
+    if type(data).__module__.startswith("dask"):
+        return _forecast_dask(data, model=model, targets=targets, by=by, horizon=horizon, levels=levels,
+                              n_paths=n_paths, keep_paths=keep_paths, seed=seed, threads=threads,
+                              capacity=capacity, id_col=id_col, year_col=year_col, value_col=value_col)
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"the panel must be a pandas or Dask DataFrame; got {type(data).__name__}")
+    _check_frame(data, id_col, year_col, value_col)
+    ordered = data.assign(**{year_col: pd.to_numeric(data[year_col]), value_col: pd.to_numeric(data[value_col])})
+    ordered = ordered.sort_values([id_col, year_col], kind="stable")
+    ids_per_row = ordered[id_col].astype(str).to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids_per_row[1:] != ids_per_row[:-1]]) if len(ordered) else np.array([], int)
+    ids = [str(i) for i in ids_per_row[starts]]
+    offsets = np.r_[starts, len(ordered)].astype(np.int64)
+    years = ordered[year_col].to_numpy(dtype=np.int64)
+    values = ordered[value_col].to_numpy(dtype=float)
+    matrix = _target_matrix(targets, ids, whole_panel=not _partition)
+    levels = [float(level) for level in levels]
+
+    callback, bar = _progress_callback(progress, len(ids))
+    try:
+        results = _core.fit_panel(ids, offsets, years, values, matrix, model,
+                                  math.nan if capacity is None else float(capacity), int(horizon), levels,
+                                  [int(year) for year in by], int(n_paths), bool(keep_paths), int(seed),
+                                  int(threads), callback)
+    finally:
+        if bar is not None:
+            bar.close()
+
+    out = pd.DataFrame({id_col: pd.Series(ids, dtype=object)})
+    # Describing columns (flow, commodity, ...) that are constant within each series travel along.
+    described = ordered.drop(columns=[year_col, value_col]).assign(**{id_col: ids_per_row})
+    if len(described.columns) > 1:
+        firsts = described.groupby(id_col, sort=False).first()
+        constant = described.groupby(id_col, sort=False).nunique(dropna=False).le(1).all()
+        for column in firsts.columns[constant.to_numpy()]:
+            out[column] = firsts[column].reindex(ids).to_numpy()
+    out["model"] = pd.Series([r.method for r in results], dtype=object, index=out.index)
+    out["error"] = pd.Series([r.error for r in results], dtype=object, index=out.index)
+    out["n_years"] = np.diff(offsets).astype(np.int64)
+    last_rows = offsets[1:] - 1
+    out["last_year"] = years[last_rows] if len(ids) else np.array([], np.int64)
+    out["last_value"] = values[last_rows] if len(ids) else np.array([], float)
+    out["growth"] = np.array([math.expm1(r.growth_rate) if r.error == "" else math.nan for r in results], dtype=float)
+    columns: dict[str, Any] = {}  # built as lists, typed when the frame is made
+    nan_row = np.full(int(horizon), np.nan)
+    for h in range(int(horizon)):
+        columns[f"point_h{h + 1}"] = [r.point[h] if r.error == "" else math.nan for r in results]
+        for j, level in enumerate(levels):
+            label = f"{level:g}"
+            columns[f"lower{label}_h{h + 1}"] = [r.lower[h, j] if r.error == "" else math.nan for r in results]
+            columns[f"upper{label}_h{h + 1}"] = [r.upper[h, j] if r.error == "" else math.nan for r in results]
+    for k, label in enumerate(targets):
+        summaries = []
+        for i, r in enumerate(results):
+            # r.targets holds this series' targets in order, without the NaN (absent) ones.
+            position = int(np.count_nonzero(~np.isnan(matrix[i, :k])))
+            summaries.append(r.targets[position] if r.error == "" and not math.isnan(matrix[i, k]) else None)
+        columns[f"{label}_target"] = matrix[:, k]
+        for name, attribute in (("reached_in", "observed_year"), ("median_year", "median_year"),
+                                ("p10_year", "p10_year"), ("p90_year", "p90_year"), ("point_year", "point_cross_year")):
+            columns[f"{label}_{name}"] = _year_column([getattr(s, attribute) if s else None for s in summaries])
+        for year in by:
+            columns[f"{label}_p_by_{int(year)}"] = [dict(s.prob_by)[int(year)] if s else math.nan for s in summaries]
+        columns[f"{label}_required_growth"] = [s.required_growth if s else math.nan for s in summaries]
+    typed = {name: (column if isinstance(column, pd.Series) else np.asarray(column, dtype=float))
+             for name, column in columns.items()}
+    out = pd.concat([out, pd.DataFrame(typed, index=out.index)], axis=1)
+    if keep_paths:
+        out["paths"] = [np.exp(r.paths) if r.paths is not None else nan_row[None, :0] for r in results]
+    out.attrs.update(model=model, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
+                     n_paths=int(n_paths), id_col=id_col)
+    return out
+
+
+def _forecast_dask(data: Any, *, id_col: str, **options: Any) -> Any:
+    """The same computation per partition; rows of one series are first brought together."""
+    if options["keep_paths"]:
+        raise ValueError("keep_paths is not available for a Dask panel (paths would travel to the client); "
+                         "run forecast_panel on the series you need in pandas")
+    missing = [c for c in (id_col, options["year_col"], options["value_col"]) if c not in data.columns]
+    if missing:
+        raise ValueError(f"the panel has no column {missing[0]!r}; it has {list(data.columns)}")
+    shuffled = data.shuffle(on=id_col)
+    meta = forecast_panel(data._meta, id_col=id_col, progress=False, _partition=True, **options)
+
+    def run(partition: pd.DataFrame) -> pd.DataFrame:
+        result = forecast_panel(partition, id_col=id_col, progress=False, _partition=True, **options)
+        return result[meta.columns].astype(meta.dtypes.to_dict())
+
+    return shuffled.map_partitions(run, meta=meta)
+
+
+def long_forecasts(result: pd.DataFrame) -> pd.DataFrame:
+    """The forecast columns of ``forecast_panel``'s result as one row per series and year:
+    ``unique_id``, ``year``, ``point`` and ``lower_80``, ``upper_80``, ... per level."""
+    id_col = result.attrs.get("id_col", "unique_id")
+    horizon = result.attrs.get("horizon") or sum(1 for c in result.columns if c.startswith("point_h"))
+    levels = result.attrs.get("levels") or sorted({c[5:].split("_h")[0] for c in result.columns if c.startswith("lower")})
+    frames = []
+    for h in range(1, int(horizon) + 1):
+        frame = pd.DataFrame({id_col: result[id_col].to_numpy(), "year": result["last_year"].to_numpy() + h,
+                              "point": result[f"point_h{h}"].to_numpy()})
+        for level in levels:
+            label = f"{float(level):g}"
+            frame[f"lower_{label}"] = result[f"lower{label}_h{h}"].to_numpy()
+            frame[f"upper_{label}"] = result[f"upper{label}_h{h}"].to_numpy()
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    ok = result.set_index(id_col)["error"].eq("")
+    out = out[out[id_col].map(ok).fillna(False).astype(bool)]
+    return out.sort_values([id_col, "year"], kind="stable").reset_index(drop=True)
