@@ -31,7 +31,8 @@ $(BIN)/activate:
 
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib pytest hypothesis nbclient nbformat ipykernel statsmodels
+	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm "dask[dataframe]" distributed \
+	  pytest hypothesis nbclient nbformat ipykernel statsmodels
 	touch $@
 
 venv: $(VENV)/.deps

@@ -13,11 +13,13 @@ from __future__ import annotations
 from . import datasets
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
+from .comtrade import read_comtrade
 from .evaluate import evaluate
 from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets, theta
 from .measurement import Measured, measure
 from .models import MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
+from .panel import PANEL_MODELS, forecast_panel, long_forecasts
 from .sensitivity import sensitivity
 from .targets import first_passage_table, required_growth, time_to_target
 
@@ -28,6 +30,7 @@ __all__ = [
     "ETS_CLASSES",
     "EtsFit",
     "MODELS",
+    "PANEL_MODELS",
     "Measured",
     "Analysis",
     "Fit",
@@ -43,7 +46,10 @@ __all__ = [
     "evaluate",
     "first_passage_table",
     "fit",
+    "forecast_panel",
+    "long_forecasts",
     "measure",
+    "read_comtrade",
     "read_observations",
     "reconcile",
     "required_growth",

@@ -1,6 +1,6 @@
 """Type stubs for the compiled core (python/src/*.cpp)."""
 
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -198,3 +198,23 @@ class MeasurementModel:
 def local_linear_trend(
     y: npt.ArrayLike, sigma_irregular: float, sigma_level: float, sigma_slope: float, burn: int = 2, kappa: float = 1e6
 ) -> tuple[float, npt.NDArray[np.float64]]: ...
+
+class PanelResult:
+    id: str
+    error: str
+    method: str
+    growth_rate: float
+    first_year: int
+    point: npt.NDArray[np.float64]
+    lower: npt.NDArray[np.float64]
+    upper: npt.NDArray[np.float64]
+    targets: list[TargetSummary]
+    paths: npt.NDArray[np.float64] | None
+
+def series_seed(seed: int, id: str) -> int: ...
+def fit_panel(
+    ids: list[str], offsets: npt.NDArray[np.int64], years: npt.NDArray[np.int64], values: npt.NDArray[np.float64],
+    targets: npt.NDArray[np.float64], model: str, capacity: float, horizon: int, levels: list[float],
+    prob_years: list[int], n_paths: int, keep_paths: bool, seed: int, threads: int,
+    progress: Callable[[int], None] | None,
+) -> list[PanelResult]: ...

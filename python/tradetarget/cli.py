@@ -231,8 +231,73 @@ def evaluate_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def panel_main(argv: Sequence[str]) -> int:
+    """``tradetarget panel FILE.csv``: every series of a long panel (or a Comtrade file) at once."""
+    import pandas as pd
+
+    from .comtrade import read_comtrade
+    from .observations import read_csv_strictly
+    from .panel import PANEL_MODELS, forecast_panel
+
+    p = argparse.ArgumentParser(prog="tradetarget panel",
+                                description="Fit, forecast and time-to-target for every series of a panel, on all cores.")
+    p.add_argument("file", metavar="FILE.csv", help="columns unique_id,year,value (+ any describing columns), "
+                   "or a UN Comtrade bulk CSV with --comtrade")
+    p.add_argument("--comtrade", action="store_true", help="read FILE.csv as a UN Comtrade bulk file (Plus or legacy)")
+    p.add_argument("--flow", action="append", help="with --comtrade: keep this flow code (X, M, RX, RM; repeatable)")
+    p.add_argument("--model", default="auto_ets", choices=PANEL_MODELS, help="the model for every series (default: auto_ets)")
+    p.add_argument("--target", action="append", type=parse_money, default=[], help="a level for every series (e.g. 1B)")
+    p.add_argument("--multiple", action="append", type=float, default=[],
+                   help="a target as a multiple of each series' last value (e.g. 2 for doubling)")
+    p.add_argument("--by", action="append", type=int, help="year for P(reached by year) (repeatable; default 2030 2035)")
+    p.add_argument("--horizon", type=int, default=10, help="forecast years (default: 10)")
+    p.add_argument("--paths", type=int, default=1000, help="sample paths per series (default: 1000)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--threads", type=int, default=0, help="threads (default: 0, every core)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--output", metavar="OUT.csv", help="write the table (one row per series) to this CSV")
+    args = p.parse_args(argv)
+    try:
+        if args.comtrade:
+            data = read_comtrade(args.file, flows=args.flow)
+        else:
+            from pathlib import Path
+
+            frame, _ = read_csv_strictly(Path(args.file)) if Path(args.file).is_file() else (None, None)
+            if frame is None:
+                raise ValueError(f"no such file: {args.file}")
+            data = frame
+        last = data.assign(value=pd.to_numeric(data["value"], errors="coerce")).groupby("unique_id")["value"].last() \
+            if "unique_id" in data.columns and "value" in data.columns else None
+        targets: dict = {format_money(t): t for t in args.target}
+        for m in args.multiple:
+            if not m > 0:
+                raise ValueError(f"--multiple must be positive; got {m}")
+            targets[f"x{m:g}"] = m * last if last is not None else m
+        result = forecast_panel(data, model=args.model, targets=targets, by=args.by or (2030, 2035), horizon=args.horizon,
+                                n_paths=args.paths, seed=args.seed, threads=args.threads,
+                                progress=False if args.no_progress else None)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"tradetarget panel: error: {exc}", file=sys.stderr)
+        return 2
+    if args.output:
+        result.to_csv(args.output, index=False)
+    failed = result["error"] != ""
+    print(f"{len(result)} series, {int((~failed).sum())} fitted ({args.model}), {int(failed.sum())} not fitted")
+    shown = ["unique_id", "model", "last_year", "last_value", "growth"]
+    shown += [c for c in result.columns if c.endswith(("_median_year",)) or "_p_by_" in c]
+    print(result.loc[~failed, shown].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    for _, row in result[failed].head(10).iterrows():
+        print(f"not fitted: {row['unique_id']}: {row['error']}")
+    if args.output:
+        print(f"table written to {args.output}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "panel":
+        return panel_main(argv[1:])
     if argv and argv[0] == "fit":
         return fit_main(argv[1:])
     if argv and argv[0] == "evaluate":

@@ -33,7 +33,8 @@ ObservationSource = Union[str, os.PathLike, pd.DataFrame, pd.Series]
 def _numbers(frame: pd.DataFrame, column: str, where: pd.Series, required: bool) -> np.ndarray:
     text = frame[column].astype(str).str.strip()
     # Accept thousands separators written as in the articles ("5,300,000,000").
-    parsed = pd.to_numeric(text.str.replace(",", "", regex=False).replace("", np.nan), errors="coerce")
+    cleaned = text.str.replace(",", "", regex=False)
+    parsed = pd.to_numeric(cleaned.where(cleaned != "", "nan"), errors="coerce")
     bad = parsed.isna() & ((text != "") | required)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
