@@ -12,3 +12,4 @@ void register_targets(py::module_& m);
 void register_measurement(py::module_& m);
 void register_ets(py::module_& m);
 void register_panel(py::module_& m);
+void register_mix(py::module_& m);

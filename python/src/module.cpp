@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
     register_measurement(m);
     register_ets(m);
     register_panel(m);
+    register_mix(m);
 }

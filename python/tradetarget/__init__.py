@@ -16,10 +16,13 @@ from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
 from .comtrade import read_comtrade
 from .evaluate import evaluate
 from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets, theta
+from .hierarchy import reconcile_paths, summing_matrix
 from .measurement import Measured, measure
+from .mix import Mix, export_mix, mix_change
 from .models import MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
 from .panel import PANEL_MODELS, forecast_panel, long_forecasts
+from .scenario import Lever, Scenario, load_scenario, run_scenario
 from .sensitivity import sensitivity
 from .targets import first_passage_table, required_growth, time_to_target
 
@@ -31,7 +34,10 @@ __all__ = [
     "EtsFit",
     "MODELS",
     "PANEL_MODELS",
+    "Lever",
     "Measured",
+    "Mix",
+    "Scenario",
     "Analysis",
     "Fit",
     "Forecast",
@@ -43,6 +49,12 @@ __all__ = [
     "auto_arima",
     "datasets",
     "ets",
+    "export_mix",
+    "load_scenario",
+    "mix_change",
+    "reconcile_paths",
+    "run_scenario",
+    "summing_matrix",
     "evaluate",
     "first_passage_table",
     "fit",

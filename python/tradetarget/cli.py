@@ -294,8 +294,68 @@ def panel_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def mix_main(argv: Sequence[str]) -> int:
+    """``tradetarget mix``: the export mix table and its concentration."""
+    from .mix import export_mix, mix_change
+
+    p = argparse.ArgumentParser(prog="tradetarget mix", description="Shares, unlisted remainder, HHI, top-k and "
+                                "raw-material share of each export snapshot in the observations.")
+    p.add_argument("--data", metavar="FILE.csv", help="observations (default: the bundled Kazakhstan-Türkiye data)")
+    p.add_argument("--exports-total", type=parse_money, help="the snapshot's exports, if you know them (e.g. 1.3B)")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    try:
+        mixes = export_mix(args.data, exports_total=args.exports_total)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"tradetarget mix: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([m.to_dict() for m in mixes], indent=2, ensure_ascii=False, default=float))
+        return 0
+    print("\n\n".join(m.summary() for m in mixes))
+    for before, after in zip(mixes, mixes[1:]):
+        print(f"\nChange {before.snapshot} -> {after.snapshot} (percentage points of exports):")
+        print(mix_change(before, after).to_string(float_format=lambda v: f"{v:.2f}"))
+    return 0
+
+
+def scenario_main(argv: Sequence[str]) -> int:
+    """``tradetarget scenario FILE.toml``: levers against the baseline, with the decomposition."""
+    from .scenario import run_scenario
+
+    p = argparse.ArgumentParser(prog="tradetarget scenario", description="Apply a scenario file's levers to the "
+                                "baseline paths: first-passage years, P(by year), target-gap decomposition.")
+    p.add_argument("file", metavar="FILE.toml")
+    p.add_argument("--data", metavar="FILE.csv", help="observations (default: the bundled data)")
+    p.add_argument("--plot", metavar="FILE.png", help="save the waterfall chart")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    try:
+        result = run_scenario(args.file, observations=args.data)
+        if args.plot:
+            result.plot_waterfall(args.plot)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"tradetarget scenario: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        doc = {"scenario": result.scenario.name,
+               "baseline": json.loads(result.baseline.to_json(orient="records")),
+               "result": json.loads(result.result.to_json(orient="records")),
+               "decomposition": result.decomposition.to_dict(orient="records")}
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    print(result.summary())
+    if args.plot:
+        print(f"\nwaterfall saved to {args.plot}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "mix":
+        return mix_main(argv[1:])
+    if argv and argv[0] == "scenario":
+        return scenario_main(argv[1:])
     if argv and argv[0] == "panel":
         return panel_main(argv[1:])
     if argv and argv[0] == "fit":

@@ -1,0 +1,295 @@
+"""Policy scenarios as data: a TOML file (or the same as Python objects) of levers applied to
+the baseline's sample paths (the arithmetic is in C++: ``scenario.hpp``).
+
+A scenario file::
+
+    [scenario]
+    name = "34 categories for $1B, copper +5%"
+    targets = ["10B", "15B"]
+    by = [2030, 2035]
+    decompose_year = 2030          # the year of the target-gap decomposition
+
+    [[lever]]
+    name = "new export programme"
+    kind = "new_exports"           # new_exports | price | volume | import_growth | growth_uplift
+    amount = 1e9                   # US$ a year once phased in
+    start = 2026
+    phase_in_years = 3
+    uncertainty = 0.3              # log-sd of the effect (0: certain)
+
+    [[lever]]
+    name = "copper price"
+    kind = "price"
+    commodity = "Copper and cathodes"   # its share of trade comes from the export mix
+    percent = { 2026 = 5, 2027 = 5 }    # % change in each year (compounding)
+
+Errors name the line of the file: an unknown key, kind or commodity, a bad value, two
+new-export levers for the same goods whose phase-ins overlap.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .models import DEFAULT_SEED, Forecast
+from .targets import time_to_target
+
+__all__ = ["Lever", "Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
+
+LEVER_KINDS = ("new_exports", "price", "volume", "import_growth", "growth_uplift")
+_LEVER_KEYS = {"name", "kind", "amount", "start", "phase_in_years", "commodity", "share", "percent", "rate", "uncertainty"}
+_SCENARIO_KEYS = {"name", "targets", "by", "decompose_year", "deadline", "n_paths", "seed", "horizon"}
+
+
+@dataclass
+class Lever:
+    name: str
+    kind: str
+    amount: float = 0.0
+    start: int = 0
+    phase_in_years: int = 1
+    commodity: str = ""
+    share: Optional[float] = None
+    percent: dict[int, float] = field(default_factory=dict)
+    rate: float = 0.0
+    uncertainty: float = 0.0
+    line: int = 0  # where it is in the scenario file (0: made in Python)
+
+    def where(self, file: str = "") -> str:
+        """'line 12 of scenario.toml: ' for a lever read from a file."""
+        return f"line {self.line} of {file}: " if self.line and file else (f"line {self.line}: " if self.line else "")
+
+
+@dataclass
+class Scenario:
+    name: str
+    levers: list[Lever]
+    targets: Sequence[float] = (10e9, 15e9)
+    by: Sequence[int] = (2030, 2035)
+    decompose_year: int = 2030
+    deadline: int = 2030
+    n_paths: int = 20000
+    seed: int = DEFAULT_SEED
+    horizon: int = 15
+    file: str = ""
+
+
+def _lever_lines(text: str) -> list[int]:
+    return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"\s*\[\[\s*lever\s*\]\]", line)]
+
+
+def load_scenario(path: Union[str, Path]) -> Scenario:
+    """Reads and checks a scenario file (see the module docstring)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python < 3.11
+        import tomli as tomllib  # type: ignore[no-redef]
+    from .cli import parse_money
+
+    file = Path(path)
+    if not file.is_file():
+        raise ValueError(f"no such file: {file}")
+    text = file.read_text(encoding="utf-8")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{file.name}: not valid TOML ({exc})") from None
+    name = file.name
+    head = doc.get("scenario", {})
+    unknown = set(head) - _SCENARIO_KEYS
+    if unknown:
+        raise ValueError(f"{name}: unknown key {sorted(unknown)[0]!r} in [scenario]; known: {sorted(_SCENARIO_KEYS)}")
+    extra = set(doc) - {"scenario", "lever"}
+    if extra:
+        raise ValueError(f"{name}: unknown table {sorted(extra)[0]!r}; a scenario has [scenario] and [[lever]] tables")
+    lines = _lever_lines(text)
+    levers = []
+    for k, raw in enumerate(doc.get("lever", [])):
+        line = lines[k] if k < len(lines) else 0
+        unknown = set(raw) - _LEVER_KEYS
+        if unknown:
+            raise ValueError(f"line {line} of {name}: unknown key {sorted(unknown)[0]!r} in a lever; "
+                             f"known: {sorted(_LEVER_KEYS)}")
+        try:
+            percent = {int(year): float(value) for year, value in dict(raw.get("percent", {})).items()}
+            lever = Lever(name=str(raw.get("name", f"lever {k + 1}")), kind=str(raw.get("kind", "")),
+                          amount=float(raw.get("amount", 0.0)), start=int(raw.get("start", 0)),
+                          phase_in_years=int(raw.get("phase_in_years", 1)), commodity=str(raw.get("commodity", "")),
+                          share=None if "share" not in raw else float(raw["share"]), percent=percent,
+                          rate=float(raw.get("rate", 0.0)), uncertainty=float(raw.get("uncertainty", 0.0)), line=line)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"line {line} of {name}: a lever value has the wrong type ({exc})") from None
+        levers.append(lever)
+    try:
+        targets = [parse_money(str(t)) if isinstance(t, str) else float(t) for t in head.get("targets", ["10B", "15B"])]
+    except Exception as exc:  # noqa: BLE001 - argparse's error type
+        raise ValueError(f"{name}: [scenario] targets: {exc}") from None
+    scenario = Scenario(name=str(head.get("name", file.stem)), levers=levers, targets=targets,
+                        by=[int(y) for y in head.get("by", (2030, 2035))],
+                        decompose_year=int(head.get("decompose_year", 2030)), deadline=int(head.get("deadline", 2030)),
+                        n_paths=int(head.get("n_paths", 20000)), seed=int(head.get("seed", DEFAULT_SEED)),
+                        horizon=int(head.get("horizon", 15)), file=name)
+    check_levers(scenario)
+    return scenario
+
+
+def check_levers(scenario: Scenario, shares: Optional[dict[str, float]] = None) -> None:
+    """Kinds, commodities and overlapping phase-ins; errors name the lever's line."""
+    def fail(lever: Lever, why: str) -> None:
+        raise ValueError(f"{lever.where(scenario.file)}lever {lever.name!r}: {why}")
+
+    for lever in scenario.levers:
+        if lever.kind not in LEVER_KINDS:
+            fail(lever, f"unknown kind {lever.kind!r}; expected one of {', '.join(LEVER_KINDS)}")
+        if lever.kind in ("price", "volume") and not lever.commodity and lever.share is None:
+            fail(lever, "a price or volume lever needs a commodity (or a share of trade)")
+        if shares is not None and lever.kind in ("price", "volume") and lever.share is None and lever.commodity not in shares:
+            fail(lever, f"commodity {lever.commodity!r} is not in the export mix ({', '.join(shares)})")
+        if lever.kind == "new_exports" and lever.start == 0:
+            fail(lever, "a new-export lever needs a start year")
+    programmes = [lv for lv in scenario.levers if lv.kind == "new_exports"]
+    for i, a in enumerate(programmes):
+        for b in programmes[i + 1:]:
+            if a.commodity == b.commodity and a.start < b.start + b.phase_in_years and b.start < a.start + a.phase_in_years:
+                fail(b, f"its phase-in ({b.start}-{b.start + b.phase_in_years - 1}) overlaps that of {a.name!r} "
+                        f"(line {a.line}, {a.start}-{a.start + a.phase_in_years - 1}) for the same goods "
+                        f"{(a.commodity or 'new exports')!r}; give them different commodities or phase-ins")
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    baseline: pd.DataFrame          # time-to-target of the baseline
+    result: pd.DataFrame            # time-to-target of the scenario
+    decomposition: pd.DataFrame     # $ each lever adds by decompose_year (point forecast), gaps
+    paths: _core.ScenarioPaths = field(repr=False)
+
+    def summary(self) -> str:
+        s = self.scenario
+        by = [c for c in self.result.columns if c.startswith("prob_by_")]
+        lines = [f"Scenario: {s.name}  ({len(s.levers)} lever(s), {s.n_paths} paths, seed {s.seed})"]
+        for (_, base), (_, new) in zip(self.baseline.iterrows(), self.result.iterrows()):
+            lines.append(f"  ${new['target'] / 1e9:g}B: median year {_year(base['median_year'])} -> {_year(new['median_year'])}; "
+                         + "; ".join(f"P(by {c[8:]}) {base[c]:.2f} -> {new[c]:.2f}" for c in by))
+        lines.append(f"  Target-gap decomposition, {s.decompose_year} (on the baseline's point forecast, effects at their mean; US$ B):")
+        for _, row in self.decomposition.iterrows():
+            lines.append(f"    {row['step']:<34} {row['value'] / 1e9:>8.3f}")
+        return "\n".join(lines)
+
+    def plot_waterfall(self, path: Optional[str] = None, target: Optional[float] = None):
+        """Baseline, each lever's contribution and the scenario by decompose_year, as a waterfall."""
+        import matplotlib
+
+        if path:
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        d = self.decomposition[self.decomposition["kind"] != "gap"].reset_index(drop=True)
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        running = 0.0
+        for i, row in d.iterrows():
+            value = row["value"] / 1e9
+            if row["kind"] in ("baseline", "scenario"):
+                ax.bar(i, value, color="#4c72b0" if row["kind"] == "baseline" else "#2f4b7c")
+                running = value
+            else:
+                ax.bar(i, value, bottom=running, color="#55a868" if value >= 0 else "#c44e52")
+                running += value
+        for t in ([target] if target else self.scenario.targets):
+            ax.axhline(t / 1e9, ls="--", color="grey", lw=1)
+            ax.text(len(d) - 0.5, t / 1e9, f" ${t / 1e9:g}B target", va="bottom", ha="right", color="grey")
+        ax.set_xticks(range(len(d)), d["step"], rotation=20, ha="right")
+        ax.set_ylabel(f"trade in {self.scenario.decompose_year}, US$ B (on the point forecast)")
+        ax.set_title(f"{self.scenario.name}: what each lever adds by {self.scenario.decompose_year}")
+        fig.tight_layout()
+        if path:
+            fig.savefig(path, dpi=120)
+            plt.close(fig)
+        return fig
+
+
+def _year(value) -> str:
+    return "not reached" if pd.isna(value) else str(int(value))
+
+
+def run_scenario(scenario: Union[Scenario, str, Path], observations=None, baseline: Optional[Forecast] = None) -> ScenarioResult:
+    """The scenario against the baseline (default: the measurement model of the observations,
+    bundled data by default). Commodity shares of trade come from the latest export mix; the
+    import share from the latest full year that states imports and total trade."""
+    from .measurement import measure
+    from .mix import export_mix
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    mixes = export_mix(observations)
+    shares = {row["commodity"]: row["share_of_trade"] for _, row in mixes[-1].table.iterrows() if row["commodity"] != "unlisted remainder"}
+    check_levers(scenario, shares)
+    if baseline is None:
+        baseline = measure(observations).forecast(horizon=scenario.horizon, n_paths=scenario.n_paths, seed=scenario.seed)
+    first_year = baseline.paths.first_year
+    if not first_year <= scenario.decompose_year <= baseline.paths.last_year:
+        raise ValueError(f"decompose_year {scenario.decompose_year} is outside the paths ({first_year}-{baseline.paths.last_year})")
+    import_share = None
+    core_levers = []
+    for lever in scenario.levers:
+        share = lever.share
+        if share is None and lever.kind in ("price", "volume"):
+            share = shares[lever.commodity]
+        if share is None and lever.kind == "import_growth":
+            import_share = import_share if import_share is not None else _import_share(observations)
+            share = import_share
+        try:
+            core_levers.append(_core.Lever(lever.name, lever.kind, amount=lever.amount, start_year=lever.start,
+                                           phase_years=lever.phase_in_years, share=1.0 if share is None else share,
+                                           percent_by_year=sorted(lever.percent.items()), rate=lever.rate,
+                                           uncertainty=lever.uncertainty))
+            _core.apply_levers(np.ones((1, 1)), first_year, core_levers[-1:], 0)  # checks this lever's values
+        except ValueError as exc:
+            raise ValueError(f"{lever.where(scenario.file)}{exc}") from None
+    paths = _core.apply_levers(np.exp(baseline.paths.log_level), first_year, core_levers, scenario.seed)
+    # The scenario's point forecast and the decomposition are taken on the baseline's point
+    # forecast (its predictive median path) with each effect at its mean (multiplier 1): the
+    # mean over paths is dominated by the far right tail on short series, and medians of the
+    # contributions would not add up. This adds up exactly, by construction, and all-zero
+    # levers give back the baseline's point forecast.
+    point_path = np.exp(baseline.point_log)[None, :]
+    central_levers = [_core.Lever(lv.name, lv.kind, amount=lv.amount, start_year=lv.start, phase_years=lv.phase_in_years,
+                                  share=c.share, percent_by_year=sorted(lv.percent.items()), rate=lv.rate)
+                      for lv, c in zip(scenario.levers, core_levers)]
+    central = _core.apply_levers(point_path, first_year, central_levers, scenario.seed)
+    scenario_forecast = Forecast(model="scenario", paths=paths.total_paths(), observed=baseline.observed,
+                                 point_log=np.log(np.maximum(central.total[0], 1e-300)), model_growth=baseline.model_growth,
+                                 levels=baseline.levels, seed=scenario.seed)
+    base_table = time_to_target(baseline, scenario.targets, by=scenario.by, deadline=scenario.deadline)
+    new_table = time_to_target(scenario_forecast, scenario.targets, by=scenario.by, deadline=scenario.deadline)
+    k = scenario.decompose_year - first_year
+    steps = [dict(step="baseline (point forecast)", kind="baseline", value=float(point_path[0, k]))]
+    steps += [dict(step=lv.name, kind=lv.kind, value=float(c[0, k])) for lv, c in zip(scenario.levers, central.contributions)]
+    steps.append(dict(step="scenario", kind="scenario", value=float(central.total[0, k])))
+    for target in scenario.targets:
+        steps.append(dict(step=f"gap to ${target / 1e9:g}B", kind="gap", value=float(target - central.total[0, k])))
+    return ScenarioResult(scenario, base_table, new_table, pd.DataFrame(steps), paths)
+
+
+def _import_share(observations) -> float:
+    from . import datasets
+    from .observations import read_observations
+
+    obs = read_observations(observations if observations is not None else datasets.path("kazakhstan_turkiye.csv"))
+    obs = obs[(obs["indicator"] == "trade") & (obs["statement"] == "level") & (obs["commodity"] == "")]
+    full = obs[obs["period_start"].str.endswith("-01") & obs["period_end"].str.endswith("-12")]
+    for year in sorted(set(full["period_start"].str[:4]), reverse=True):
+        rows = full[full["period_start"].str[:4] == year]
+        for source, group in rows.groupby("source_file"):
+            imports, totals = group[group["flow"] == "imports"], group[group["flow"] == "total"]
+            if len(imports) and len(totals):
+                return float(imports["value"].iloc[0]) / float(totals["value"].iloc[0])
+    raise ValueError("no year states both imports and total trade; give the import_growth lever a share")
