@@ -9,6 +9,19 @@
 
 using namespace tradetarget;
 
+namespace {
+
+SamplePaths paths_from_levels(int first_year, const PathMatrix& levels) {
+    SamplePaths out;
+    out.first_year = first_year;
+    out.log_level = levels.unaryExpr([](double v) {
+        return v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
+    });
+    return out;
+}
+
+}  // namespace
+
 void register_mix(py::module_& m) {
     py::class_<MixItem>(m, "MixItem")
         .def(py::init([](std::string name, double value, py::object primary) {
@@ -69,15 +82,9 @@ void register_mix(py::module_& m) {
         .def_readonly("first_year", &ScenarioPaths::first_year)
         .def_readonly("total", &ScenarioPaths::total)
         .def_readonly("contributions", &ScenarioPaths::contributions)
-        .def("total_paths", [](const ScenarioPaths& s) {
-            // As SamplePaths (log levels; a path at or below zero never reaches a target).
-            SamplePaths out;
-            out.first_year = s.first_year;
-            out.log_level = s.total.unaryExpr([](double v) {
-                return v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
-            });
-            return out;
-        });
+        .def("total_paths", [](const ScenarioPaths& s) { return paths_from_levels(s.first_year, s.total); });
+    m.def("paths_from_levels", &paths_from_levels, py::arg("first_year"), py::arg("levels"),
+          "SamplePaths (log levels) from level paths; a path at or below zero never reaches a target.");
     m.def("apply_levers", &apply_levers, py::arg("baseline"), py::arg("first_year"), py::arg("levers"), py::arg("seed"),
           py::call_guard<py::gil_scoped_release>(), "Baseline level paths plus each lever's contribution.");
 }

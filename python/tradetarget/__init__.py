@@ -16,7 +16,7 @@ from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
 from .comtrade import read_comtrade
 from .evaluate import evaluate
 from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets, theta
-from .hierarchy import reconcile_paths, summing_matrix
+from .hierarchy import forecast_hierarchy, one_step_errors, reconcile_paths, summing_matrix
 from .measurement import Measured, measure
 from .mix import Mix, export_mix, mix_change
 from .models import MODELS, Fit, Forecast, fit
@@ -52,11 +52,13 @@ __all__ = [
     "export_mix",
     "load_scenario",
     "mix_change",
+    "one_step_errors",
     "reconcile_paths",
     "run_scenario",
     "summing_matrix",
     "evaluate",
     "first_passage_table",
+    "forecast_hierarchy",
     "fit",
     "forecast_panel",
     "long_forecasts",

@@ -219,3 +219,49 @@ def test_example_scenario_and_commands(tmp_path: Path, capsys) -> None:
     assert "Copper and cathodes" in out and "HHI 0.391" in out and "raw materials 97.3% of exports" in out
     assert main(["scenario", str(tmp_path / "none.toml")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def synthetic_hierarchy_panel() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    years = np.arange(2008, 2025)
+    parts = {name: scale * np.exp(np.cumsum(rng.normal(0.05, 0.12, years.size)))
+             for name, scale in (("copper", 8e8), ("oil", 6e8), ("other", 3e8), ("imports", 9e8))}
+    parts["exports"] = parts["copper"] + parts["oil"] + parts["other"]
+    parts["total"] = parts["exports"] + parts["imports"]
+    return pd.concat([pd.DataFrame({"unique_id": k, "year": years, "value": v}) for k, v in parts.items()], ignore_index=True)
+
+
+def test_forecast_hierarchy_bottom_up_is_the_sum_of_the_node_forecasts() -> None:
+    from tradetarget.hierarchy import forecast_hierarchy
+    from tradetarget.panel import forecast_panel
+
+    panel = synthetic_hierarchy_panel()
+    h = forecast_hierarchy(panel, HIERARCHY, model="rw_drift", method="bottom_up", horizon=6, n_paths=500, by=(2030,))
+    nodes = forecast_panel(panel, model="rw_drift", horizon=6, n_paths=500, keep_paths=True, by=(2030,),
+                           progress=False).set_index("unique_id")
+    for b in ("copper", "oil", "other", "imports"):
+        np.testing.assert_array_equal(h["paths"][b], nodes.loc[b, "paths"])
+    np.testing.assert_allclose(h["paths"]["total"], sum(nodes.loc[b, "paths"] for b in ("copper", "oil", "other", "imports")),
+                               rtol=1e-14)
+
+
+def test_forecast_hierarchy_mint_is_coherent_and_reports_the_top_target() -> None:
+    from tradetarget.hierarchy import forecast_hierarchy, one_step_errors
+    from tradetarget.panel import forecast_panel
+
+    panel = synthetic_hierarchy_panel()
+    errors = one_step_errors(panel, model="rw_drift", min_train=8)
+    assert list(errors.index) == list(range(2016, 2025))
+    window = panel[panel["year"] <= 2019]
+    point = forecast_panel(window, model="rw_drift", horizon=1, n_paths=0, progress=False).set_index("unique_id")["point_h1"]
+    actual = panel[panel["year"] == 2020].set_index("unique_id")["value"]
+    np.testing.assert_allclose(errors.loc[2020, actual.index], (actual - point[actual.index]).to_numpy(), rtol=1e-12)
+    last_total = panel[panel["unique_id"] == "total"]["value"].iloc[-1]
+    h = forecast_hierarchy(panel, HIERARCHY, model="rw_drift", method="mint_shrink", targets=[1.3 * last_total],
+                           by=(2030,), horizon=8, n_paths=1000, min_train=8)
+    p = h["paths"]
+    np.testing.assert_allclose(p["total"], p["exports"] + p["imports"], rtol=1e-12)
+    np.testing.assert_allclose(p["exports"], p["copper"] + p["oil"] + p["other"], rtol=1e-12)
+    assert 0.0 < h["targets"].loc[0, "prob_by_2030"] < 1.0
+    with pytest.raises(ValueError, match="node 'gold' is not a series of the panel"):
+        forecast_hierarchy(panel, {"total": ["exports", "gold"]}, model="rw_drift", method="bottom_up")
