@@ -32,8 +32,8 @@ void PanelOptions::validate() const {
 
 std::uint64_t series_seed(std::uint64_t seed, const std::string& id) {
     std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a, 64 bit
-    for (unsigned char c : id) {
-        hash ^= c;
+    for (char c : id) {
+        hash ^= static_cast<unsigned char>(c);
         hash *= 1099511628211ULL;
     }
     // SplitMix64 finaliser (Steele, Lea & Flood 2014) of the seed combined with the hash.
