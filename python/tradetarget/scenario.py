@@ -62,10 +62,12 @@ class Lever:
     rate: float = 0.0
     uncertainty: float = 0.0
     line: int = 0  # where it is in the scenario file (0: made in Python)
+    key_lines: dict[str, int] = field(default_factory=dict)  # the line of each key in the file
 
-    def where(self, file: str = "") -> str:
-        """'line 12 of scenario.toml: ' for a lever read from a file."""
-        return f"line {self.line} of {file}: " if self.line and file else (f"line {self.line}: " if self.line else "")
+    def where(self, file: str = "", key: str = "") -> str:
+        """'line 12 of scenario.toml: ' for a lever read from a file (the key's own line if known)."""
+        line = self.key_lines.get(key, self.line)
+        return f"line {line} of {file}: " if line and file else (f"line {line}: " if line else "")
 
 
 @dataclass
@@ -84,6 +86,20 @@ class Scenario:
 
 def _lever_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"\s*\[\[\s*lever\s*\]\]", line)]
+
+
+def _key_lines(text: str, start: int) -> dict[str, int]:
+    """The line of each `key = ...` of the table that starts on line `start`, up to the next table."""
+    found: dict[str, int] = {}
+    lines = text.splitlines()
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if re.match(r"\s*\[", line):
+            break
+        match = re.match(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=", line)
+        if match:
+            found.setdefault(match.group(1), number)
+    return found
 
 
 def load_scenario(path: Union[str, Path]) -> Scenario:
@@ -116,7 +132,8 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
         line = lines[k] if k < len(lines) else 0
         unknown = set(raw) - _LEVER_KEYS
         if unknown:
-            raise ValueError(f"line {line} of {name}: unknown key {sorted(unknown)[0]!r} in a lever; "
+            key = sorted(unknown)[0]
+            raise ValueError(f"line {_key_lines(text, line).get(key, line)} of {name}: unknown key {key!r} in a lever; "
                              f"known: {sorted(_LEVER_KEYS)}")
         try:
             percent = {int(year): float(value) for year, value in dict(raw.get("percent", {})).items()}
@@ -124,7 +141,8 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
                           amount=float(raw.get("amount", 0.0)), start=int(raw.get("start", 0)),
                           phase_in_years=int(raw.get("phase_in_years", 1)), commodity=str(raw.get("commodity", "")),
                           share=None if "share" not in raw else float(raw["share"]), percent=percent,
-                          rate=float(raw.get("rate", 0.0)), uncertainty=float(raw.get("uncertainty", 0.0)), line=line)
+                          rate=float(raw.get("rate", 0.0)), uncertainty=float(raw.get("uncertainty", 0.0)), line=line,
+                          key_lines=_key_lines(text, line) if line else {})
         except (TypeError, ValueError) as exc:
             raise ValueError(f"line {line} of {name}: a lever value has the wrong type ({exc})") from None
         levers.append(lever)
@@ -143,16 +161,16 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
 
 def check_levers(scenario: Scenario, shares: Optional[dict[str, float]] = None) -> None:
     """Kinds, commodities and overlapping phase-ins; errors name the lever's line."""
-    def fail(lever: Lever, why: str) -> None:
-        raise ValueError(f"{lever.where(scenario.file)}lever {lever.name!r}: {why}")
+    def fail(lever: Lever, why: str, key: str = "") -> None:
+        raise ValueError(f"{lever.where(scenario.file, key)}lever {lever.name!r}: {why}")
 
     for lever in scenario.levers:
         if lever.kind not in LEVER_KINDS:
-            fail(lever, f"unknown kind {lever.kind!r}; expected one of {', '.join(LEVER_KINDS)}")
+            fail(lever, f"unknown kind {lever.kind!r}; expected one of {', '.join(LEVER_KINDS)}", "kind")
         if lever.kind in ("price", "volume") and not lever.commodity and lever.share is None:
             fail(lever, "a price or volume lever needs a commodity (or a share of trade)")
         if shares is not None and lever.kind in ("price", "volume") and lever.share is None and lever.commodity not in shares:
-            fail(lever, f"commodity {lever.commodity!r} is not in the export mix ({', '.join(shares)})")
+            fail(lever, f"commodity {lever.commodity!r} is not in the export mix ({', '.join(shares)})", "commodity")
         if lever.kind == "new_exports" and lever.start == 0:
             fail(lever, "a new-export lever needs a start year")
     programmes = [lv for lv in scenario.levers if lv.kind == "new_exports"]
@@ -160,8 +178,8 @@ def check_levers(scenario: Scenario, shares: Optional[dict[str, float]] = None) 
         for b in programmes[i + 1:]:
             if a.commodity == b.commodity and a.start < b.start + b.phase_in_years and b.start < a.start + a.phase_in_years:
                 fail(b, f"its phase-in ({b.start}-{b.start + b.phase_in_years - 1}) overlaps that of {a.name!r} "
-                        f"(line {a.line}, {a.start}-{a.start + a.phase_in_years - 1}) for the same goods "
-                        f"{(a.commodity or 'new exports')!r}; give them different commodities or phase-ins")
+                        f"(line {a.key_lines.get('start', a.line)}, {a.start}-{a.start + a.phase_in_years - 1}) for the same "
+                        f"goods {(a.commodity or 'new exports')!r}; give them different commodities or phase-ins", "start")
 
 
 @dataclass
@@ -253,7 +271,10 @@ def run_scenario(scenario: Union[Scenario, str, Path], observations=None, baseli
                                            uncertainty=lever.uncertainty))
             _core.apply_levers(np.ones((1, 1)), first_year, core_levers[-1:], 0)  # checks this lever's values
         except ValueError as exc:
-            raise ValueError(f"{lever.where(scenario.file)}{exc}") from None
+            # The C++ message names the value ("lever 'x': share must ..."): point at its line.
+            words = str(exc).split("': ", 1)[-1].split()
+            key = "percent" if "change" in str(exc) else (words[0] if words and words[0] in _LEVER_KEYS else "")
+            raise ValueError(f"{lever.where(scenario.file, key)}{exc}") from None
     paths = _core.apply_levers(np.exp(baseline.paths.log_level), first_year, core_levers, scenario.seed)
     # The scenario's point forecast and the decomposition are taken on the baseline's point
     # forecast (its predictive median path) with each effect at its mean (multiplier 1): the
