@@ -76,6 +76,7 @@ PanelResult fit_series(const PanelSeries& item, const PanelOptions& options) {
             simulation.n_paths = options.n_paths;
             simulation.seed = series_seed(options.seed, item.id);
             simulation.model = options.model_options;
+            simulation.threads = 1;  // the panel already runs one series per thread
             SamplePaths paths = simulate_paths(*model, series, simulation);
             const int deadline = options.prob_years.empty() ? paths.last_year() : options.prob_years.front();
             for (double target : item.targets)

@@ -1,8 +1,12 @@
 #include "tradetarget/simulation.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include <boost/random/normal_distribution.hpp>
 
@@ -15,6 +19,7 @@ void SimulationOptions::validate() const {
         throw InputError("horizon is " + std::to_string(horizon) + " years; it must be 1 to 500");
     if (n_paths < 1)
         throw InputError("n_paths is " + std::to_string(n_paths) + "; at least 1 path is needed");
+    if (threads < 0) throw InputError("threads is " + std::to_string(threads) + "; it must be >= 0 (0: all cores)");
     if (paths_per_refit < 1)
         throw InputError("paths_per_refit is " + std::to_string(paths_per_refit) +
                          "; it must be at least 1");
@@ -47,16 +52,18 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
     paths.log_level.resize(options.n_paths, options.horizon);
 
     const bool redraw = options.source_uncertainty && (series.log_sd.array() > 0.0).any();
-    const int block = redraw ? options.paths_per_refit : options.n_paths;
-    AnnualSeries redrawn = series;
-    Eigen::VectorXd row(options.horizon);
-    for (int start = 0, b = 0; start < options.n_paths; start += block, ++b) {
+    // Block b of paths always uses stream b of the seed, so the paths do not depend on how the
+    // blocks are shared among threads.
+    const int block = redraw ? options.paths_per_refit : SimulationOptions::paths_per_block;
+    const int n_blocks = (options.n_paths + block - 1) / block;
+    const auto run_block = [&](int b) {
         Rng rng = make_rng(options.seed, static_cast<std::uint64_t>(b));
         std::unique_ptr<GrowthModel> block_model;
         if (redraw) {
             // A redrawn series the model cannot fit (a saturating curve that does not converge)
             // is replaced by another redraw; after max_redraws failures the block uses the
             // central fit.
+            AnnualSeries redrawn = series;
             boost::random::normal_distribution<double> normal;
             for (int attempt = 0; attempt < max_redraws && !block_model; ++attempt) {
                 for (Eigen::Index i = 0; i < series.log_level.size(); ++i)
@@ -68,12 +75,35 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
             }
         }
         const GrowthModel& model = block_model ? *block_model : fitted;
-        const int end = std::min(options.n_paths, start + block);
-        for (int p = start; p < end; ++p) {
+        Eigen::VectorXd row(options.horizon);
+        const int end = std::min(options.n_paths, (b + 1) * block);
+        for (int p = b * block; p < end; ++p) {
             model.simulate(rng, paths.first_year, row);
             paths.log_level.row(p) = row.transpose();
         }
+    };
+    const int hardware = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    const int n_threads = std::min(n_blocks, options.threads > 0 ? options.threads : hardware);
+    if (n_threads <= 1) {
+        for (int b = 0; b < n_blocks; ++b) run_block(b);
+        return paths;
     }
+    std::atomic<int> next{0};
+    std::exception_ptr failure;
+    std::mutex mutex;
+    const auto work = [&] {
+        try {
+            for (int b = next++; b < n_blocks; b = next++) run_block(b);
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!failure) failure = std::current_exception();
+            next = n_blocks;
+        }
+    };
+    std::vector<std::thread> workers;
+    for (int t = 0; t < n_threads; ++t) workers.emplace_back(work);
+    for (std::thread& worker : workers) worker.join();
+    if (failure) std::rethrow_exception(failure);
     return paths;
 }
 

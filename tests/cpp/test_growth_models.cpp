@@ -123,18 +123,25 @@ TEST_CASE("the same seed gives the same paths bit for bit; another seed does not
 }
 
 TEST_CASE("source disagreement widens the forecast") {
-    const std::vector<int> years{2020, 2021, 2022, 2024};
-    const std::vector<double> logs{1.21, 1.67, 1.39, 1.69};
+    // Twelve years with little noise: the predictive is narrow enough for a disputed last year
+    // (log sd 0.2) to show (on four points the t predictive with 2 df swamps it).
+    std::vector<int> years;
+    std::vector<double> logs, sds(12, 0.0);
+    for (int t = 0; t < 12; ++t) {
+        years.push_back(2013 + t);
+        logs.push_back(1.0 + 0.08 * t + 0.03 * std::sin(1.9 * t));
+    }
+    sds.back() = 0.2;
     SimulationOptions opt;
     opt.n_paths = 40000;
     const auto sharp = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs), opt);
-    const auto wide = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs, {0, 0, 0, 0.2}), opt);
+    const auto wide = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs, sds), opt);
     const auto spread = [](const SamplePaths& p) {
         return column_quantile(p, 5, 0.9) - column_quantile(p, 5, 0.1);
     };
-    CHECK(spread(wide) > spread(sharp) * 1.03);
+    CHECK(spread(wide) > spread(sharp) * 1.2);
     opt.source_uncertainty = false;
-    const auto off = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs, {0, 0, 0, 0.2}), opt);
+    const auto off = simulate_paths(ModelKind::RandomWalkDrift, from_logs(years, logs, sds), opt);
     CHECK((off.log_level.array() == sharp.log_level.array()).all());
 }
 
@@ -171,4 +178,23 @@ TEST_CASE("local linear trend: the fitted variances beat the true ones on the li
     CHECK(m.predictive_scale(2025) > m.predictive_scale(2021));
     CHECK_THROWS_WITH(LocalLinearTrendModel(from_logs({2000, 2001, 2002, 2003}, {1, 2, 3, 4})),
                       Contains("needs at least 5"));
+}
+
+TEST_CASE("paths are the same on one thread and on several") {
+    const std::vector<int> years{2018, 2019, 2020, 2021, 2022, 2024};
+    const std::vector<double> logs{1.1, 1.3, 1.2, 1.67, 1.39, 1.69};
+    for (const bool redraw : {false, true}) {
+        SimulationOptions opt;
+        opt.n_paths = 5000;  // several blocks of paths_per_block
+        opt.source_uncertainty = redraw;
+        opt.threads = 1;
+        const auto series = from_logs(years, logs, {0, 0, 0.1, 0, 0, 0.2});
+        const auto one = simulate_paths(ModelKind::LogLinearTrend, series, opt);
+        opt.threads = 3;
+        const auto three = simulate_paths(ModelKind::LogLinearTrend, series, opt);
+        CHECK((one.log_level.array() == three.log_level.array()).all());
+    }
+    SimulationOptions bad;
+    bad.threads = -1;
+    CHECK_THROWS_AS(bad.validate(), InputError);
 }

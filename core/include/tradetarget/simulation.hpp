@@ -22,11 +22,14 @@ struct SimulationOptions {
     bool source_uncertainty = true;   ///< redraw the observed years within their log_sd
     int paths_per_refit = 10;         ///< paths simulated from each redrawn series
     ModelOptions model;               ///< passed to fit_model (e.g. a given capacity)
+    int threads = 0;                  ///< blocks of paths run on this many threads (0: all cores)
 
     /// Throws InputError for a non-positive or absurd horizon/path count, or a request whose
     /// paths would not fit in memory (more than max_path_values doubles).
     void validate() const;
     static constexpr double max_path_values = 2.5e8;  // 2 GB of doubles
+    /// Paths per random stream when the series is not redrawn (blocks are the unit of threading).
+    static constexpr int paths_per_block = 1024;
 };
 
 struct SamplePaths {
@@ -39,7 +42,7 @@ struct SamplePaths {
 };
 
 /// Simulates `options.n_paths` paths of `kind` fitted to `series`. The same seed gives the same
-/// paths, bit for bit: block b always uses stream b of the seed.
+/// paths, bit for bit, on any number of threads: block b always uses stream b of the seed.
 SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                            const SimulationOptions& options = {});
 
