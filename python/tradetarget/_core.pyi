@@ -218,3 +218,54 @@ def fit_panel(
     prob_years: list[int], n_paths: int, keep_paths: bool, seed: int, threads: int,
     progress: Callable[[int], None] | None,
 ) -> list[PanelResult]: ...
+
+class MixItem:
+    def __init__(self, name: str, value: float, primary: bool | None = None) -> None: ...
+
+class MixLine:
+    name: str
+    value: float
+    share_of_exports: float
+    share_of_trade: float
+    remainder: bool
+
+class MixSummary:
+    lines: list[MixLine]
+    exports_total: float
+    exports_known: bool
+    listed_total: float
+    remainder: float
+    hhi: float
+    hhi_upper: float
+    hhi_normalised: float
+    top_k: list[tuple[int, float]]
+    primary_share: float
+    unclassified_share: float
+
+def summarize_mix(items: list[MixItem], exports_total: float = ..., trade_total: float = ...) -> MixSummary: ...
+def reconciliation_matrix(
+    summing: npt.NDArray[np.float64], method: str, proportions: npt.NDArray[np.float64] = ...,
+    residuals: npt.NDArray[np.float64] = ...,
+) -> npt.NDArray[np.float64]: ...
+def shrinkage_intensity(residuals: npt.NDArray[np.float64]) -> float: ...
+def shrunk_covariance(residuals: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
+def reconcile_paths(
+    base: list[npt.NDArray[np.float64]], summing: npt.NDArray[np.float64], g: npt.NDArray[np.float64]
+) -> list[npt.NDArray[np.float64]]: ...
+
+class Lever:
+    name: str
+    share: float
+    def __init__(
+        self, name: str, kind: str, amount: float = 0.0, start_year: int = 0, phase_years: int = 1, share: float = 1.0,
+        percent_by_year: list[tuple[int, float]] = ..., rate: float = 0.0, uncertainty: float = 0.0,
+    ) -> None: ...
+
+class ScenarioPaths:
+    first_year: int
+    total: npt.NDArray[np.float64]
+    contributions: list[npt.NDArray[np.float64]]
+    def total_paths(self) -> SamplePaths: ...
+
+def paths_from_levels(first_year: int, levels: npt.NDArray[np.float64]) -> SamplePaths: ...
+def apply_levers(baseline: npt.NDArray[np.float64], first_year: int, levers: list[Lever], seed: int) -> ScenarioPaths: ...
