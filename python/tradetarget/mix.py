@@ -20,7 +20,7 @@ import pandas as pd
 from . import _core, datasets
 from .observations import read_observations
 
-__all__ = ["Mix", "export_mix", "mix_change"]
+__all__ = ["Mix", "export_mix", "latest_share_of_trade", "mix_change"]
 
 
 @dataclass
@@ -114,7 +114,10 @@ def export_mix(observations: Union[None, str, pd.DataFrame] = None, *, exports_t
         exports = exports_total if exports_total is not None else _one(same[same["flow"] == "exports"], "exports", snapshot)
         basis = "given" if exports_total is not None else "stated"
         if math.isnan(exports) and not math.isnan(trade):
-            share, year, where = _latest_export_share(obs)
+            try:
+                share, year, where = latest_share_of_trade(obs, "exports")
+            except ValueError as exc:
+                raise ValueError(f"{exc}; pass exports_total=") from None
             estimate = share * trade
             listed = float(items["value"].sum())
             basis = f"estimated: {100 * share:.1f}% of trade, the {year} export share ({where})"
@@ -137,19 +140,21 @@ def _one(rows: pd.DataFrame, what: str, snapshot: str) -> float:
     return values[0] if values else math.nan
 
 
-def _latest_export_share(obs: pd.DataFrame) -> tuple[float, int, str]:
-    """Exports / total trade in the latest full year where one source states both."""
-    full = obs[(obs["commodity"] == "") & obs["period_start"].str.endswith("-01") & obs["period_end"].str.endswith("-12")
+def latest_share_of_trade(obs: pd.DataFrame, flow: str) -> tuple[float, int, str]:
+    """``flow`` (exports or imports) / total trade in the latest full year where one source
+    states both: (share, year, source file). ``obs``: read observations."""
+    obs = obs[(obs["indicator"] == "trade") & (obs["statement"] == "level") & (obs["commodity"] == "")]
+    full = obs[obs["period_start"].str.endswith("-01") & obs["period_end"].str.endswith("-12")
                & (obs["period_start"].str[:4] == obs["period_end"].str[:4])]
     best = None
     for (year, source), rows in full.groupby([full["period_start"].str[:4], "source_file"]):
-        exports, totals = rows[rows["flow"] == "exports"], rows[rows["flow"] == "total"]
-        if len(exports) and len(totals):
-            candidate = (int(year), float(exports["value"].iloc[0]) / float(totals["value"].iloc[0]), source)
+        part, totals = rows[rows["flow"] == flow], rows[rows["flow"] == "total"]
+        if len(part) and len(totals):
+            candidate = (int(year), float(part["value"].iloc[0]) / float(totals["value"].iloc[0]), source)
             if best is None or candidate[0] > best[0]:
                 best = candidate
     if best is None:
-        raise ValueError("no year states both exports and total trade; pass exports_total=")
+        raise ValueError(f"no year states both {flow} and total trade")
     return best[1], best[0], best[2]
 
 

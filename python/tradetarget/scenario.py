@@ -302,15 +302,11 @@ def run_scenario(scenario: Union[Scenario, str, Path], observations=None, baseli
 
 def _import_share(observations) -> float:
     from . import datasets
+    from .mix import latest_share_of_trade
     from .observations import read_observations
 
     obs = read_observations(observations if observations is not None else datasets.path("kazakhstan_turkiye.csv"))
-    obs = obs[(obs["indicator"] == "trade") & (obs["statement"] == "level") & (obs["commodity"] == "")]
-    full = obs[obs["period_start"].str.endswith("-01") & obs["period_end"].str.endswith("-12")]
-    for year in sorted(set(full["period_start"].str[:4]), reverse=True):
-        rows = full[full["period_start"].str[:4] == year]
-        for source, group in rows.groupby("source_file"):
-            imports, totals = group[group["flow"] == "imports"], group[group["flow"] == "total"]
-            if len(imports) and len(totals):
-                return float(imports["value"].iloc[0]) / float(totals["value"].iloc[0])
-    raise ValueError("no year states both imports and total trade; give the import_growth lever a share")
+    try:
+        return latest_share_of_trade(obs, "imports")[0]
+    except ValueError as exc:
+        raise ValueError(f"{exc}; give the import_growth lever a share") from None
