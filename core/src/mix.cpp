@@ -20,6 +20,7 @@ MixSummary summarize_mix(const std::vector<MixItem>& items, double exports_total
         out.listed_total += item.value;
     }
     if (!(out.listed_total > 0.0)) throw InputError("the listed commodities sum to zero");
+    if (!std::isfinite(out.listed_total)) throw InputError("the listed commodities sum beyond the range of a double");
     out.exports_known = !std::isnan(exports_total);
     if (out.exports_known) {
         if (!std::isfinite(exports_total) || exports_total <= 0.0)

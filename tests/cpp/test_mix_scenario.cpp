@@ -24,6 +24,8 @@ TEST_CASE("mix: shares, remainder and the HHI range") {
     CHECK_THROWS_WITH(summarize_mix(items, 50.0, 400.0), Contains("shares above 100%"));
     CHECK_THROWS_WITH(summarize_mix({{"a", 1.0}, {"a", 2.0}}, NAN, NAN), Contains("'a' is listed twice"));
     CHECK_THROWS_WITH(summarize_mix(items, 500.0, 400.0), Contains("exceed total trade"));
+    // Found by libFuzzer: values whose sum overflows gave shares of 0 that did not add up to 1.
+    CHECK_THROWS_WITH(summarize_mix({{"a", 1.7e308}, {"b", 1.7e308}}, NAN, NAN), Contains("beyond the range"));
 }
 
 TEST_CASE("hierarchy: reconciled paths are coherent and bottom-up keeps the bottom") {

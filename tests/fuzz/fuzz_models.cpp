@@ -98,6 +98,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& r : rows) FUZZ_CHECK(r.forecasts == 0 || !std::isnan(r.mase));
     } catch (const InputError&) {
     }
+    // One panel series (any model, the level models' quantiles included: the AICc mixture's root).
+    try {
+        PanelOptions options;
+        static const ModelKind kinds[] = {ModelKind::AutoEts, ModelKind::EtsAicc, ModelKind::Theta, ModelKind::RandomWalkDrift};
+        options.model = in.PickValueInArray(kinds);
+        options.horizon = in.ConsumeIntegralInRange(1, 8);
+        options.n_paths = in.ConsumeIntegralInRange(0, 20);
+        options.levels = {in.ConsumeFloatingPointInRange<double>(1.0, 99.0)};
+        options.validate();
+        const PanelResult r = fit_series({"fuzz", years, levels, {any_double(in)}}, options);
+        if (r.ok()) {
+            FUZZ_CHECK(!r.point.hasNaN());
+            FUZZ_CHECK(!r.lower.hasNaN() && !r.upper.hasNaN());
+            FUZZ_CHECK((r.lower.array() <= r.upper.array()).all());
+        }
+    } catch (const InputError&) {
+    }
+    // The export mix and scenario levers on arbitrary values.
+    try {
+        std::vector<MixItem> items;
+        for (std::size_t i = 0; i < levels.size(); ++i)
+            items.push_back({"c" + std::to_string(in.ConsumeIntegralInRange(0, 12)), levels[i], in.ConsumeBool(), in.ConsumeBool()});
+        const MixSummary mix = summarize_mix(items, any_double(in), any_double(in));
+        double total = 0.0;
+        for (const MixLine& line : mix.lines) total += line.share_of_exports;
+        FUZZ_CHECK(std::fabs(total - 1.0) < 1e-9 && mix.hhi <= mix.hhi_upper && mix.hhi_upper <= 1.0 + 1e-12);
+    } catch (const InputError&) {
+    }
+    try {
+        PathMatrix baseline(3, 4);
+        for (Eigen::Index i = 0; i < baseline.size(); ++i) baseline.data()[i] = any_double(in);
+        static const LeverKind lever_kinds[] = {LeverKind::NewExports, LeverKind::Price, LeverKind::Volume,
+                                                LeverKind::ImportGrowth, LeverKind::GrowthUplift};
+        Lever lever{"fuzz", in.PickValueInArray(lever_kinds), any_double(in), in.ConsumeIntegralInRange(990, 3010),
+                    in.ConsumeIntegralInRange(-1, 5), any_double(in), {{2026, any_double(in)}}, any_double(in),
+                    any_double(in)};
+        const ScenarioPaths s = apply_levers(baseline, 2025, {lever}, in.ConsumeIntegral<std::uint64_t>());
+        FUZZ_CHECK(!s.total.hasNaN());
+    } catch (const InputError&) {
+    }
     // The closed forms on their own.
     try {
         const double d = any_double(in), mu = any_double(in) - 1.0, sigma = any_double(in);
