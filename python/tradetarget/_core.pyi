@@ -99,6 +99,7 @@ def simulate_paths(
     seed: int = 20250729,
     source_uncertainty: bool = True,
     paths_per_refit: int = 10,
+    capacity: float = ...,
 ) -> SamplePaths: ...
 def path_quantiles(paths: SamplePaths, probabilities: Sequence[float]) -> npt.NDArray[np.float64]: ...
 
