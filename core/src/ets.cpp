@@ -237,49 +237,50 @@ EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion 
     return model;
 }
 
-EtsModel EtsModel::select(const std::vector<double>& y) {
+namespace {
+
+// Every class the series supports, fitted once (select and aicc_weights share these fits), and
+// the index of the smallest finite AICc; throws when no class has one.
+std::pair<std::vector<EtsModel>, std::size_t> fit_every_class(const std::vector<double>& y) {
     bool positive = true;
     for (double v : y) positive = positive && v > 0.0;
-    const EtsModel* best = nullptr;
     std::vector<EtsModel> fitted;
     fitted.reserve(6);
-    std::string tried;
     for (const EtsSpec& spec : EtsSpec::all()) {
         if (spec.error == EtsError::Multiplicative && !positive) continue;
         if (static_cast<int>(y.size()) < spec.minimum_length()) continue;
         try {
-            fitted.push_back(fit(y, spec));
+            fitted.push_back(EtsModel::fit(y, spec));
         } catch (const InputError&) {
-            continue;
         }
-        tried += (tried.empty() ? "" : ", ") + spec.name();
     }
-    for (const EtsModel& m : fitted)
-        if (std::isfinite(m.aicc()) && (!best || m.aicc() < best->aicc())) best = &m;
-    if (!best)
+    std::size_t best = fitted.size();
+    for (std::size_t i = 0; i < fitted.size(); ++i)
+        if (std::isfinite(fitted[i].aicc()) && (best == fitted.size() || fitted[i].aicc() < fitted[best].aicc())) best = i;
+    if (best == fitted.size())
         throw InputError("no ETS class can be fitted to " + std::to_string(y.size()) +
                          " observations (ANN, the smallest, needs " +
                          std::to_string(EtsSpec{}.minimum_length() + 1) + " for a finite AICc)");
-    return *best;
+    return {std::move(fitted), best};
+}
+
+}  // namespace
+
+EtsModel EtsModel::select(const std::vector<double>& y) {
+    auto [fitted, best] = fit_every_class(y);
+    return fitted[best];
 }
 
 std::vector<std::pair<EtsModel, double>> EtsModel::aicc_weights(const std::vector<double>& y) {
-    const EtsModel best = select(y);  // also validates the series
-    bool positive = true;
-    for (double v : y) positive = positive && v > 0.0;
+    auto [fitted, best] = fit_every_class(y);
+    const double best_aicc = fitted[best].aicc();
     std::vector<std::pair<EtsModel, double>> out;
     double total = 0.0;
-    for (const EtsSpec& spec : EtsSpec::all()) {
-        if ((spec.error == EtsError::Multiplicative && !positive) || static_cast<int>(y.size()) < spec.minimum_length())
-            continue;
-        try {
-            EtsModel m = fit(y, spec);
-            if (!std::isfinite(m.aicc())) continue;
-            const double w = std::exp(-0.5 * (m.aicc() - best.aicc()));
-            total += w;
-            out.emplace_back(std::move(m), w);
-        } catch (const InputError&) {
-        }
+    for (EtsModel& m : fitted) {
+        if (!std::isfinite(m.aicc())) continue;
+        const double w = std::exp(-0.5 * (m.aicc() - best_aicc));
+        total += w;
+        out.emplace_back(std::move(m), w);
     }
     for (auto& entry : out) entry.second /= total;
     return out;
