@@ -66,8 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tradetarget",
         description=(
             "When does trade reach the target? With no arguments: Kazakhstan–Türkiye total trade "
-            "from the bundled news figures, the $10B and $15B targets, every model. "
-            "'tradetarget fit FILE.csv --model NAME' fits one forecasting model to any series."
+            "from the bundled news figures, the $10B and $15B targets, every model."
+        ),
+        epilog=(
+            "more commands (each has --help): "
+            "'tradetarget fit FILE.csv' one forecasting model for any series; "
+            "'tradetarget evaluate FILE.csv' models compared out of sample; "
+            "'tradetarget panel FILE.csv' every series of a panel or a UN Comtrade file, on all cores; "
+            "'tradetarget mix' the export mix and its concentration; "
+            "'tradetarget scenario FILE.toml' policy levers and the target-gap decomposition."
         ),
     )
     p.add_argument("--data", metavar="FILE.csv",
