@@ -1,15 +1,10 @@
 #include "tradetarget/panel.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <unordered_set>
 
 #include "tradetarget/errors.hpp"
+#include "tradetarget/parallel.hpp"
 
 namespace tradetarget {
 
@@ -103,48 +98,8 @@ std::vector<PanelResult> fit_panel(const std::vector<PanelSeries>& panel, const 
         if (!seen.insert(item.id).second) throw InputError("series id '" + item.id + "' appears more than once");
 
     std::vector<PanelResult> results(panel.size());
-    const std::size_t hardware = std::max(1U, std::thread::hardware_concurrency());
-    const std::size_t n_threads = std::max<std::size_t>(
-        1, std::min(panel.size(), options.threads > 0 ? static_cast<std::size_t>(options.threads) : hardware));
-
-    // Dynamic scheduling: each worker takes the next unclaimed series (series differ in cost).
-    std::atomic<std::size_t> next{0}, done{0};
-    std::mutex mutex;
-    std::condition_variable finished;
-    std::exception_ptr failure;
-    const auto work = [&] {
-        try {
-            for (std::size_t i = next++; i < panel.size(); i = next++) {
-                results[i] = fit_series(panel[i], options);
-                ++done;
-            }
-        } catch (...) {  // not an input problem (e.g. out of memory): stop everyone, rethrow below
-            std::lock_guard<std::mutex> lock(mutex);
-            if (!failure) failure = std::current_exception();
-            next = panel.size();
-        }
-        finished.notify_one();
-    };
-    std::vector<std::thread> workers;
-    workers.reserve(n_threads);
-    for (std::size_t t = 0; t < n_threads; ++t) workers.emplace_back(work);
-    std::exception_ptr interrupted;  // the progress callback threw (e.g. Ctrl-C in Python)
-    try {
-        std::unique_lock<std::mutex> lock(mutex);
-        while (!finished.wait_for(lock, std::chrono::milliseconds(200), [&] { return done == panel.size() || failure; }))
-            if (progress) {
-                lock.unlock();
-                progress(done.load());
-                lock.lock();
-            }
-    } catch (...) {
-        interrupted = std::current_exception();
-        next = panel.size();
-    }
-    for (std::thread& worker : workers) worker.join();
-    if (interrupted) std::rethrow_exception(interrupted);
-    if (failure) std::rethrow_exception(failure);
-    if (progress) progress(done.load());
+    parallel_for(panel.size(), options.threads, [&](std::size_t i) { results[i] = fit_series(panel[i], options); },
+                 progress);
     return results;
 }
 

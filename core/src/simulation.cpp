@@ -1,16 +1,13 @@
 #include "tradetarget/simulation.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include <boost/random/normal_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
+#include "tradetarget/parallel.hpp"
 
 namespace tradetarget {
 
@@ -82,28 +79,8 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
             paths.log_level.row(p) = row.transpose();
         }
     };
-    const int hardware = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-    const int n_threads = std::min(n_blocks, options.threads > 0 ? options.threads : hardware);
-    if (n_threads <= 1) {
-        for (int b = 0; b < n_blocks; ++b) run_block(b);
-        return paths;
-    }
-    std::atomic<int> next{0};
-    std::exception_ptr failure;
-    std::mutex mutex;
-    const auto work = [&] {
-        try {
-            for (int b = next++; b < n_blocks; b = next++) run_block(b);
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(mutex);
-            if (!failure) failure = std::current_exception();
-            next = n_blocks;
-        }
-    };
-    std::vector<std::thread> workers;
-    for (int t = 0; t < n_threads; ++t) workers.emplace_back(work);
-    for (std::thread& worker : workers) worker.join();
-    if (failure) std::rethrow_exception(failure);
+    parallel_for(static_cast<std::size_t>(n_blocks), options.threads,
+                 [&](std::size_t b) { run_block(static_cast<int>(b)); });
     return paths;
 }
 

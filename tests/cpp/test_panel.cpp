@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -9,6 +10,7 @@
 #include "tradetarget/ets.hpp"
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/panel.hpp"
+#include "tradetarget/parallel.hpp"
 
 using namespace tradetarget;
 using Catch::Matchers::Contains;
@@ -173,4 +175,19 @@ TEST_CASE("panel: the series seed depends on the id and the seed only") {
     CHECK(series_seed(1, "KAZ-TUR") != series_seed(2, "KAZ-TUR"));
     CHECK(series_seed(1, "KAZ-TUR") != series_seed(1, "KAZ-TUR "));
     CHECK(series_seed(1, "") != series_seed(1, "a"));
+}
+
+TEST_CASE("parallel_for: every index once, on any number of threads; exceptions reach the caller") {
+    for (int threads : {1, 2, 5}) {
+        std::vector<int> seen(1000, 0);
+        parallel_for(seen.size(), threads, [&](std::size_t i) { seen[i] += 1; });
+        CHECK(std::count(seen.begin(), seen.end(), 1) == 1000);
+    }
+    std::size_t reported = 0;
+    parallel_for(10, 2, [](std::size_t) {}, [&](std::size_t done) { reported = done; });
+    CHECK(reported == 10);
+    CHECK_THROWS_WITH(parallel_for(100, 3, [](std::size_t i) { if (i == 7) throw std::runtime_error("item 7"); }),
+                      "item 7");
+    CHECK(resolve_threads(3) == 3);
+    CHECK(resolve_threads(0) >= 1);
 }

@@ -15,6 +15,7 @@
 #include "tradetarget/observations.hpp"
 #include "tradetarget/optimize.hpp"
 #include "tradetarget/panel.hpp"
+#include "tradetarget/parallel.hpp"
 #include "tradetarget/random.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/scenario.hpp"
