@@ -217,6 +217,16 @@ def test_example_scenario_and_commands(tmp_path: Path, capsys) -> None:
     assert main(["mix"]) == 0
     out = capsys.readouterr().out
     assert "Copper and cathodes" in out and "HHI 0.391" in out and "raw materials 97.3% of exports" in out
+    import json
+
+    assert main(["scenario", str(EXAMPLE), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    steps = {d["step"]: d["value"] for d in doc["decomposition"]}
+    assert steps["34 categories, $1B"] == pytest.approx(1e9)
+    assert [r["target"] for r in doc["result"]] == [10e9, 15e9]
+    assert main(["mix", "--json"]) == 0
+    (mix_doc,) = json.loads(capsys.readouterr().out)
+    assert mix_doc["concentration"]["top_k"]["1"] == pytest.approx(622.5 / 1255.5)
     assert main(["scenario", str(tmp_path / "none.toml")]) == 2
     assert "no such file" in capsys.readouterr().err
 
