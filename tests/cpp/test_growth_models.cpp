@@ -110,7 +110,7 @@ TEST_CASE("simulated paths have the Student-t predictive marginals of each model
     }
 }
 
-TEST_CASE("the same seed gives the same paths bit for bit; another seed does not") {
+TEST_CASE("the same seed gives the same paths bit for bit, and another seed does not") {
     const auto series = from_logs({2020, 2021, 2022, 2024}, {1.2, 1.67, 1.39, 1.69}, {0, 0, 0, 0.13});
     SimulationOptions opt;
     opt.n_paths = 1000;

@@ -122,7 +122,7 @@ TEST_CASE("contradictions and unusable input are clear errors or documented deci
     CHECK_THROWS_WITH(MeasurementModel(seed_like(), o), Contains("grid_points"));
 }
 
-TEST_CASE("simulation study: biased sources, partial years and gaps; 80% intervals cover ~80%") {
+TEST_CASE("simulation study: biased sources, partial years and gaps - 80% intervals cover ~80%") {
     // 500 replications of a random walk with drift observed by two biased sources, one year
     // missing, the last year seen only January–May; the truth is the latent log level.
     Rng rng = make_rng(2024, 0);

@@ -44,7 +44,7 @@ TEST_CASE("hierarchy: reconciled paths are coherent and bottom-up keeps the bott
     CHECK_THROWS_AS(reconciliation_matrix(s, Reconciliation::MinTShrink, {}, residuals.topRows(2)), InputError);
 }
 
-TEST_CASE("scenario: zero levers give the baseline; contributions add up") {
+TEST_CASE("scenario: zero levers give the baseline, and contributions add up") {
     PathMatrix baseline(3, 4);
     baseline << 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6;
     Lever zero{"zero", LeverKind::Price, 0, 0, 1, 0.5, {{2026, 0.0}}, 0.0, 0.7};

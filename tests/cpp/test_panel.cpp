@@ -177,7 +177,7 @@ TEST_CASE("panel: the series seed depends on the id and the seed only") {
     CHECK(series_seed(1, "") != series_seed(1, "a"));
 }
 
-TEST_CASE("parallel_for: every index once, on any number of threads; exceptions reach the caller") {
+TEST_CASE("parallel_for: every index once, on any number of threads, and exceptions reach the caller") {
     for (int threads : {1, 2, 5}) {
         std::vector<int> seen(1000, 0);
         parallel_for(seen.size(), threads, [&](std::size_t i) { seen[i] += 1; });
