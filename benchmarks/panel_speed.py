@@ -118,11 +118,6 @@ def run_statsforecast(train, h, model):
     return seconds, [by_id[f"s{i:05d}"] for i in range(len(train))], 0
 
 
-def _aicc(result, n: int) -> float:
-    k = len(result.params) + 1
-    return result.aic + 2 * k * (k + 1) / max(n - k - 1, 1e-9) if n - k - 1 > 0 else np.inf
-
-
 def run_statsmodels(train, h, model):
     from statsmodels.tsa.arima.model import ARIMA
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
@@ -147,9 +142,8 @@ def run_statsmodels(train, h, model):
                 for q in range(3):
                     try:
                         fit = ARIMA(y, order=(p, 1, q), trend="t").fit()
-                        aicc = _aicc(fit, len(y) - 1)
-                        if aicc < best_aicc:
-                            best, best_aicc = fit, aicc
+                        if np.isfinite(fit.aicc) and fit.aicc < best_aicc:  # statsmodels' own AICc
+                            best, best_aicc = fit, fit.aicc
                     except Exception:  # noqa: BLE001
                         pass
         if best is None:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <boost/random/normal_distribution.hpp>
@@ -114,6 +115,15 @@ SamplePaths mix_paths(const std::vector<const SamplePaths*>& paths, const std::v
         out.log_level.middleRows(row, take) = paths[k]->log_level.topRows(take);
         row += take;
     }
+    return out;
+}
+
+SamplePaths paths_from_levels(int first_year, const PathMatrix& levels) {
+    SamplePaths out;
+    out.first_year = first_year;
+    out.log_level = levels.unaryExpr([](double v) {
+        return v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
+    });
     return out;
 }
 

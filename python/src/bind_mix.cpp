@@ -9,18 +9,6 @@
 
 using namespace tradetarget;
 
-namespace {
-
-SamplePaths paths_from_levels(int first_year, const PathMatrix& levels) {
-    SamplePaths out;
-    out.first_year = first_year;
-    out.log_level = levels.unaryExpr([](double v) {
-        return v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
-    });
-    return out;
-}
-
-}  // namespace
 
 void register_mix(py::module_& m) {
     py::class_<MixItem>(m, "MixItem")

@@ -37,7 +37,6 @@ _LEGACY = {
     "commodity": ("Commodity Code",),
     "value": ("Trade Value (US$)",),
 }
-_FREQUENCY = ("freqCode", "Period Desc.")  # annual: "A" (Plus); the legacy period equals the year
 # Breakdown columns and the value that means "all of them".
 _TOTALS = {"partner2Code": {"0"}, "partner2ISO": {"W00", "WLD"}, "customsCode": {"C00"}, "motCode": {"0"},
            "2nd Partner Code": {"0", ""}, "Customs Proc. Code": {"C00", ""}, "Mode of Transport Code": {"0", ""}}
@@ -75,12 +74,12 @@ def read_comtrade(path: Union[str, Path], *, flows: Optional[Sequence[str]] = No
     columns, legacy = _schema(list(frame.columns), file.name)
     line = pd.Series(lines, index=frame.index)
 
-    frequency = next((c for c in _FREQUENCY if c in frame.columns), None)
-    if frequency == "freqCode":
-        monthly = frame[frequency].str.strip() != "A"
+    # Comtrade Plus says the frequency (A: annual); a legacy row's 4-digit year is checked below.
+    if "freqCode" in frame.columns:
+        monthly = frame["freqCode"].str.strip() != "A"
         if monthly.any():
             i = frame.index[monthly.to_numpy()][0]
-            raise ValueError(f"line {line[i]} of {file.name}: freqCode is {frame.loc[i, frequency]!r}; the panel is "
+            raise ValueError(f"line {line[i]} of {file.name}: freqCode is {frame.loc[i, 'freqCode']!r}; the panel is "
                              f"annual (download annual data, freqCode A)")
     keep = pd.Series(True, index=frame.index)
     for column, totals in _TOTALS.items():

@@ -181,7 +181,6 @@ def forecast_panel(
     out["last_value"] = values[last_rows] if len(ids) else np.array([], float)
     out["growth"] = np.array([math.expm1(r.growth_rate) if r.error == "" else math.nan for r in results], dtype=float)
     columns: dict[str, Any] = {}  # built as lists, typed when the frame is made
-    nan_row = np.full(int(horizon), np.nan)
     for h in range(int(horizon)):
         columns[f"point_h{h + 1}"] = [r.point[h] if r.error == "" else math.nan for r in results]
         for j, level in enumerate(levels):
@@ -205,7 +204,7 @@ def forecast_panel(
              for name, column in columns.items()}
     out = pd.concat([out, pd.DataFrame(typed, index=out.index)], axis=1)
     if keep_paths:
-        out["paths"] = [np.exp(r.paths) if r.paths is not None else nan_row[None, :0] for r in results]
+        out["paths"] = [None if r.paths is None else np.exp(r.paths) for r in results]  # None: not fitted
     out.attrs.update(model=model, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out

@@ -56,6 +56,10 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
 /// result is as reproducible as the inputs.
 SamplePaths mix_paths(const std::vector<const SamplePaths*>& paths, const std::vector<double>& weights);
 
+/// Sample paths from paths of levels (e.g. reconciled or scenario totals): log levels, and a path
+/// at or below zero gets -inf, so it never reaches a target.
+SamplePaths paths_from_levels(int first_year, const PathMatrix& levels);
+
 /// Quantiles (0 < p < 1) of the paths' levels (exp of log level), one row per year, one column
 /// per probability.
 Eigen::MatrixXd path_quantiles(const SamplePaths& paths, const std::vector<double>& probabilities);
