@@ -83,18 +83,21 @@ def mase(train: list[np.ndarray], test: list[np.ndarray], forecasts: list[np.nda
 def long_frame(train: list[np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame({
         "unique_id": np.repeat([f"s{i:05d}" for i in range(len(train))], [len(y) for y in train]),
-        "year": np.concatenate([np.arange(len(y)) + 1900 for y in train]),  # any calendar years
+        "year": np.concatenate([np.arange(2025 - len(y), 2025) for y in train]),  # every series ends in 2024
         "value": np.concatenate(train),
     })
 
 
 # ----------------------------------------------------------------------------------- workers
-def run_tradetarget(train, h, model, threads):
+def run_tradetarget(train, h, model, threads, paths=0):
     import tradetarget as tt
 
     frame = long_frame(train)
+    # With paths: a target (twice the last value) per series, so every series simulates them.
+    targets = {"double": 2 * frame.groupby("unique_id")["value"].last()} if paths else None
     start = time.perf_counter()
-    result = tt.forecast_panel(frame, model=model, horizon=h, n_paths=0, threads=threads, progress=False)
+    result = tt.forecast_panel(frame, model=model, horizon=h, n_paths=paths, targets=targets, threads=threads,
+                               progress=False)
     seconds = time.perf_counter() - start
     result = result.set_index("unique_id").loc[sorted(set(frame["unique_id"]))]
     points = result[[f"point_h{k}" for k in range(1, h + 1)]].to_numpy()
@@ -157,7 +160,7 @@ def run_statsmodels(train, h, model):
 def worker(args) -> None:
     train, test, h = dataset(args.dataset, args.limit)
     if args.worker == "tradetarget":
-        seconds, forecasts, failed = run_tradetarget(train, h, args.model, args.threads)
+        seconds, forecasts, failed = run_tradetarget(train, h, args.model, args.threads, args.paths)
     elif args.worker == "statsforecast":
         seconds, forecasts, failed = run_statsforecast(train, h, args.model)
     else:
@@ -167,9 +170,9 @@ def worker(args) -> None:
                           mase=mase(train, test, forecasts))))
 
 
-def measure(method: str, model: str, dataset_name: str, limit: int | None, threads: int = 1) -> dict:
+def measure(method: str, model: str, dataset_name: str, limit: int | None, threads: int = 1, paths: int = 0) -> dict:
     command = [sys.executable, __file__, "--worker", method, "--model", model, "--dataset", dataset_name,
-               "--threads", str(threads)] + (["--limit", str(limit)] if limit else [])
+               "--threads", str(threads), "--paths", str(paths)] + (["--limit", str(limit)] if limit else [])
     env = dict(os.environ, OMP_NUM_THREADS="1", NUMBA_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
@@ -216,6 +219,7 @@ def main() -> None:
     parser.add_argument("--dataset", default="synthetic")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--paths", type=int, default=0, help="worker: sample paths per series (0: forecasts only)")
     parser.add_argument("--quick", action="store_true", help="fewer series (a smoke run)")
     args = parser.parse_args()
     if args.worker:
@@ -239,10 +243,16 @@ def main() -> None:
                 print(r)
                 rows.append(dict(data=data, model=model, method=method, threads=threads, **r))
     mc = [monte_carlo(n, 30) for n in ((20_000, 200_000) if args.quick else (20_000, 200_000, 1_000_000))]
-    write_report(rows, mc, quick=args.quick)
+    # Memory against paths per series: 2,000 synthetic series, rw_drift, a target each, 2 threads.
+    memory = []
+    for paths in (0, 1000, 10_000):
+        r = measure("tradetarget", "rw_drift", "synthetic", 200 if args.quick else 2000, threads=2, paths=paths)
+        print(f"memory: {paths} paths/series -> {r}")
+        memory.append(dict(paths=paths, **r))
+    write_report(rows, mc, memory, quick=args.quick)
 
 
-def write_report(rows: list[dict], mc: list[dict], quick: bool) -> None:
+def write_report(rows: list[dict], mc: list[dict], memory: list[dict], quick: bool) -> None:
     lines = ["# Panel speed, memory and accuracy" + (" (quick run)" if quick else ""), "",
              f"`{' '.join(['.venv/bin/python', 'benchmarks/panel_speed.py'] + (['--quick'] if quick else []))}`, "
              f"{os.cpu_count()} cores; each method in its own process; series/s per core = series / seconds / threads.",
@@ -278,6 +288,14 @@ def write_report(rows: list[dict], mc: list[dict], quick: bool) -> None:
                      f"{m['path_years'] / m['numpy_seconds']:.3g} | {m['cpp_seconds']:.3f} | {m['numpy_seconds']:.3f} | "
                      f"{m['numpy_seconds'] / m['cpp_seconds']:.1f}x | {m['draw_seconds']:.3f} | "
                      f"{m['cpp_seconds'] / m['draw_seconds']:.2f}x | {m['cpp_p']:.4f} | {m['numpy_p']:.4f} |")
+    lines += ["", "Peak memory against paths per series (rw_drift, a target per series, 2 threads; paths are not kept):",
+              "", "| series | paths per series | peak RSS MB | what keeping the paths would take, MB |", "|---|---|---|---|"]
+    for m in memory:
+        if "error" in m:
+            lines.append(f"| | {m['paths']} | failed: {m['error']} | |")
+            continue
+        kept = m["series"] * m["paths"] * 11 * 8 / 1e6  # paths run to 2035: 11 years of doubles
+        lines.append(f"| {m['series']} | {m['paths']:,} | {m['peak_mb']:.0f} | {kept:,.0f} |")
     RESULTS.mkdir(exist_ok=True)
     name = "panel_speed_quick.md" if quick else "panel_speed.md"
     (RESULTS / name).write_text("\n".join(lines) + "\n")
