@@ -157,6 +157,18 @@ def run_statsmodels(train, h, model):
     return time.perf_counter() - start, forecasts, failed
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory: VmHWM (Linux), which starts afresh at exec;
+    ru_maxrss would start from the parent's peak (it survives fork + exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker(args) -> None:
     train, test, h = dataset(args.dataset, args.limit)
     if args.worker == "tradetarget":
@@ -165,7 +177,7 @@ def worker(args) -> None:
         seconds, forecasts, failed = run_statsforecast(train, h, args.model)
     else:
         seconds, forecasts, failed = run_statsmodels(train, h, args.model)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps(dict(seconds=seconds, series=len(train), failed=failed, peak_mb=peak_mb,
                           mase=mase(train, test, forecasts))))
 

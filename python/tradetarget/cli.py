@@ -270,10 +270,9 @@ def panel_main(argv: Sequence[str]) -> int:
         else:
             from pathlib import Path
 
-            frame, _ = read_csv_strictly(Path(args.file)) if Path(args.file).is_file() else (None, None)
-            if frame is None:
+            if not Path(args.file).is_file():
                 raise ValueError(f"no such file: {args.file}")
-            data = frame
+            data, _ = read_csv_strictly(Path(args.file))
         last = data.assign(value=pd.to_numeric(data["value"], errors="coerce")).groupby("unique_id")["value"].last() \
             if "unique_id" in data.columns and "value" in data.columns else None
         targets: dict = {format_money(t): t for t in args.target}

@@ -180,13 +180,19 @@ def forecast_panel(
     out["last_year"] = years[last_rows] if len(ids) else np.array([], np.int64)
     out["last_value"] = values[last_rows] if len(ids) else np.array([], float)
     out["growth"] = np.array([math.expm1(r.growth_rate) if r.error == "" else math.nan for r in results], dtype=float)
-    columns: dict[str, Any] = {}  # built as lists, typed when the frame is made
+    # The forecasts as arrays (series x horizon [x level]); NaN for a series not fitted.
+    point = np.full((len(ids), int(horizon)), np.nan)
+    lower = np.full((len(ids), int(horizon), len(levels)), np.nan)
+    upper = np.full_like(lower, np.nan)
+    for i, r in enumerate(results):
+        if r.error == "":
+            point[i], lower[i], upper[i] = r.point, r.lower, r.upper
+    columns: dict[str, Any] = {}
     for h in range(int(horizon)):
-        columns[f"point_h{h + 1}"] = [r.point[h] if r.error == "" else math.nan for r in results]
+        columns[f"point_h{h + 1}"] = point[:, h]
         for j, level in enumerate(levels):
-            label = f"{level:g}"
-            columns[f"lower{label}_h{h + 1}"] = [r.lower[h, j] if r.error == "" else math.nan for r in results]
-            columns[f"upper{label}_h{h + 1}"] = [r.upper[h, j] if r.error == "" else math.nan for r in results]
+            columns[f"lower{level:g}_h{h + 1}"] = lower[:, h, j]
+            columns[f"upper{level:g}_h{h + 1}"] = upper[:, h, j]
     for k, label in enumerate(targets):
         summaries = []
         for i, r in enumerate(results):
