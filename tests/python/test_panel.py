@@ -169,8 +169,9 @@ def test_empty_panel_gives_an_empty_table_with_the_columns() -> None:
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning")
 def test_dask_cluster_with_two_worker_processes_gives_the_in_process_result() -> None:
-    dd = pytest.importorskip("dask.dataframe")
-    distributed = pytest.importorskip("distributed")
+    # Not importorskip: `make test` installs Dask, and a missing Dask must fail here, not pass quietly.
+    import dask.dataframe as dd
+    import distributed
     data = synthetic_panel(30)
     options = dict(targets={"fixed": 150.0}, by=(2030,), n_paths=400, model="auto_ets")
     expected = forecast_panel(data, progress=False, **options)
