@@ -4,12 +4,14 @@
     .venv/bin/python benchmarks/m3_yearly.py # also runs R's forecast package if Rscript is there
 
 Prints sMAPE and MASE (averaged over series and horizons 1..6) for tradetarget's models and a
-combination, beside R forecast's ets() and thetaf() on the same data, and the time each took.
-Writes the table to benchmarks/results/m3_yearly.md.
+combination, beside R forecast's ets(), thetaf() and auto.arima() run on the same data now, the
+figures published for the same methods (benchmarks/published/m3_yearly.csv, with their source), and
+the time each took. Writes the table to benchmarks/results/m3_yearly.md.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -23,6 +25,15 @@ import tradetarget as tt
 
 H = 6
 RESULTS = Path(__file__).with_name("results")
+PUBLISHED = Path(__file__).with_name("published") / "m3_yearly.csv"
+# Which published row (benchmarks/published/m3_yearly.csv) describes the same method as a row here.
+SAME_METHOD = {
+    "tradetarget auto ETS": "auto_ets", "R forecast ets()": "auto_ets",
+    "tradetarget theta": "theta", "R forecast thetaf()": "theta",
+    "tradetarget auto ARIMA": "auto_arima", "R forecast auto.arima()": "auto_arima",
+    "tradetarget combination (auto ETS + auto ARIMA + theta)": "ets_arima_theta",
+    "naive": "naive",
+}
 
 R_SCRIPT = r"""
 suppressMessages(library(forecast)); library(jsonlite)
@@ -92,15 +103,23 @@ def main() -> None:
         seconds["R forecast ets()"] = out["ets_seconds"]
         seconds["R forecast thetaf()"] = out["theta_seconds"]
 
+    with PUBLISHED.open(newline="") as f:
+        published = {row["method"]: row for row in csv.DictReader(f)}
     rows = []
     for name, fc in forecasts.items():
         s = np.mean([smape(a, f) for a, f in zip(test, fc)])
         m = np.mean([mase(t, a, f) for t, a, f in zip(train, test, fc)])
         took = f"{seconds[name]:.2f}" if name in seconds else ""
-        rows.append(f"| {name} | {s:.2f} | {m:.3f} | {took} |")
+        pub = published.get(SAME_METHOD.get(name, ""))
+        pub_cells = f"{pub['smape']} | {pub['mase']}" if pub else " | "
+        rows.append(f"| {name} | {s:.2f} | {m:.3f} | {pub_cells} | {took} |")
     table = "\n".join(
-        ["| method | sMAPE | MASE | seconds (645 series) |", "|---|---|---|---|", *rows]
+        ["| method | sMAPE | MASE | published sMAPE | published MASE | seconds (645 series) |",
+         "|---|---|---|---|---|---|", *rows]
     )
+    sources = sorted({row["source"] for row in published.values()})
+    table += "\n\nPublished figures: " + "; ".join(sources) + " (rows and quoted lines in " \
+             "benchmarks/published/m3_yearly.csv)."
     print(table)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "m3_yearly.md").write_text(

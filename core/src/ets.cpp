@@ -1,9 +1,11 @@
 #include "tradetarget/ets.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 
+#include <boost/random/chi_squared_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
@@ -336,6 +338,105 @@ Eigen::VectorXd EtsModel::variance(int h) const {
         var(k) = (1.0 + sigma2_) * theta(k) - mu(k) * mu(k);
     }
     return var;
+}
+
+std::pair<std::vector<EtsModel>, double> EtsModel::posterior_draws(const std::vector<double>& y,
+                                                                   const ImportanceOptions& options) const {
+    if (static_cast<int>(y.size()) != n_)
+        throw InputError("ETS(" + spec_.name() + ") was fitted to " + std::to_string(n_) +
+                         " observations; posterior_draws got " + std::to_string(y.size()));
+    // The posterior is sampled in unbounded coordinates, where it is far closer to the elliptical
+    // proposal than on the box: alpha = lo + (hi - lo) s(a), beta = lo + (alpha - lo) s(b),
+    // phi = lo_phi + (hi_phi - lo_phi) s(c), s the logistic function; the flat prior on the box
+    // becomes the Jacobian |d(alpha, beta, phi) / d(a, b, c)| (BDA3 §1.8). On these bounds the
+    // admissible region adds no constraint (beta <= alpha < 1 < 1 + 1/phi), and the initial states
+    // are unbounded already.
+    const EtsSpec spec = spec_;
+    const int n = n_;
+    const auto logistic = [](double v) { return 1.0 / (1.0 + std::exp(-v)); };
+    // An estimate on or near a bound is a logit far in the tail, where the posterior in these
+    // coordinates has little mass (it decays as the Jacobian, exp(-|z|)): start within +-3.
+    const auto logit = [](double u) {
+        u = std::clamp(u, 0.05, 0.95);
+        return std::log(u / (1.0 - u));
+    };
+    struct Mapped {
+        Parameters p;
+        double log_jacobian = 0;
+    };
+    const auto to_parameters = [&](const Eigen::VectorXd& z) {
+        Mapped m;
+        Eigen::Index i = 0;
+        const double sa = logistic(z(i++));
+        m.p.alpha = lower_smoothing + (upper_smoothing - lower_smoothing) * sa;
+        m.log_jacobian = std::log((upper_smoothing - lower_smoothing) * sa * (1.0 - sa));
+        if (spec.trend != EtsTrend::None) {
+            const double sb = logistic(z(i++));
+            m.p.beta = lower_smoothing + (m.p.alpha - lower_smoothing) * sb;
+            m.log_jacobian += std::log((m.p.alpha - lower_smoothing) * sb * (1.0 - sb));
+        }
+        if (spec.trend == EtsTrend::Damped) {
+            const double sc = logistic(z(i++));
+            m.p.phi = lower_phi + (upper_phi - lower_phi) * sc;
+            m.log_jacobian += std::log((upper_phi - lower_phi) * sc * (1.0 - sc));
+        }
+        m.p.l0 = z(i++);
+        if (spec.trend != EtsTrend::None) m.p.b0 = z(i++);
+        return m;
+    };
+
+    // Starting proposal: the estimate, with spreads wide enough to cover the posterior (the
+    // population Monte Carlo rounds then shape it): the smoothing parameters across much of their
+    // range, the initial states by the one-step error in the data's units.
+    const double typical = std::fabs(l0_) > 0.0 ? std::fabs(l0_) : 1.0;
+    const double error_sd = std::sqrt(sigma2_) * (spec_.error == EtsError::Multiplicative ? typical : 1.0);
+    const double state_sd = error_sd > 0.0 ? error_sd : 1e-6 * typical;
+    Eigen::VectorXd start(spec_.n_free()), spread(spec_.n_free());
+    Eigen::Index i = 0;
+    start(i) = logit((alpha_ - lower_smoothing) / (upper_smoothing - lower_smoothing));
+    spread(i++) = 1.5;
+    if (spec_.trend != EtsTrend::None) {
+        start(i) = logit((beta_ - lower_smoothing) / (alpha_ - lower_smoothing));
+        spread(i++) = 1.5;
+    }
+    if (spec_.trend == EtsTrend::Damped) {
+        start(i) = logit((phi_ - lower_phi) / (upper_phi - lower_phi));
+        spread(i++) = 1.5;
+    }
+    start(i) = l0_;
+    spread(i++) = state_sd;
+    if (spec_.trend != EtsTrend::None) {
+        start(i) = b0_;
+        spread(i++) = 0.5 * state_sd;
+    }
+    const auto log_density = [&](const Eigen::VectorXd& z) {
+        const Mapped m = to_parameters(z);
+        if (!std::isfinite(m.log_jacobian) || !feasible(spec, m.p)) return -std::numeric_limits<double>::infinity();
+        return -0.5 * criterion(spec, run(spec, m.p, y, nullptr), n) + m.log_jacobian;
+    };
+    const ImportanceDraws sample =
+        importance_resample(log_density, start, Eigen::MatrixXd(spread.array().square().matrix().asDiagonal()), options);
+
+    Rng rng = make_rng(options.seed, 1);
+    boost::random::chi_squared_distribution<double> chi2(n);
+    std::vector<EtsModel> draws;
+    draws.reserve(static_cast<std::size_t>(sample.draws.rows()));
+    for (Eigen::Index k = 0; k < sample.draws.rows(); ++k) {
+        const Parameters p = to_parameters(sample.draws.row(k).transpose()).p;
+        const Pass pass = run(spec, p, y, nullptr);
+        EtsModel m = *this;
+        m.residuals_.clear();
+        m.alpha_ = p.alpha;
+        m.beta_ = p.beta;
+        m.phi_ = p.phi;
+        m.l0_ = p.l0;
+        m.b0_ = p.b0;
+        m.level_ = pass.level;
+        m.slope_ = pass.slope;
+        m.sigma2_ = pass.sse / chi2(rng);
+        draws.push_back(std::move(m));
+    }
+    return {std::move(draws), sample.effective_sample_size};
 }
 
 void EtsModel::simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const {

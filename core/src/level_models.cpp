@@ -8,18 +8,21 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <boost/random/uniform_01.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
 
 namespace tradetarget {
 
-LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series)
-    : GrowthModel(series.last_year(), series.log_level(series.size() - 1)), kind_(kind) {
+LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty)
+    : GrowthModel(series.last_year(), series.log_level(series.size() - 1)),
+      parameter_uncertainty_(parameter_uncertainty),
+      kind_(kind) {
     for (std::size_t i = 1; i < series.years.size(); ++i)
         if (series.years[i] != series.years[i - 1] + 1)
             throw InputError(to_string(kind) + " models the levels of consecutive years: " +
                              std::to_string(series.years[i - 1] + 1) + " is missing");
-    std::vector<double> levels;
+    std::vector<double>& levels = levels_;
     for (Eigen::Index i = 0; i < series.log_level.size(); ++i) levels.push_back(std::exp(series.log_level(i)));
     switch (kind) {
         case ModelKind::AutoEts: ets_ = std::make_shared<EtsModel>(EtsModel::select(levels)); break;
@@ -129,16 +132,42 @@ double LevelForecastModel::forecast_quantile(int year, double p) const {
     return 0.5 * (root.first + root.second);
 }
 
+double LevelForecastModel::posterior_ess() const {
+    return posterior_ess_;
+}
+
+void LevelForecastModel::draw_parameters() const {
+    if (!parameter_uncertainty_ || (!ets_ && mixture_.empty())) return;
+    std::vector<const EtsModel*> models;
+    if (ets_) models.push_back(ets_.get());
+    for (const auto& component : mixture_) models.push_back(component.first.get());
+    double smallest = std::numeric_limits<double>::infinity();
+    for (const EtsModel* model : models) {
+        auto [draws, ess] = model->posterior_draws(levels_);
+        draws_.push_back(std::move(draws));
+        smallest = std::min(smallest, ess);
+    }
+    posterior_ess_ = smallest;
+}
+
 void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
+    std::call_once(drawn_, [this] { draw_parameters(); });
     const auto skip = static_cast<Eigen::Index>(first_year - last_year() - 1);
     Eigen::VectorXd levels(skip + out.size());
+    // With parameter uncertainty, model k's path uses one of its posterior draws, chosen uniformly.
+    const auto run_model = [&](std::size_t k, const EtsModel& estimate) {
+        if (draws_.empty()) return estimate.simulate(rng, levels);
+        const std::vector<EtsModel>& draws = draws_[k];
+        boost::random::uniform_int_distribution<std::size_t> pick(0, draws.size() - 1);
+        draws[pick(rng)].simulate(rng, levels);
+    };
     if (!mixture_.empty()) {
         boost::random::uniform_01<double> uniform;
         double u = uniform(rng);
         std::size_t k = 0;
         while (k + 1 < mixture_.size() && u >= mixture_[k].second) u -= mixture_[k++].second;
-        mixture_[k].first->simulate(rng, levels);
-    } else if (ets_) ets_->simulate(rng, levels);
+        run_model(k, *mixture_[k].first);
+    } else if (ets_) run_model(0, *ets_);
     else if (arima_) arima_->simulate(rng, levels);
     else theta_->simulate(rng, levels);
     for (Eigen::Index k = 0; k < out.size(); ++k) {

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "tradetarget/growth_models.hpp"
+#include "tradetarget/level_models.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/simulation.hpp"
 
@@ -36,15 +37,21 @@ void register_models(py::module_& m) {
         .def_property_readonly("drift", &RandomWalkDrift::drift)
         .def_property_readonly("sigma", &RandomWalkDrift::sigma)
         .def_property_readonly("span", &RandomWalkDrift::span);
+    py::class_<LevelForecastModel, GrowthModel>(m, "LevelForecastModel")
+        .def_property_readonly("method", &LevelForecastModel::method)
+        .def_property_readonly("posterior_ess", &LevelForecastModel::posterior_ess,
+                               "Effective sample size behind the ETS parameter draws (NaN before any path).");
 
     m.def(
         "fit_model",
-        [](const std::string& model, const AnnualSeries& s, double capacity) {
+        [](const std::string& model, const AnnualSeries& s, double capacity, bool parameter_uncertainty) {
             ModelOptions o;
             o.capacity = capacity;
+            o.parameter_uncertainty = parameter_uncertainty;
             return fit_model(parse_model(model), s, o);
         },
         py::arg("model"), py::arg("series"), py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
+        py::arg("parameter_uncertainty") = true,
         "Fits 'loglinear', 'rw_drift', 'logistic' or 'gompertz' (capacity: given, or NaN to estimate).");
     m.def("minimum_years", [](const std::string& model) { return minimum_years(parse_model(model)); },
           py::arg("model"));
@@ -60,9 +67,11 @@ void register_models(py::module_& m) {
     m.def(
         "simulate_paths",
         [](const std::string& model, const AnnualSeries& series, int horizon, int n_paths,
-           std::uint64_t seed, bool source_uncertainty, int paths_per_refit, double capacity) {
+           std::uint64_t seed, bool source_uncertainty, int paths_per_refit, double capacity,
+           bool parameter_uncertainty) {
             SimulationOptions o;
             o.model.capacity = capacity;
+            o.model.parameter_uncertainty = parameter_uncertainty;
             o.horizon = horizon;
             o.n_paths = n_paths;
             o.seed = seed;
@@ -76,7 +85,7 @@ void register_models(py::module_& m) {
         py::arg("n_paths") = SimulationOptions{}.n_paths, py::arg("seed") = SimulationOptions{}.seed,
         py::arg("source_uncertainty") = true,
         py::arg("paths_per_refit") = SimulationOptions{}.paths_per_refit,
-        py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
+        py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(), py::arg("parameter_uncertainty") = true,
         "Seeded sample paths of future log levels (innovation, parameter and source uncertainty).");
     m.def(
         "mix_paths",

@@ -76,12 +76,18 @@ class GrowthModel:
 
 class LogLinearTrend(GrowthModel): ...
 
+class LevelForecastModel(GrowthModel):
+    method: str
+    posterior_ess: float
+
 class RandomWalkDrift(GrowthModel):
     drift: float
     sigma: float
     span: float
 
-def fit_model(model: str, series: AnnualSeries) -> GrowthModel: ...
+def fit_model(
+    model: str, series: AnnualSeries, capacity: float = ..., parameter_uncertainty: bool = True
+) -> GrowthModel: ...
 def minimum_years(model: str) -> int: ...
 def compound_growth(value0: float, year0: int, value1: float, year1: int) -> float: ...
 
@@ -100,6 +106,7 @@ def simulate_paths(
     source_uncertainty: bool = True,
     paths_per_refit: int = 10,
     capacity: float = ...,
+    parameter_uncertainty: bool = True,
 ) -> SamplePaths: ...
 def path_quantiles(paths: SamplePaths, probabilities: Sequence[float]) -> npt.NDArray[np.float64]: ...
 
@@ -217,7 +224,7 @@ def fit_panel(
     ids: list[str], offsets: npt.NDArray[np.int64], years: npt.NDArray[np.int64], values: npt.NDArray[np.float64],
     targets: npt.NDArray[np.float64], model: str, capacity: float, horizon: int, levels: list[float],
     prob_years: list[int], n_paths: int, keep_paths: bool, seed: int, threads: int,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], None] | None, parameter_uncertainty: bool = True,
 ) -> list[PanelResult]: ...
 
 class MixItem:

@@ -91,16 +91,19 @@ class Fit:
         seed: int = DEFAULT_SEED,
         levels: Sequence[float] = (80, 95),
         source_uncertainty: bool = True,
+        parameter_uncertainty: bool = True,
     ) -> Forecast:
         """Simulate seeded sample paths and summarise them by year.
 
         Paths carry innovation, parameter and (unless ``source_uncertainty=False``) source
-        uncertainty; the same seed gives the same numbers.
+        uncertainty; the same seed gives the same numbers. ARIMA and Theta paths have no parameter
+        uncertainty yet; ``parameter_uncertainty=False`` simulates ETS at its estimates, as R does.
         """
         levels = check_levels(levels)
         paths = _core.simulate_paths(
             self.model, self.series, horizon=horizon, n_paths=n_paths, seed=seed,
             source_uncertainty=source_uncertainty, capacity=self.capacity,
+            parameter_uncertainty=parameter_uncertainty,
         )
         point = np.array([self.core.mean_log(y) for y in range(paths.first_year, paths.last_year + 1)])
         return Forecast(model=self.model, paths=paths, observed=self.series, point_log=point,

@@ -250,11 +250,22 @@ def test_level_models_paths_have_the_analytic_moments(model: str) -> None:
 
     values = REFERENCE["series"]["airmiles"]["values"]
     series = pd.Series(values, index=range(1937, 1937 + len(values)))
-    fc = tt.fit(series, model).forecast(horizon=4, n_paths=60000, seed=8, source_uncertainty=False)
+    # At the estimates (ETS: parameter_uncertainty=False; ARIMA and Theta have no parameter
+    # uncertainty yet) the paths have the analytic forecast moments.
+    fc = tt.fit(series, model).forecast(horizon=4, n_paths=60000, seed=8, source_uncertainty=False,
+                                         parameter_uncertainty=False)
     levels = np.exp(fc.paths.log_level)
     core = {"auto_ets": _core.ets_select, "auto_arima": _core.auto_arima, "theta": _core.theta_fit}[model](values)
     np.testing.assert_allclose(levels.mean(axis=0), core.mean(4), rtol=0.01)
     np.testing.assert_allclose(levels.var(axis=0), core.variance(4), rtol=0.05)
+    if model == "auto_ets":
+        # Parameter uncertainty (the default) leaves the mean where it was and adds variance,
+        # more at longer horizons (AAN here: the slope's uncertainty compounds).
+        drawn = np.exp(tt.fit(series, model).forecast(horizon=4, n_paths=60000, seed=8,
+                                                      source_uncertainty=False).paths.log_level)
+        np.testing.assert_allclose(drawn.mean(axis=0), core.mean(4), rtol=0.01)
+        ratio = drawn.var(axis=0) / core.variance(4)
+        assert ratio[0] > 1.02 and ratio[3] > 1.15 and ratio[3] > ratio[0]
     # In the target engine like every other model: years, probabilities, point crossing.
     t = tt.time_to_target(fc, [40000.0], by=(1963,), deadline=1964).iloc[0]
     assert 0.0 <= t["prob_by_1963"] <= 1.0
@@ -288,5 +299,10 @@ def test_aicc_weighted_ets_equals_the_weights_computed_from_r(series: str) -> No
         assert weights[c] == pytest.approx(raw[c] / total, abs=1e-6), c
     ours = [np.exp(fit.core.mean_log(1900 + len(values) - 1 + h)) for h in range(1, H + 1)]
     np.testing.assert_allclose(ours, mean_r, rtol=1e-6)
-    paths = np.exp(fit.forecast(horizon=3, n_paths=40000, seed=2, source_uncertainty=False).paths.log_level)
+    # Paths at the estimates (R's plug-in): their mean is the weighted mean of R's means. With
+    # parameter uncertainty (the default) it is the posterior mean, which on Nile is 2.5% lower
+    # (ANN: the posterior mean of alpha is 0.30, not 0.25; tests/cpp/test_posterior.cpp checks
+    # such posteriors against quadrature).
+    paths = np.exp(fit.forecast(horizon=3, n_paths=40000, seed=2, source_uncertainty=False,
+                                parameter_uncertainty=False).paths.log_level)
     np.testing.assert_allclose(paths.mean(axis=0), mean_r[:3], rtol=0.01)

@@ -19,6 +19,7 @@
 
 #include <Eigen/Core>
 
+#include "tradetarget/posterior.hpp"
 #include "tradetarget/random.hpp"
 
 namespace tradetarget {
@@ -79,6 +80,17 @@ public:
     /// One simulated future path of levels for steps 1..out.size() (innovations at the
     /// estimated parameters).
     void simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const;
+
+    /// Parameter uncertainty: equally weighted draws of this class's parameters given the series
+    /// `y` it was fitted to, each a model ready to simulate (its states run through y), and the
+    /// effective sample size of the importance weights behind them. The posterior has a flat
+    /// prior on (alpha, beta, phi, l0, b0) over the bounds and admissible region of the fit and
+    /// the Jeffreys prior 1 / sigma^2; with sigma^2 integrated out its density is
+    /// exp(-criterion / 2), the criterion the fit minimises (HKOS eq. 5.3 with sigma^2
+    /// concentrated out; the exponent n/2 is the same), and sigma^2 given the parameters is
+    /// SSE / chi^2_n (BDA3 §3.2). Sampled by importance_resample, started at the estimate.
+    std::pair<std::vector<EtsModel>, double> posterior_draws(const std::vector<double>& y,
+                                                             const ImportanceOptions& options = {}) const;
 
 private:
     EtsSpec spec_;

@@ -140,6 +140,9 @@ private:
 /// Options some models take: the capacity of a saturating curve (NaN: estimated).
 struct ModelOptions {
     double capacity = std::numeric_limits<double>::quiet_NaN();
+    /// ETS paths (auto_ets, ets_aicc) draw their parameters from the posterior; false: at the
+    /// estimates, as R's simulate.ets.
+    bool parameter_uncertainty = true;
 };
 
 /// Fits `kind` to `series`; throws InputError if the series is too short for it.

@@ -1,0 +1,215 @@
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <Eigen/LU>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/ets.hpp"
+#include "tradetarget/level_models.hpp"
+#include "tradetarget/posterior.hpp"
+#include "tradetarget/simulation.hpp"
+
+using namespace tradetarget;
+using Catch::Matchers::Contains;
+
+namespace {
+
+Eigen::VectorXd column_mean(const Eigen::MatrixXd& draws) { return draws.colwise().mean().transpose(); }
+
+Eigen::MatrixXd column_covariance(const Eigen::MatrixXd& draws) {
+    const Eigen::MatrixXd centred = draws.rowwise() - draws.colwise().mean();
+    return centred.transpose() * centred / static_cast<double>(draws.rows() - 1);
+}
+
+}  // namespace
+
+TEST_CASE("Importance resampling recovers a correlated normal from a poor start") {
+    const Eigen::Vector2d mu(3.0, -1.0);
+    Eigen::Matrix2d sigma;
+    sigma << 4.0, 1.8, 1.8, 1.0;
+    const Eigen::Matrix2d precision = sigma.inverse();
+    const auto log_density = [&](const Eigen::VectorXd& x) {
+        const Eigen::Vector2d d = x - mu;
+        return -0.5 * d.dot(precision * d);
+    };
+    ImportanceOptions options;
+    options.draws = 4000;
+    options.proposals = 20000;
+    const ImportanceDraws r = importance_resample(log_density, Eigen::Vector2d(0.0, 0.0),
+                                                  Eigen::Matrix2d::Identity(), options);
+    REQUIRE(r.draws.rows() == 4000);
+    // After adaptation the proposal is close to the target: most weight is useful.
+    CHECK(r.effective_sample_size > 0.5 * options.proposals);
+    const Eigen::VectorXd m = column_mean(r.draws);
+    const Eigen::MatrixXd c = column_covariance(r.draws);
+    CHECK(m(0) == Approx(3.0).margin(0.08));
+    CHECK(m(1) == Approx(-1.0).margin(0.04));
+    CHECK(c(0, 0) == Approx(4.0).epsilon(0.08));
+    CHECK(c(1, 1) == Approx(1.0).epsilon(0.08));
+    CHECK(c(0, 1) / std::sqrt(c(0, 0) * c(1, 1)) == Approx(0.9).margin(0.02));
+}
+
+TEST_CASE("Importance resampling respects a truncated support: the half-normal") {
+    // Standard normal restricted to x > 0: mean sqrt(2 / pi), variance 1 - 2 / pi.
+    const auto log_density = [](const Eigen::VectorXd& x) {
+        return x(0) > 0.0 ? -0.5 * x(0) * x(0) : -std::numeric_limits<double>::infinity();
+    };
+    ImportanceOptions options;
+    options.draws = 4000;
+    options.proposals = 20000;
+    const ImportanceDraws r = importance_resample(log_density, Eigen::VectorXd::Constant(1, 0.0),
+                                                  Eigen::MatrixXd::Identity(1, 1), options);
+    CHECK(r.draws.minCoeff() > 0.0);
+    CHECK(r.draws.mean() == Approx(std::sqrt(2.0 / M_PI)).margin(0.02));
+    CHECK(column_covariance(r.draws)(0, 0) == Approx(1.0 - 2.0 / M_PI).epsilon(0.06));
+}
+
+TEST_CASE("Importance resampling: the same seed gives the same draws, and bad input is an InputError") {
+    const auto log_density = [](const Eigen::VectorXd& x) { return -0.5 * x.squaredNorm(); };
+    const auto a = importance_resample(log_density, Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2));
+    const auto b = importance_resample(log_density, Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2));
+    CHECK(a.draws == b.draws);
+    CHECK_THROWS_WITH(importance_resample(log_density, Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(3, 3)),
+                      Contains("covariance is 3 x 3"));
+    CHECK_THROWS_WITH(importance_resample([](const Eigen::VectorXd&) { return -INFINITY; }, Eigen::VectorXd::Zero(1),
+                                          Eigen::MatrixXd::Identity(1, 1)),
+                      Contains("finite posterior density"));
+    ImportanceOptions bad;
+    bad.proposals = 10;
+    CHECK_THROWS_AS(importance_resample(log_density, Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1), bad),
+                    InputError);
+    CHECK_THROWS_WITH(importance_resample(log_density, Eigen::VectorXd::Constant(1, NAN), Eigen::MatrixXd::Identity(1, 1)),
+                      Contains("not finite"));
+}
+
+TEST_CASE("ETS posterior draws match the posterior computed by quadrature (ANN)") {
+    // ANN posterior with sigma^2 integrated out: p(alpha, l0 | y) ~ SSE(alpha, l0)^(-n/2) on
+    // 1e-4 <= alpha <= 0.9999, written here independently of the library and integrated on a grid.
+    const std::vector<double> y{4.1, 4.6, 4.3, 5.2, 5.0, 5.9, 6.3, 6.0};
+    const double n = static_cast<double>(y.size());
+    const EtsModel fit = EtsModel::fit(y, EtsSpec::parse("ANN"));
+    const auto sse = [&](double alpha, double l0) {
+        double l = l0, s = 0.0;
+        for (double v : y) {
+            const double e = v - l;
+            s += e * e;
+            l += alpha * e;
+        }
+        return s;
+    };
+    double total = 0, alpha_mean = 0, alpha_second = 0, l0_mean = 0, sigma2_mean = 0;
+    const int na = 400, nl = 2000;
+    for (int i = 0; i < na; ++i) {
+        const double alpha = 1e-4 + (0.9999 - 1e-4) * (i + 0.5) / na;
+        for (int j = 0; j < nl; ++j) {
+            const double l0 = fit.l0() - 20.0 + 40.0 * (j + 0.5) / nl;
+            const double s = sse(alpha, l0);
+            const double w = std::pow(s, -n / 2.0);
+            total += w;
+            alpha_mean += w * alpha;
+            alpha_second += w * alpha * alpha;
+            l0_mean += w * l0;
+            sigma2_mean += w * s / (n - 2.0);  // E[SSE / chi2_n] = SSE / (n - 2)
+        }
+    }
+    alpha_mean /= total;
+    l0_mean /= total;
+    sigma2_mean /= total;
+    const double alpha_sd = std::sqrt(alpha_second / total - alpha_mean * alpha_mean);
+
+    ImportanceOptions options;
+    options.draws = 4000;
+    options.proposals = 20000;
+    const auto [draws, ess] = fit.posterior_draws(y, options);
+    REQUIRE(draws.size() == 4000);
+    CHECK(ess > 0.5 * options.proposals);
+    double a = 0, a2 = 0, l = 0, s2 = 0;
+    for (const EtsModel& d : draws) {
+        CHECK(d.alpha() >= 1e-4);
+        CHECK(d.alpha() <= 0.9999);
+        a += d.alpha();
+        a2 += d.alpha() * d.alpha();
+        l += d.l0();
+        s2 += d.sigma2();
+    }
+    const double m = static_cast<double>(draws.size());
+    CHECK(a / m == Approx(alpha_mean).margin(0.015));
+    CHECK(std::sqrt(a2 / m - (a / m) * (a / m)) == Approx(alpha_sd).margin(0.015));
+    CHECK(l / m == Approx(l0_mean).margin(0.03));
+    CHECK(s2 / m == Approx(sigma2_mean).epsilon(0.05));
+    // The draws differ from the estimate: they are a posterior, not the point.
+    CHECK(std::fabs(a / m - fit.alpha()) > 0.01);
+}
+
+TEST_CASE("ETS posterior draws stay in the admissible region for every class") {
+    const std::vector<double> y{3.2, 3.9, 4.4, 4.1, 5.0, 5.6, 5.4, 6.3, 6.9, 7.4, 7.1, 8.0};
+    for (const EtsSpec& spec : EtsSpec::all()) {
+        INFO(spec.name());
+        const EtsModel fit = EtsModel::fit(y, spec);
+        const auto [draws, ess] = fit.posterior_draws(y);
+        CHECK(ess > 500.0);  // of 4,000 proposals: the adapted proposal fits the posterior
+        for (const EtsModel& d : draws) {
+            REQUIRE(d.alpha() >= 1e-4);
+            REQUIRE(d.alpha() <= 0.9999);
+            if (spec.trend != EtsTrend::None) {
+                REQUIRE(d.beta() >= 1e-4);
+                REQUIRE(d.beta() <= d.alpha());
+            }
+            if (spec.trend == EtsTrend::Damped) {
+                REQUIRE(d.phi() >= 0.8);
+                REQUIRE(d.phi() <= 0.98);
+            }
+            REQUIRE(d.sigma2() > 0.0);
+        }
+    }
+    CHECK_THROWS_WITH(EtsModel::fit(y, EtsSpec::parse("ANN")).posterior_draws({1.0, 2.0}), Contains("fitted to 12"));
+}
+
+TEST_CASE("ETS paths draw their parameters from the posterior, and without it match R's intervals") {
+    const std::vector<int> years{2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022};
+    const std::vector<double> levels{4.1, 4.6, 4.3, 5.2, 5.0, 5.9, 6.3, 6.0};
+    const AnnualSeries series = AnnualSeries::from_levels(years, levels);
+    SimulationOptions options;
+    options.horizon = 6;
+    options.n_paths = 40000;
+    options.source_uncertainty = false;
+    const auto sorted_levels = [](const SamplePaths& p, int h) {
+        std::vector<double> v(static_cast<std::size_t>(p.log_level.rows()));
+        for (Eigen::Index i = 0; i < p.log_level.rows(); ++i) v[static_cast<std::size_t>(i)] = std::exp(p.log_level(i, h));
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    options.model.parameter_uncertainty = false;
+    const SamplePaths plain = simulate_paths(ModelKind::AutoEts, series, options);
+    const LevelForecastModel model(ModelKind::AutoEts, series, false);
+    for (int h : {0, 5}) {
+        const auto v = sorted_levels(plain, h);
+        CHECK(v[v.size() / 10] == Approx(model.forecast_quantile(2023 + h, 0.1)).epsilon(0.01));
+        CHECK(v[v.size() * 9 / 10] == Approx(model.forecast_quantile(2023 + h, 0.9)).epsilon(0.01));
+    }
+
+    // With parameter uncertainty the paths' law is the mixture, over the posterior draws, of each
+    // draw's forecast law: check the mixture's CDF at the paths' deciles (the class is ANN, whose
+    // forecast law given the parameters is exactly normal).
+    options.model.parameter_uncertainty = true;
+    const SamplePaths drawn = simulate_paths(ModelKind::AutoEts, series, options);
+    const EtsModel selected = EtsModel::select(levels);
+    REQUIRE(selected.spec().name() == "ANN");
+    const auto draws = selected.posterior_draws(levels).first;
+    for (int h : {0, 5}) {
+        const auto v = sorted_levels(drawn, h);
+        for (double p : {0.1, 0.5, 0.9}) {
+            const double x = v[static_cast<std::size_t>(p * static_cast<double>(v.size()))];
+            double cdf = 0.0;
+            for (const EtsModel& d : draws)
+                cdf += 0.5 * std::erfc(-(x - d.mean(h + 1)(h)) / std::sqrt(2.0 * d.variance(h + 1)(h)));
+            CHECK(cdf / static_cast<double>(draws.size()) == Approx(p).margin(0.006));
+        }
+    }
+    const SamplePaths again = simulate_paths(ModelKind::AutoEts, series, options);
+    CHECK(again.log_level == drawn.log_level);
+    CHECK_FALSE(drawn.log_level == plain.log_level);
+}
