@@ -43,10 +43,12 @@ ets_fc <- lapply(d, function(x) as.numeric(forecast(ets(ts(x)), h = 6)$mean))
 t1 <- proc.time()[["elapsed"]]
 theta_fc <- lapply(d, function(x) as.numeric(thetaf(ts(x), h = 6)$mean))
 t2 <- proc.time()[["elapsed"]]
-arima_fc <- lapply(d, function(x) as.numeric(forecast(auto.arima(ts(x)), h = 6)$mean))
+arima_fits <- lapply(d, function(x) auto.arima(ts(x)))
+arima_fc <- lapply(arima_fits, function(f) as.numeric(forecast(f, h = 6)$mean))
 t3 <- proc.time()[["elapsed"]]
-cat(toJSON(list(ets = ets_fc, theta = theta_fc, arima = arima_fc, ets_seconds = t1 - t0, theta_seconds = t2 - t1,
-                arima_seconds = t3 - t2), digits = NA, auto_unbox = TRUE))
+arima_order <- lapply(arima_fits, function(f) trimws(as.character(f)))
+cat(toJSON(list(ets = ets_fc, theta = theta_fc, arima = arima_fc, arima_order = arima_order,
+                ets_seconds = t1 - t0, theta_seconds = t2 - t1, arima_seconds = t3 - t2), digits = NA, auto_unbox = TRUE))
 """
 
 
@@ -69,6 +71,7 @@ def main() -> None:
 
     forecasts: dict[str, list[np.ndarray]] = {}
     seconds: dict[str, float] = {}
+    arima_orders = [tt.auto_arima(list(y)).label for y in train]
     for name, fit in {
         "tradetarget auto ETS": lambda y: tt.ets(list(y), "auto"),
         "tradetarget theta": lambda y: tt.theta(list(y)),
@@ -102,6 +105,7 @@ def main() -> None:
         seconds["R forecast auto.arima()"] = out["arima_seconds"]
         seconds["R forecast ets()"] = out["ets_seconds"]
         seconds["R forecast thetaf()"] = out["theta_seconds"]
+        r_orders = out["arima_order"]
 
     with PUBLISHED.open(newline="") as f:
         published = {row["method"]: row for row in csv.DictReader(f)}
@@ -117,6 +121,15 @@ def main() -> None:
         ["| method | sMAPE | MASE | published sMAPE | published MASE | seconds (645 series) |",
          "|---|---|---|---|---|---|", *rows]
     )
+    if shutil.which("Rscript"):
+        same = [ours == theirs for ours, theirs in zip(arima_orders, r_orders)]
+        table += (f"\n\nAuto ARIMA chooses R's model (orders, drift/mean) on {sum(same)} of {len(same)} series.")
+        for label, keep in (("the same model", True), ("different models", False)):
+            idx = [i for i, s_ in enumerate(same) if s_ == keep]
+            sm = [np.mean([smape(test[i], forecasts[name][i]) for i in idx])
+                  for name in ("tradetarget auto ARIMA", "R forecast auto.arima()")]
+            table += (f" On the {len(idx)} series with {label}: sMAPE {sm[0]:.2f} (tradetarget) "
+                      f"vs {sm[1]:.2f} (R).")
     sources = sorted({row["source"] for row in published.values()})
     table += "\n\nPublished figures: " + "; ".join(sources) + " (rows and quoted lines in " \
              "benchmarks/published/m3_yearly.csv)."

@@ -102,7 +102,9 @@ Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi,
 
 std::string ArimaOrder::name() const {
     std::string s = "ARIMA(" + std::to_string(p) + "," + std::to_string(d) + "," + std::to_string(q) + ")";
+    // R forecast's names (arima.string): a d = 0 model says whether it has a mean.
     if (constant) s += d == 0 ? " with non-zero mean" : " with drift";
+    else if (d == 0) s += " with zero mean";
     return s;
 }
 
@@ -140,11 +142,17 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
     NelderMeadOptions options;
     options.relative_tolerance = 1e-12;
     options.max_evaluations = 20000;
-    NelderMeadResult best = nelder_mead(objective, x0, options);
-    for (int restart = 0; restart < 3; ++restart) {  // restart from the optimum until it holds
-        const NelderMeadResult again = nelder_mead(objective, best.x, options);
-        if (!(again.value < best.value - 1e-12)) break;
-        best = again;
+    // ARIMA(0,d,0) without a constant (white noise, a random walk, a double random walk) has no
+    // coefficient to estimate: only sigma^2, which the likelihood concentrates out.
+    NelderMeadResult best;
+    best.x = x0;
+    if (k > 0) {
+        best = nelder_mead(objective, x0, options);
+        for (int restart = 0; restart < 3; ++restart) {  // restart from the optimum until it holds
+            const NelderMeadResult again = nelder_mead(objective, best.x, options);
+            if (!(again.value < best.value - 1e-12)) break;
+            best = again;
+        }
     }
 
     ArimaModel model;

@@ -210,8 +210,25 @@ def test_auto_arima_matches_r_or_finds_a_lower_aicc(series: str) -> None:
         assert fit.aicc == pytest.approx(ref["aicc_211"], rel=1e-5)
         return
     assert ours == f"{p},{d},{q}"
+    assert fit.name == ref["label"]  # R's name, constant included
     assert [k for k, _ in fit.params] == ([ref["coef"]] if isinstance(ref["coef"], str) else ref["coef"])
     assert fit.aicc == pytest.approx(ref["aicc"], rel=1e-5)
+
+
+def test_auto_arima_considers_models_with_nothing_to_estimate() -> None:
+    # A random walk without drift: ARIMA(0,1,0) has only sigma^2 to estimate (no optimiser run);
+    # it must be fitted and chosen when its AICc is lowest (R's auto.arima chooses it on 1/3 of the
+    # M3 yearly series where it and the drift model compete; see benchmarks/m3_yearly.py).
+    import tradetarget as tt
+
+    y = (100 + np.cumsum(np.random.default_rng(6).normal(size=25))).tolist()
+    chosen = tt.auto_arima(y)  # R forecast 8.20 on these values: ARIMA(0,1,0), AICc 76.08792
+    walk = tt.arima(y, (0, 1, 0), constant=False)
+    assert chosen.label == "ARIMA(0,1,0)"
+    assert chosen.criteria["aicc"] == pytest.approx(walk.criteria["aicc"], rel=1e-12)
+    assert walk.criteria["aicc"] == pytest.approx(76.08792, rel=1e-6)
+    assert walk.criteria["aicc"] < tt.arima(y, (0, 1, 0), constant=True).criteria["aicc"]
+    assert tt.arima(y, (0, 0, 0), constant=False).label == "ARIMA(0,0,0) with zero mean"
 
 
 def test_kpss_and_ndiffs() -> None:
