@@ -10,6 +10,7 @@
 #include <Eigen/Eigenvalues>
 #include <Eigen/LU>
 #include <boost/math/constants/constants.hpp>
+#include <boost/random/chi_squared_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
@@ -98,6 +99,28 @@ Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi,
     return out;
 }
 
+Eigen::VectorXd difference(const std::vector<double>& y, int d) {
+    Eigen::VectorXd w = Eigen::Map<const Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size()));
+    for (int i = 0; i < d; ++i) w = (w.tail(w.size() - 1) - w.head(w.size() - 1)).eval();
+    return w;
+}
+
+// The optimiser's coordinates x = (AR in Jones' unconstrained form, MA likewise, the constant in
+// units of the differenced series' scale) and the coefficients they stand for.
+struct Coefficients {
+    ArimaOrder order;
+    double scale;
+    Coefficients(ArimaOrder o, const Eigen::VectorXd& w)
+        : order(o), scale(std::max(std::sqrt((w.array() - w.mean()).square().mean()), 1e-12)) {}
+    void unpack(const Eigen::VectorXd& x, Eigen::VectorXd& phi, Eigen::VectorXd& theta, double& c) const {
+        phi = ar_from_unconstrained(x.head(order.p));
+        // Invertible MA by the same map: theta(B) = 1 + sum theta_i B^i has its roots outside the
+        // unit circle exactly when -theta is a stationary AR polynomial.
+        theta = -ar_from_unconstrained(x.segment(order.p, order.q));
+        c = order.constant ? x(order.p + order.q) * scale : 0.0;
+    }
+};
+
 }  // namespace
 
 std::string ArimaOrder::name() const {
@@ -119,24 +142,16 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
     if (n_eff < k + 3)
         throw InputError(order.name() + " estimates " + std::to_string(k + 1) + " parameters and needs at least " +
                          std::to_string(k + 3 + order.d) + " observations; got " + std::to_string(y.size()));
-    Eigen::VectorXd w = Eigen::Map<const Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size()));
-    for (int i = 0; i < order.d; ++i) w = (w.tail(w.size() - 1) - w.head(w.size() - 1)).eval();
-
-    const double scale = std::max(std::sqrt((w.array() - w.mean()).square().mean()), 1e-12);
-    auto unpack = [&](const Eigen::VectorXd& x, Eigen::VectorXd& phi, Eigen::VectorXd& theta, double& c) {
-        phi = ar_from_unconstrained(x.head(order.p));
-        // Invertible MA by the same map: theta(B) = 1 + sum theta_i B^i has its roots outside the
-        // unit circle exactly when -theta is a stationary AR polynomial.
-        theta = -ar_from_unconstrained(x.segment(order.p, order.q));
-        c = order.constant ? x(order.p + order.q) * scale : 0.0;
-    };
+    const Eigen::VectorXd w = difference(y, order.d);
+    const Coefficients map{order, w};
     auto objective = [&](const Eigen::VectorXd& x) {
         Eigen::VectorXd phi, theta;
         double c = 0.0;
-        unpack(x, phi, theta, c);
+        map.unpack(x, phi, theta, c);
         const Likelihood l = arma_likelihood(w.array() - c, phi, theta);
         return std::isfinite(l.loglik) ? -l.loglik : std::numeric_limits<double>::infinity();
     };
+    const double scale = map.scale;
     Eigen::VectorXd x0 = Eigen::VectorXd::Zero(k);
     if (order.constant) x0(k - 1) = w.mean() / scale;  // the constant in units of the series' scale
     NelderMeadOptions options;
@@ -158,7 +173,8 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
     ArimaModel model;
     model.order_ = order;
     model.y_ = y;
-    unpack(best.x, model.phi_, model.theta_, model.constant_);
+    model.estimate_ = best.x;
+    map.unpack(best.x, model.phi_, model.theta_, model.constant_);
     const Likelihood l = arma_likelihood(w.array() - model.constant_, model.phi_, model.theta_);
     model.loglik_ = l.loglik;
     // The likelihood uses the ML variance; forecasts and the reported sigma^2 use the
@@ -171,6 +187,52 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
     model.bic_ = model.aic_ + (std::log(static_cast<double>(n_eff)) - 2.0) * npar;
     model.aicc_ = model.aic_ + 2.0 * npar * (npar + 1) / (n_eff - npar - 1);
     return model;
+}
+
+std::pair<std::vector<ArimaModel>, double> ArimaModel::posterior_draws(const ImportanceOptions& options) const {
+    const Eigen::VectorXd w = difference(y_, order_.d);
+    const Coefficients map{order_, w};
+    const auto k = estimate_.size();
+    const auto log_density = [&](const Eigen::VectorXd& x) {
+        Eigen::VectorXd phi, theta;
+        double c = 0.0;
+        map.unpack(x, phi, theta, c);
+        const Likelihood l = arma_likelihood(w.array() - c, phi, theta);
+        // Uniform partial autocorrelations r = tanh(u): Jacobian prod (1 - r^2).
+        const double jacobian = (1.0 - x.head(order_.p + order_.q).array().tanh().square()).log().sum();
+        return std::isfinite(l.loglik) ? l.loglik + jacobian : -std::numeric_limits<double>::infinity();
+    };
+    Eigen::MatrixXd coordinates;
+    double ess = options.draws;
+    if (k == 0) {
+        coordinates = Eigen::MatrixXd::Zero(options.draws, 0);
+    } else {
+        // Start at the estimate (an AR/MA coordinate near the unit circle pulled back to |u| <= 3,
+        // where the posterior in these coordinates has its mass), spreads wide enough to cover.
+        Eigen::VectorXd start = estimate_, spread = Eigen::VectorXd::Constant(k, 1.0);
+        start.head(order_.p + order_.q) = start.head(order_.p + order_.q).cwiseMax(-3.0).cwiseMin(3.0);
+        if (order_.constant)
+            spread(k - 1) = std::max(std::sqrt(sigma2_ / static_cast<double>(w.size())) / map.scale, 1e-6);
+        const ImportanceDraws sample = importance_resample(
+            log_density, start, Eigen::MatrixXd(spread.array().square().matrix().asDiagonal()), options);
+        coordinates = sample.draws;
+        ess = sample.effective_sample_size;
+    }
+    Rng rng = make_rng(options.seed, 1);
+    boost::random::chi_squared_distribution<double> chi2(static_cast<double>(w.size()));
+    std::vector<ArimaModel> draws;
+    draws.reserve(static_cast<std::size_t>(coordinates.rows()));
+    for (Eigen::Index i = 0; i < coordinates.rows(); ++i) {
+        ArimaModel m = *this;
+        m.estimate_ = coordinates.row(i).transpose();
+        map.unpack(m.estimate_, m.phi_, m.theta_, m.constant_);
+        const Likelihood l = arma_likelihood(w.array() - m.constant_, m.phi_, m.theta_);
+        m.w_forecast_state_ = l.next_state;
+        m.w_forecast_cov_ = l.next_cov;
+        m.sigma2_ = l.sigma2 * static_cast<double>(w.size()) / chi2(rng);
+        draws.push_back(std::move(m));
+    }
+    return {std::move(draws), ess};
 }
 
 std::vector<std::pair<std::string, double>> ArimaModel::params() const {

@@ -137,7 +137,14 @@ double LevelForecastModel::posterior_ess() const {
 }
 
 void LevelForecastModel::draw_parameters() const {
-    if (!parameter_uncertainty_ || (!ets_ && mixture_.empty())) return;
+    if (!parameter_uncertainty_) return;
+    if (arima_) {
+        auto [draws, ess] = arima_->posterior_draws();
+        arima_draws_ = std::move(draws);
+        posterior_ess_ = ess;
+        return;
+    }
+    if (!ets_ && mixture_.empty()) return;
     std::vector<const EtsModel*> models;
     if (ets_) models.push_back(ets_.get());
     for (const auto& component : mixture_) models.push_back(component.first.get());
@@ -168,7 +175,10 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
         while (k + 1 < mixture_.size() && u >= mixture_[k].second) u -= mixture_[k++].second;
         run_model(k, *mixture_[k].first);
     } else if (ets_) run_model(0, *ets_);
-    else if (arima_) arima_->simulate(rng, levels);
+    else if (arima_ && !arima_draws_.empty()) {
+        boost::random::uniform_int_distribution<std::size_t> pick(0, arima_draws_.size() - 1);
+        arima_draws_[pick(rng)].simulate(rng, levels);
+    } else if (arima_) arima_->simulate(rng, levels);
     else theta_->simulate(rng, levels);
     for (Eigen::Index k = 0; k < out.size(); ++k) {
         const double v = levels(skip + k);

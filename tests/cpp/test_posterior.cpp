@@ -6,6 +6,9 @@
 
 #include <Eigen/LU>
 
+#include <boost/math/distributions/students_t.hpp>
+
+#include "tradetarget/arima.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/level_models.hpp"
@@ -212,4 +215,87 @@ TEST_CASE("ETS paths draw their parameters from the posterior, and without it ma
     const SamplePaths again = simulate_paths(ModelKind::AutoEts, series, options);
     CHECK(again.log_level == drawn.log_level);
     CHECK_FALSE(drawn.log_level == plain.log_level);
+}
+
+TEST_CASE("ARIMA posterior draws match the posterior computed by quadrature (AR(1) with a mean)") {
+    // Uniform prior on phi in (-1, 1) (the partial autocorrelation), flat on mu, 1 / sigma^2:
+    // p(phi, mu | y) ~ S^(-n/2) (1 - phi^2)^(1/2) with the exact AR(1) sum of squares
+    // S = (1 - phi^2)(y_1 - mu)^2 + sum_t ((y_t - mu) - phi (y_{t-1} - mu))^2 (Box & Jenkins §7.1),
+    // written here independently of the library's Kalman filter and integrated on a grid.
+    const std::vector<double> y{10.3, 11.1, 11.6, 10.9, 10.2, 10.8, 11.9, 12.2, 11.4, 10.6, 10.1, 10.9, 11.8, 11.5, 10.7};
+    const double n = static_cast<double>(y.size());
+    const auto sum_of_squares = [&](double phi, double mu) {
+        double s = (1.0 - phi * phi) * (y[0] - mu) * (y[0] - mu);
+        for (std::size_t t = 1; t < y.size(); ++t) {
+            const double e = (y[t] - mu) - phi * (y[t - 1] - mu);
+            s += e * e;
+        }
+        return s;
+    };
+    double total = 0, phi_mean = 0, mu_mean = 0, sigma2_mean = 0;
+    const int nphi = 800, nmu = 800;
+    for (int i = 0; i < nphi; ++i) {
+        const double phi = -1.0 + 2.0 * (i + 0.5) / nphi;
+        for (int j = 0; j < nmu; ++j) {
+            const double mu = 6.0 + 10.0 * (j + 0.5) / nmu;
+            const double s = sum_of_squares(phi, mu);
+            const double w = std::exp(-n / 2.0 * std::log(s) + 0.5 * std::log1p(-phi * phi));
+            total += w;
+            phi_mean += w * phi;
+            mu_mean += w * mu;
+            sigma2_mean += w * s / (n - 2.0);
+        }
+    }
+    phi_mean /= total;
+    mu_mean /= total;
+    sigma2_mean /= total;
+
+    const ArimaModel fit = ArimaModel::fit(y, ArimaOrder{1, 0, 0, true});
+    ImportanceOptions options;
+    options.draws = 4000;
+    options.proposals = 20000;
+    const auto [draws, ess] = fit.posterior_draws(options);
+    REQUIRE(draws.size() == 4000);
+    CHECK(ess > 0.3 * options.proposals);
+    double phi = 0, mu = 0, sigma2 = 0;
+    for (const ArimaModel& d : draws) {
+        const auto params = d.params();
+        REQUIRE(std::fabs(params[0].second) < 1.0);
+        phi += params[0].second;
+        mu += params[1].second;
+        sigma2 += d.sigma2();
+    }
+    const double m = static_cast<double>(draws.size());
+    CHECK(phi / m == Approx(phi_mean).margin(0.015));
+    CHECK(mu / m == Approx(mu_mean).margin(0.03));
+    CHECK(sigma2 / m == Approx(sigma2_mean).epsilon(0.05));
+    CHECK(std::fabs(phi / m - fit.params()[0].second) > 0.02);  // a posterior, not the point
+}
+
+TEST_CASE("A random walk's posterior predictive is Student t: ARIMA(0,1,0) draws only sigma^2") {
+    // Jeffreys prior: y_{n+1} | y ~ y_n + t_n sqrt(S / n), S = sum of squared differences (BDA3 §3.2).
+    const std::vector<double> y{100.0, 101.2, 100.7, 102.5, 103.1, 102.2, 103.9, 104.4, 103.0, 104.8, 105.5};
+    const ArimaModel fit = ArimaModel::fit(y, ArimaOrder{0, 1, 0, false});
+    ImportanceOptions options;
+    options.draws = 10000;
+    options.proposals = 10000;
+    const auto [draws, ess] = fit.posterior_draws(options);
+    CHECK(ess == Approx(10000.0));
+    double s = 0.0;
+    for (std::size_t t = 1; t < y.size(); ++t) s += (y[t] - y[t - 1]) * (y[t] - y[t - 1]);
+    const double n = static_cast<double>(y.size() - 1);
+    std::vector<double> next;
+    Rng rng = make_rng(5, 0);
+    Eigen::VectorXd out(1);
+    for (const ArimaModel& d : draws)
+        for (int k = 0; k < 10; ++k) {
+            d.simulate(rng, out);
+            next.push_back(out(0));
+        }
+    std::sort(next.begin(), next.end());
+    const boost::math::students_t t(n);
+    for (double p : {0.05, 0.25, 0.75, 0.95}) {
+        const double expected = y.back() + boost::math::quantile(t, p) * std::sqrt(s / n);
+        CHECK(next[static_cast<std::size_t>(p * static_cast<double>(next.size()))] == Approx(expected).margin(0.03 * std::sqrt(s / n)));
+    }
 }

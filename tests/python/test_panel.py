@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from tradetarget import _core
+from tradetarget.models import DEFAULT_SEED
 from tradetarget.panel import forecast_panel, long_forecasts
 
 REFERENCE = json.loads((Path(__file__).parents[1] / "fixtures" / "r_forecast_reference.json").read_text())
@@ -107,6 +108,27 @@ def test_kept_paths_are_the_ones_the_summary_comes_from() -> None:
     forecasts = long_forecasts(result)
     assert len(forecasts) == 4 * 8 and list(forecasts.columns[:3]) == ["unique_id", "year", "point"]
     assert forecasts["year"].min() == 2025 and forecasts["year"].max() == 2032
+
+
+@pytest.mark.parametrize("model", ["auto_ets", "auto_arima"])
+def test_parameter_uncertainty_is_in_the_paths_and_not_in_r_intervals(model: str) -> None:
+    """The forecast columns are R's intervals either way; the paths (and so the target columns)
+    differ, and each setting's paths are exactly the single-series simulate_paths with it."""
+    data = synthetic_panel(3)
+    common = dict(model=model, targets={"t": 1.5 * data.groupby("unique_id")["value"].max()}, by=(2030,),
+                  horizon=8, n_paths=2000, keep_paths=True, progress=False)
+    drawn = forecast_panel(data, **common).set_index("unique_id")
+    plain = forecast_panel(data, parameter_uncertainty=False, **common).set_index("unique_id")
+    forecast_columns = [c for c in drawn.columns if c.startswith(("point_h", "lower", "upper"))]
+    pd.testing.assert_frame_equal(drawn[forecast_columns], plain[forecast_columns], check_exact=True)
+    for uid, series in data.groupby("unique_id"):
+        assert not np.array_equal(drawn.loc[uid, "paths"], plain.loc[uid, "paths"])
+        core = _core.AnnualSeries.from_levels(series["year"].tolist(), series["value"].tolist())
+        for result, flag in ((drawn, True), (plain, False)):
+            alone = _core.simulate_paths(model, core, horizon=8, n_paths=2000,
+                                         seed=_core.series_seed(DEFAULT_SEED, uid), source_uncertainty=False,
+                                         parameter_uncertainty=flag)
+            np.testing.assert_array_equal(result.loc[uid, "paths"], np.exp(alone.log_level))
 
 
 def test_a_series_that_cannot_be_fitted_is_reported_and_the_rest_goes_on() -> None:

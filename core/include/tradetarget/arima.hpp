@@ -16,6 +16,7 @@
 
 #include <Eigen/Core>
 
+#include "tradetarget/posterior.hpp"
 #include "tradetarget/random.hpp"
 
 namespace tradetarget {
@@ -46,8 +47,21 @@ public:
     /// filtered distribution, then the ARMA recursion with N(0, sigma^2) innovations, integrated.
     void simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const;
 
+    /// Parameter uncertainty: equally weighted draws of the coefficients and sigma^2, each a
+    /// model ready to simulate (its filter run through the data), and the effective sample size
+    /// behind them. Prior: uniform on the partial autocorrelations of the AR and of the MA part
+    /// (a proper prior on the stationary / invertible region, Jones 1987, Technometrics 29,
+    /// 279-283), flat on the constant, 1 / sigma^2 for sigma^2; the posterior of the
+    /// coefficients is then the exact likelihood with sigma^2 concentrated out (same exponent
+    /// n/2) times the Jacobian of tanh, sampled by importance_resample in the optimiser's
+    /// coordinates; sigma^2 given them is S / chi^2_n (S: the sum of squared standardised
+    /// innovations, n = observations after differencing). A model without coefficients draws
+    /// only sigma^2 (effective sample size = draws).
+    std::pair<std::vector<ArimaModel>, double> posterior_draws(const ImportanceOptions& options = {}) const;
+
 private:
     ArimaOrder order_;
+    Eigen::VectorXd estimate_;  // the optimiser's coordinates at the estimate
     Eigen::VectorXd phi_, theta_;
     double constant_ = 0.0;
     double loglik_ = 0, aic_ = 0, aicc_ = 0, bic_ = 0, sigma2_ = 0;
