@@ -137,11 +137,17 @@ double LevelForecastModel::posterior_ess() const {
 }
 
 void LevelForecastModel::draw_parameters() const {
+    // A posterior that cannot be sampled (no proposal draw with a finite density: a degenerate
+    // series) leaves that model's paths at its estimates, and posterior_ess() at 0.
     if (!parameter_uncertainty_) return;
     if (arima_) {
-        auto [draws, ess] = arima_->posterior_draws();
-        arima_draws_ = std::move(draws);
-        posterior_ess_ = ess;
+        try {
+            auto [draws, ess] = arima_->posterior_draws();
+            arima_draws_ = std::move(draws);
+            posterior_ess_ = ess;
+        } catch (const InputError&) {
+            posterior_ess_ = 0.0;
+        }
         return;
     }
     if (!ets_ && mixture_.empty()) return;
@@ -150,9 +156,14 @@ void LevelForecastModel::draw_parameters() const {
     for (const auto& component : mixture_) models.push_back(component.first.get());
     double smallest = std::numeric_limits<double>::infinity();
     for (const EtsModel* model : models) {
-        auto [draws, ess] = model->posterior_draws(levels_);
-        draws_.push_back(std::move(draws));
-        smallest = std::min(smallest, ess);
+        try {
+            auto [draws, ess] = model->posterior_draws(levels_);
+            draws_.push_back(std::move(draws));
+            smallest = std::min(smallest, ess);
+        } catch (const InputError&) {
+            draws_.emplace_back();
+            smallest = 0.0;
+        }
     }
     posterior_ess_ = smallest;
 }
@@ -163,7 +174,7 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
     Eigen::VectorXd levels(skip + out.size());
     // With parameter uncertainty, model k's path uses one of its posterior draws, chosen uniformly.
     const auto run_model = [&](std::size_t k, const EtsModel& estimate) {
-        if (draws_.empty()) return estimate.simulate(rng, levels);
+        if (draws_.empty() || draws_[k].empty()) return estimate.simulate(rng, levels);
         const std::vector<EtsModel>& draws = draws_[k];
         boost::random::uniform_int_distribution<std::size_t> pick(0, draws.size() - 1);
         draws[pick(rng)].simulate(rng, levels);

@@ -299,3 +299,26 @@ TEST_CASE("A random walk's posterior predictive is Student t: ARIMA(0,1,0) draws
         CHECK(next[static_cast<std::size_t>(p * static_cast<double>(next.size()))] == Approx(expected).margin(0.03 * std::sqrt(s / n)));
     }
 }
+
+TEST_CASE("Level models on degenerate series simulate finite paths with parameter uncertainty") {
+    const std::vector<int> years{2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022};
+    SimulationOptions options;
+    options.horizon = 5;
+    options.n_paths = 200;
+    options.source_uncertainty = false;
+    for (const std::vector<double>& levels : {std::vector<double>(8, 5.0),                      // constant
+                                              std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8},     // exact line
+                                              std::vector<double>{1, 1e6, 1, 1e6, 1, 1e6, 1, 1e6}}) {
+        const AnnualSeries series = AnnualSeries::from_levels(years, levels);
+        for (ModelKind kind : {ModelKind::AutoEts, ModelKind::EtsAicc, ModelKind::AutoArima}) {
+            INFO(to_string(kind) << " on " << levels[1]);
+            const SamplePaths paths = simulate_paths(kind, series, options);
+            CHECK_FALSE(paths.log_level.array().isNaN().any());
+            const LevelForecastModel model(kind, series);
+            Rng rng = make_rng(1, 0);
+            Eigen::VectorXd out(3);
+            model.simulate(rng, 2023, out);
+            CHECK(model.posterior_ess() >= 0.0);
+        }
+    }
+}
