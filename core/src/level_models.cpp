@@ -150,7 +150,16 @@ void LevelForecastModel::draw_parameters() const {
         }
         return;
     }
-    if (!ets_ && mixture_.empty()) return;
+    if (theta_) {
+        try {
+            auto [draws, ess] = theta_->posterior_draws(levels_);
+            theta_draws_ = std::move(draws);
+            posterior_ess_ = ess;
+        } catch (const InputError&) {
+            posterior_ess_ = 0.0;
+        }
+        return;
+    }
     std::vector<const EtsModel*> models;
     if (ets_) models.push_back(ets_.get());
     for (const auto& component : mixture_) models.push_back(component.first.get());
@@ -190,7 +199,10 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
         boost::random::uniform_int_distribution<std::size_t> pick(0, arima_draws_.size() - 1);
         arima_draws_[pick(rng)].simulate(rng, levels);
     } else if (arima_) arima_->simulate(rng, levels);
-    else theta_->simulate(rng, levels);
+    else if (!theta_draws_.empty()) {
+        boost::random::uniform_int_distribution<std::size_t> pick(0, theta_draws_.size() - 1);
+        theta_draws_[pick(rng)].simulate(rng, levels);
+    } else theta_->simulate(rng, levels);
     for (Eigen::Index k = 0; k < out.size(); ++k) {
         const double v = levels(skip + k);
         out(k) = v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();

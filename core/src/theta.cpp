@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/student_t_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
 
@@ -28,7 +29,30 @@ ThetaModel ThetaModel::fit(const std::vector<double>& y) {
         sxx += (t - tm) * (t - tm);
     }
     m.drift_ = sxy / sxx / 2.0;
+    double rss = 0.0;
+    for (int t = 0; t < m.n_; ++t) {
+        const double e = y[static_cast<std::size_t>(t)] - ym - (t - tm) * sxy / sxx;
+        rss += e * e;
+    }
+    m.drift_se_ = m.n_ > 2 ? std::sqrt(rss / (m.n_ - 2) / sxx) / 2.0 : 0.0;
     return m;
+}
+
+std::pair<std::vector<ThetaModel>, double> ThetaModel::posterior_draws(const std::vector<double>& y,
+                                                                       const ImportanceOptions& options) const {
+    auto [ses, ess] = ses_.posterior_draws(y, options);
+    Rng rng = make_rng(options.seed, 2);
+    boost::random::student_t_distribution<double> t(n_ - 2);
+    std::vector<ThetaModel> draws;
+    draws.reserve(ses.size());
+    for (EtsModel& s : ses) {
+        ThetaModel m = *this;
+        m.alpha_ = std::max(1e-10, s.alpha());
+        m.ses_ = std::move(s);
+        m.drift_ = drift_ + drift_se_ * t(rng);
+        draws.push_back(std::move(m));
+    }
+    return {std::move(draws), ess};
 }
 
 Eigen::VectorXd ThetaModel::mean(int h) const {

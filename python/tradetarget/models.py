@@ -96,8 +96,8 @@ class Fit:
         """Simulate seeded sample paths and summarise them by year.
 
         Paths carry innovation, parameter and (unless ``source_uncertainty=False``) source
-        uncertainty; the same seed gives the same numbers. Theta paths have no parameter uncertainty
-        yet; ``parameter_uncertainty=False`` simulates ETS and ARIMA at their estimates, as R does.
+        uncertainty; the same seed gives the same numbers. ``parameter_uncertainty=False`` simulates
+        the level models (ETS, ARIMA, Theta) at their estimates, as R does.
         """
         levels = check_levels(levels)
         paths = _core.simulate_paths(

@@ -123,8 +123,9 @@ def forecast_panel(
     does not name get no target); e.g. ``{"double": 2 * last_values}``. ``by``: the years for
     P(reached by year); the first is the deadline of the required growth. ``n_paths``: sample
     paths per series for the first passage (0: forecasts only). ``threads``: 0 uses every core.
-    ``parameter_uncertainty``: ETS and ARIMA paths draw their parameters from the posterior
-    (a few ms more per series with paths); False simulates at the estimates, as R does.
+    ``parameter_uncertainty``: the level models' paths (ETS, ARIMA, Theta) draw their parameters
+    from the posterior (a few ms more per series with paths); False simulates at the estimates,
+    as R does.
     ``progress``: a tqdm bar; None shows it for runs longer than a second, False turns it off.
 
     Columns of the result: the id, any input column constant within each series (flow,

@@ -14,6 +14,7 @@
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/posterior.hpp"
 #include "tradetarget/simulation.hpp"
+#include "tradetarget/theta.hpp"
 
 using namespace tradetarget;
 using Catch::Matchers::Contains;
@@ -321,4 +322,39 @@ TEST_CASE("Level models on degenerate series simulate finite paths with paramete
             CHECK(model.posterior_ess() >= 0.0);
         }
     }
+}
+
+TEST_CASE("Theta posterior draws: the ANN posterior for the SES part, Student t for the slope") {
+    const std::vector<double> y{3.2, 3.9, 4.4, 4.1, 5.0, 5.6, 5.4, 6.3, 6.9, 7.4, 7.1, 8.0};
+    const double n = static_cast<double>(y.size());
+    const ThetaModel fit = ThetaModel::fit(y);
+    // The slope's standard error by the textbook formula, computed here.
+    double tm = (n - 1) / 2.0, ym = 0.0, sxx = 0.0, sxy = 0.0, rss = 0.0;
+    for (double v : y) ym += v / n;
+    for (std::size_t t = 0; t < y.size(); ++t) {
+        sxx += (t - tm) * (t - tm);
+        sxy += (t - tm) * (y[t] - ym);
+    }
+    for (std::size_t t = 0; t < y.size(); ++t) rss += std::pow(y[t] - ym - (t - tm) * sxy / sxx, 2);
+    const double drift_se = std::sqrt(rss / (n - 2) / sxx) / 2.0;
+    REQUIRE(fit.drift() == Approx(sxy / sxx / 2.0).epsilon(1e-12));
+
+    ImportanceOptions options;
+    options.draws = 4000;
+    options.proposals = 20000;
+    const auto [draws, ess] = fit.posterior_draws(y, options);
+    const auto ann = fit.ses().posterior_draws(y, options).first;
+    REQUIRE(draws.size() == ann.size());
+    double mean = 0.0, second = 0.0;
+    for (std::size_t i = 0; i < draws.size(); ++i) {
+        REQUIRE(draws[i].alpha() == ann[i].alpha());
+        REQUIRE(draws[i].sigma2() == ann[i].sigma2());
+        mean += draws[i].drift();
+        second += draws[i].drift() * draws[i].drift();
+    }
+    const double m = static_cast<double>(draws.size());
+    const double sd = std::sqrt(second / m - (mean / m) * (mean / m));
+    CHECK(mean / m == Approx(fit.drift()).margin(3.0 * drift_se / std::sqrt(m) * 1.2));
+    CHECK(sd == Approx(drift_se * std::sqrt((n - 2) / (n - 4))).epsilon(0.06));  // sd of t_{n-2}
+    CHECK(ess > 500.0);
 }

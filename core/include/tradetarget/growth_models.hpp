@@ -140,8 +140,8 @@ private:
 /// Options some models take: the capacity of a saturating curve (NaN: estimated).
 struct ModelOptions {
     double capacity = std::numeric_limits<double>::quiet_NaN();
-    /// ETS and ARIMA paths (auto_ets, ets_aicc, auto_arima) draw their parameters from the
-    /// posterior; false: at the estimates, as R's simulate().
+    /// The level models' paths (auto_ets, ets_aicc, auto_arima, theta) draw their parameters
+    /// from the posterior; false: at the estimates, as R's simulate().
     bool parameter_uncertainty = true;
 };
 

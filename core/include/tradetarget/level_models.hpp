@@ -3,12 +3,11 @@
 /// Automatic ETS, the AICc-weighted combination of the ETS classes, automatic ARIMA and Theta,
 /// which model the *levels* of a gap-free annual series,
 /// presented to the target engine as growth models so that time-to-target, tables and plots work
-/// for them unchanged. Paths are simulated on levels and logged. ETS and ARIMA paths carry
-/// parameter uncertainty by default: each path draws its parameters from the model's posterior
-/// (EtsModel / ArimaModel::posterior_draws, 1,000 draws made once, at the first path, from a
-/// fixed seed, so the paths stay a function of the data and the path seed); Theta paths use the
-/// estimates (no parameter uncertainty yet). The forecast_quantile intervals are R's
-/// (innovations only) in every case. A path at or below zero has log level -inf and never
+/// for them unchanged. Paths are simulated on levels and logged. They carry parameter
+/// uncertainty by default: each path draws its parameters from the model's posterior
+/// (EtsModel / ArimaModel / ThetaModel::posterior_draws, 1,000 draws made once, at the first
+/// path, from a fixed seed, so the paths stay a function of the data and the path seed). The
+/// forecast_quantile intervals are R's (innovations only) in every case. A path at or below zero has log level -inf and never
 /// reaches a target (additive-error models can go there, and the share that does is visible in
 /// the paths). The point forecast is the log of the forecast mean; predictive_scale() is the
 /// delta-method sd / mean (a display approximation; the paths are exact).
@@ -27,8 +26,8 @@ namespace tradetarget {
 class LevelForecastModel final : public GrowthModel {
 public:
     /// kind is AutoEts, EtsAicc, AutoArima or Theta; the years must be consecutive.
-    /// parameter_uncertainty: ETS and ARIMA paths draw their parameters from the posterior (else
-    /// they use the estimates, as R's simulate() does).
+    /// parameter_uncertainty: paths draw their parameters from the posterior (else they use the
+    /// estimates, as R's simulate() does).
     LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty = true);
 
     ModelKind kind() const override { return kind_; }
@@ -61,6 +60,7 @@ private:
     mutable std::once_flag drawn_;
     mutable std::vector<std::vector<EtsModel>> draws_;  // per ETS model (one, or one per mixture class)
     mutable std::vector<ArimaModel> arima_draws_;
+    mutable std::vector<ThetaModel> theta_draws_;
     mutable double posterior_ess_ = std::numeric_limits<double>::quiet_NaN();
 
     ModelKind kind_;

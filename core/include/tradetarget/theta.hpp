@@ -29,9 +29,19 @@ public:
     /// the same means and variances as mean() and variance()).
     void simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const;
 
+    /// Parameter uncertainty for the method's two estimates, drawn independently as the method
+    /// makes them separately: the SES part from the ANN posterior (EtsModel::posterior_draws on
+    /// `y`, the series it was fitted to; for ANN the mean-squared-error fit is the likelihood
+    /// fit), the slope b from its regression posterior, b_hat + se(b_hat) t_{n-2} (flat prior,
+    /// BDA3 §14.2). Equally weighted models ready to simulate, and the SES draws' effective
+    /// sample size. Their correlation is ignored.
+    std::pair<std::vector<ThetaModel>, double> posterior_draws(const std::vector<double>& y,
+                                                               const ImportanceOptions& options = {}) const;
+
 private:
     EtsModel ses_;
     double alpha_ = 0, drift_ = 0;
+    double drift_se_ = 0;  // standard error of b / 2
     int n_ = 0;
 };
 
