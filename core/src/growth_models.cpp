@@ -235,7 +235,8 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
         case ModelKind::AutoEts:
         case ModelKind::EtsAicc:
         case ModelKind::AutoArima:
-        case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series, options.parameter_uncertainty);
+        case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series, options.parameter_uncertainty,
+                                                                                 options.posterior);
     }
     throw InputError("unknown model kind");
 }

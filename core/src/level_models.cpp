@@ -14,9 +14,11 @@
 
 namespace tradetarget {
 
-LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty)
+LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty,
+                                       const ImportanceOptions& posterior)
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)),
       parameter_uncertainty_(parameter_uncertainty),
+      posterior_options_(posterior),
       kind_(kind) {
     for (std::size_t i = 1; i < series.years.size(); ++i)
         if (series.years[i] != series.years[i - 1] + 1)
@@ -142,7 +144,7 @@ void LevelForecastModel::draw_parameters() const {
     if (!parameter_uncertainty_) return;
     if (arima_) {
         try {
-            auto [draws, ess] = arima_->posterior_draws();
+            auto [draws, ess] = arima_->posterior_draws(posterior_options_);
             arima_draws_ = std::move(draws);
             posterior_ess_ = ess;
         } catch (const InputError&) {
@@ -152,7 +154,7 @@ void LevelForecastModel::draw_parameters() const {
     }
     if (theta_) {
         try {
-            auto [draws, ess] = theta_->posterior_draws(levels_);
+            auto [draws, ess] = theta_->posterior_draws(levels_, posterior_options_);
             theta_draws_ = std::move(draws);
             posterior_ess_ = ess;
         } catch (const InputError&) {
@@ -166,7 +168,7 @@ void LevelForecastModel::draw_parameters() const {
     double smallest = std::numeric_limits<double>::infinity();
     for (const EtsModel* model : models) {
         try {
-            auto [draws, ess] = model->posterior_draws(levels_);
+            auto [draws, ess] = model->posterior_draws(levels_, posterior_options_);
             draws_.push_back(std::move(draws));
             smallest = std::min(smallest, ess);
         } catch (const InputError&) {

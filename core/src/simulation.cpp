@@ -58,6 +58,16 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
         Rng rng = make_rng(options.seed, static_cast<std::uint64_t>(b));
         std::unique_ptr<GrowthModel> block_model;
         if (redraw) {
+            // A refitted model serves only this block's paths: it makes as many posterior draws
+            // from a small importance sample (their union over the blocks is the posterior
+            // mixture), seeded by the block (without touching its stream, so the redrawn series
+            // are the same with or without parameter uncertainty).
+            ModelOptions refit = options.model;
+            refit.posterior.draws = block;
+            refit.posterior.proposals = std::max(block, 500);
+            refit.posterior.adaptation_rounds = 2;
+            refit.posterior.adaptation_proposals = 250;
+            refit.posterior.seed = options.seed + 0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(b) + 1);
             // A redrawn series the model cannot fit (a saturating curve that does not converge)
             // is replaced by another redraw; after max_redraws failures the block uses the
             // central fit.
@@ -67,7 +77,7 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
                 for (Eigen::Index i = 0; i < series.log_level.size(); ++i)
                     redrawn.log_level(i) = series.log_level(i) + series.log_sd(i) * normal(rng);
                 try {
-                    block_model = fit_model(kind, redrawn, options.model);
+                    block_model = fit_model(kind, redrawn, refit);
                 } catch (const InputError&) {
                 }
             }

@@ -16,6 +16,7 @@
 #include <Eigen/Core>
 
 #include "tradetarget/observations.hpp"
+#include "tradetarget/posterior.hpp"
 #include "tradetarget/random.hpp"
 
 namespace tradetarget {
@@ -143,6 +144,9 @@ struct ModelOptions {
     /// The level models' paths (auto_ets, ets_aicc, auto_arima, theta) draw their parameters
     /// from the posterior; false: at the estimates, as R's simulate().
     bool parameter_uncertainty = true;
+    /// How those posterior draws are made (simulate_paths makes them smaller for a model refitted
+    /// to a redrawn series, which serves only a few paths).
+    ImportanceOptions posterior;
 };
 
 /// Fits `kind` to `series`; throws InputError if the series is too short for it.

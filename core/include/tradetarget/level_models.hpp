@@ -28,7 +28,8 @@ public:
     /// kind is AutoEts, EtsAicc, AutoArima or Theta; the years must be consecutive.
     /// parameter_uncertainty: paths draw their parameters from the posterior (else they use the
     /// estimates, as R's simulate() does).
-    LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty = true);
+    LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty = true,
+                       const ImportanceOptions& posterior = {});
 
     ModelKind kind() const override { return kind_; }
     double growth_rate() const override;
@@ -57,6 +58,7 @@ private:
 
     std::vector<double> levels_;
     bool parameter_uncertainty_ = true;
+    ImportanceOptions posterior_options_;
     mutable std::once_flag drawn_;
     mutable std::vector<std::vector<EtsModel>> draws_;  // per ETS model (one, or one per mixture class)
     mutable std::vector<ArimaModel> arima_draws_;
