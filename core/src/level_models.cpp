@@ -138,73 +138,70 @@ double LevelForecastModel::posterior_ess() const {
     return posterior_ess_;
 }
 
+namespace {
+
+// One model's posterior draws and their effective sample size; a posterior that cannot be sampled
+// (no proposal draw with a finite density: a degenerate series) gives no draws and size 0, and
+// that model's paths stay at its estimates.
+template <class Model, class Draw>
+double draw_into(std::vector<Model>& draws, Draw&& posterior_draws) {
+    try {
+        auto [sample, ess] = posterior_draws();
+        draws = std::move(sample);
+        return ess;
+    } catch (const InputError&) {
+        draws.clear();
+        return 0.0;
+    }
+}
+
+// A path from one of the draws, chosen uniformly, or from the estimates when there are none.
+template <class Model>
+void simulate_from(const std::vector<Model>& draws, const Model& estimate, Rng& rng, Eigen::Ref<Eigen::VectorXd> out) {
+    if (draws.empty()) return estimate.simulate(rng, out);
+    boost::random::uniform_int_distribution<std::size_t> pick(0, draws.size() - 1);
+    draws[pick(rng)].simulate(rng, out);
+}
+
+}  // namespace
+
 void LevelForecastModel::draw_parameters() const {
-    // A posterior that cannot be sampled (no proposal draw with a finite density: a degenerate
-    // series) leaves that model's paths at its estimates, and posterior_ess() at 0.
     if (!parameter_uncertainty_) return;
     if (arima_) {
-        try {
-            auto [draws, ess] = arima_->posterior_draws(posterior_options_);
-            arima_draws_ = std::move(draws);
-            posterior_ess_ = ess;
-        } catch (const InputError&) {
-            posterior_ess_ = 0.0;
-        }
-        return;
+        posterior_ess_ = draw_into(arima_draws_, [&] { return arima_->posterior_draws(posterior_options_); });
+    } else if (theta_) {
+        posterior_ess_ = draw_into(theta_draws_, [&] { return theta_->posterior_draws(levels_, posterior_options_); });
+    } else {
+        std::vector<const EtsModel*> models;
+        if (ets_) models.push_back(ets_.get());
+        for (const auto& component : mixture_) models.push_back(component.first.get());
+        draws_.resize(models.size());
+        double smallest = std::numeric_limits<double>::infinity();
+        for (std::size_t k = 0; k < models.size(); ++k)
+            smallest = std::min(smallest, draw_into(draws_[k], [&] {
+                                    return models[k]->posterior_draws(levels_, posterior_options_);
+                                }));
+        posterior_ess_ = smallest;
     }
-    if (theta_) {
-        try {
-            auto [draws, ess] = theta_->posterior_draws(levels_, posterior_options_);
-            theta_draws_ = std::move(draws);
-            posterior_ess_ = ess;
-        } catch (const InputError&) {
-            posterior_ess_ = 0.0;
-        }
-        return;
-    }
-    std::vector<const EtsModel*> models;
-    if (ets_) models.push_back(ets_.get());
-    for (const auto& component : mixture_) models.push_back(component.first.get());
-    double smallest = std::numeric_limits<double>::infinity();
-    for (const EtsModel* model : models) {
-        try {
-            auto [draws, ess] = model->posterior_draws(levels_, posterior_options_);
-            draws_.push_back(std::move(draws));
-            smallest = std::min(smallest, ess);
-        } catch (const InputError&) {
-            draws_.emplace_back();
-            smallest = 0.0;
-        }
-    }
-    posterior_ess_ = smallest;
 }
 
 void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
     std::call_once(drawn_, [this] { draw_parameters(); });
     const auto skip = static_cast<Eigen::Index>(first_year - last_year() - 1);
     Eigen::VectorXd levels(skip + out.size());
-    // With parameter uncertainty, model k's path uses one of its posterior draws, chosen uniformly.
-    const auto run_model = [&](std::size_t k, const EtsModel& estimate) {
-        if (draws_.empty() || draws_[k].empty()) return estimate.simulate(rng, levels);
-        const std::vector<EtsModel>& draws = draws_[k];
-        boost::random::uniform_int_distribution<std::size_t> pick(0, draws.size() - 1);
-        draws[pick(rng)].simulate(rng, levels);
+    static const std::vector<EtsModel> no_ets_draws;
+    const auto ets_draws = [&](std::size_t k) -> const std::vector<EtsModel>& {
+        return k < draws_.size() ? draws_[k] : no_ets_draws;
     };
     if (!mixture_.empty()) {
         boost::random::uniform_01<double> uniform;
         double u = uniform(rng);
         std::size_t k = 0;
         while (k + 1 < mixture_.size() && u >= mixture_[k].second) u -= mixture_[k++].second;
-        run_model(k, *mixture_[k].first);
-    } else if (ets_) run_model(0, *ets_);
-    else if (arima_ && !arima_draws_.empty()) {
-        boost::random::uniform_int_distribution<std::size_t> pick(0, arima_draws_.size() - 1);
-        arima_draws_[pick(rng)].simulate(rng, levels);
-    } else if (arima_) arima_->simulate(rng, levels);
-    else if (!theta_draws_.empty()) {
-        boost::random::uniform_int_distribution<std::size_t> pick(0, theta_draws_.size() - 1);
-        theta_draws_[pick(rng)].simulate(rng, levels);
-    } else theta_->simulate(rng, levels);
+        simulate_from(ets_draws(k), *mixture_[k].first, rng, levels);
+    } else if (ets_) simulate_from(ets_draws(0), *ets_, rng, levels);
+    else if (arima_) simulate_from(arima_draws_, *arima_, rng, levels);
+    else simulate_from(theta_draws_, *theta_, rng, levels);
     for (Eigen::Index k = 0; k < out.size(); ++k) {
         const double v = levels(skip + k);
         out(k) = v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
