@@ -151,9 +151,8 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
         const Likelihood l = arma_likelihood(w.array() - c, phi, theta);
         return std::isfinite(l.loglik) ? -l.loglik : std::numeric_limits<double>::infinity();
     };
-    const double scale = map.scale;
     Eigen::VectorXd x0 = Eigen::VectorXd::Zero(k);
-    if (order.constant) x0(k - 1) = w.mean() / scale;  // the constant in units of the series' scale
+    if (order.constant) x0(k - 1) = w.mean() / map.scale;  // the constant in units of the series' scale
     NelderMeadOptions options;
     options.relative_tolerance = 1e-12;
     options.max_evaluations = 20000;

@@ -351,8 +351,7 @@ std::pair<std::vector<EtsModel>, double> EtsModel::posterior_draws(const std::ve
     // becomes the Jacobian |d(alpha, beta, phi) / d(a, b, c)| (BDA3 §1.8). On these bounds the
     // admissible region adds no constraint (beta <= alpha < 1 < 1 + 1/phi), and the initial states
     // are unbounded already.
-    const EtsSpec spec = spec_;
-    const int n = n_;
+    const EtsSpec& spec = spec_;
     const auto logistic = [](double v) { return 1.0 / (1.0 + std::exp(-v)); };
     // An estimate on or near a bound is a logit far in the tail, where the posterior in these
     // coordinates has little mass (it decays as the Jacobian, exp(-|z|)): start within +-3.
@@ -412,13 +411,13 @@ std::pair<std::vector<EtsModel>, double> EtsModel::posterior_draws(const std::ve
     const auto log_density = [&](const Eigen::VectorXd& z) {
         const Mapped m = to_parameters(z);
         if (!std::isfinite(m.log_jacobian) || !feasible(spec, m.p)) return -std::numeric_limits<double>::infinity();
-        return -0.5 * criterion(spec, run(spec, m.p, y, nullptr), n) + m.log_jacobian;
+        return -0.5 * criterion(spec, run(spec, m.p, y, nullptr), n_) + m.log_jacobian;
     };
     const ImportanceDraws sample =
         importance_resample(log_density, start, Eigen::MatrixXd(spread.array().square().matrix().asDiagonal()), options);
 
     Rng rng = make_rng(options.seed, 1);
-    boost::random::chi_squared_distribution<double> chi2(n);
+    boost::random::chi_squared_distribution<double> chi2(n_);
     std::vector<EtsModel> draws;
     draws.reserve(static_cast<std::size_t>(sample.draws.rows()));
     for (Eigen::Index k = 0; k < sample.draws.rows(); ++k) {
