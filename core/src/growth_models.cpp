@@ -10,6 +10,7 @@
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/level_models.hpp"
+#include "tradetarget/reference_class.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/structural.hpp"
 
@@ -81,6 +82,7 @@ AnnualSeries AnnualSeries::from_reconciled(const ReconciledSeries& series) {
 ModelKind parse_model(const std::string& name) {
     if (name == "loglinear") return ModelKind::LogLinearTrend;
     if (name == "rw_drift") return ModelKind::RandomWalkDrift;
+    if (name == "reference_rw") return ModelKind::ReferenceRandomWalk;
     if (name == "logistic") return ModelKind::Logistic;
     if (name == "gompertz") return ModelKind::Gompertz;
     if (name == "local_linear_trend") return ModelKind::LocalLinearTrend;
@@ -89,7 +91,7 @@ ModelKind parse_model(const std::string& name) {
     if (name == "auto_arima") return ModelKind::AutoArima;
     if (name == "theta") return ModelKind::Theta;
     throw InputError("unknown model '" + name +
-                     "'; expected one of loglinear, rw_drift, logistic, gompertz, local_linear_trend, auto_ets, "
+                     "'; expected one of reference_rw, loglinear, rw_drift, logistic, gompertz, local_linear_trend, auto_ets, "
                      "ets_aicc, auto_arima, theta");
 }
 
@@ -104,6 +106,7 @@ std::string to_string(ModelKind kind) {
         case ModelKind::EtsAicc: return "ets_aicc";
         case ModelKind::AutoArima: return "auto_arima";
         case ModelKind::Theta: return "theta";
+        case ModelKind::ReferenceRandomWalk: return "reference_rw";
     }
     return "unknown";
 }
@@ -117,6 +120,7 @@ int minimum_years(ModelKind kind) {
         case ModelKind::EtsAicc: return 5;  // ANN with a finite AICc
         case ModelKind::AutoArima: return 4;
         case ModelKind::Theta: return 4;
+        case ModelKind::ReferenceRandomWalk: return 2;  // one increment; the prior does the rest
         default: return 3;
     }
 }
@@ -237,6 +241,11 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
         case ModelKind::AutoArima:
         case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series, options.parameter_uncertainty,
                                                                                  options.posterior);
+        case ModelKind::ReferenceRandomWalk:
+            if (!options.reference)
+                throw InputError("the reference_rw model needs a reference class (ModelOptions::reference)");
+            require_years(kind, series);
+            return std::make_unique<ReferenceRandomWalk>(series, *options.reference);
     }
     throw InputError("unknown model kind");
 }

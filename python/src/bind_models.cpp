@@ -4,6 +4,7 @@
 
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/level_models.hpp"
+#include "tradetarget/reference_class.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/simulation.hpp"
 
@@ -44,15 +45,17 @@ void register_models(py::module_& m) {
 
     m.def(
         "fit_model",
-        [](const std::string& model, const AnnualSeries& s, double capacity, bool parameter_uncertainty) {
+        [](const std::string& model, const AnnualSeries& s, double capacity, bool parameter_uncertainty,
+           const ReferenceClass* reference) {
             ModelOptions o;
             o.capacity = capacity;
             o.parameter_uncertainty = parameter_uncertainty;
+            if (reference) o.reference = std::make_shared<ReferenceClass>(*reference);
             return fit_model(parse_model(model), s, o);
         },
         py::arg("model"), py::arg("series"), py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
-        py::arg("parameter_uncertainty") = true,
-        "Fits 'loglinear', 'rw_drift', 'logistic' or 'gompertz' (capacity: given, or NaN to estimate).");
+        py::arg("parameter_uncertainty") = true, py::arg("reference") = py::none(),
+        "Fits a model by name (capacity: given, or NaN to estimate; reference: reference_rw's prior).");
     m.def("minimum_years", [](const std::string& model) { return minimum_years(parse_model(model)); },
           py::arg("model"));
     m.def("compound_growth", &compound_growth, py::arg("value0"), py::arg("year0"),
@@ -68,8 +71,9 @@ void register_models(py::module_& m) {
         "simulate_paths",
         [](const std::string& model, const AnnualSeries& series, int horizon, int n_paths,
            std::uint64_t seed, bool source_uncertainty, int paths_per_refit, double capacity,
-           bool parameter_uncertainty) {
+           bool parameter_uncertainty, const ReferenceClass* reference) {
             SimulationOptions o;
+            if (reference) o.model.reference = std::make_shared<ReferenceClass>(*reference);
             o.model.capacity = capacity;
             o.model.parameter_uncertainty = parameter_uncertainty;
             o.horizon = horizon;
@@ -86,6 +90,7 @@ void register_models(py::module_& m) {
         py::arg("source_uncertainty") = true,
         py::arg("paths_per_refit") = SimulationOptions{}.paths_per_refit,
         py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(), py::arg("parameter_uncertainty") = true,
+        py::arg("reference") = py::none(),
         "Seeded sample paths of future log levels (innovation, parameter and source uncertainty).");
     m.def(
         "mix_paths",

@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 
 #include "tradetarget/panel.hpp"
+#include "tradetarget/reference_class.hpp"
 
 using namespace tradetarget;
 
@@ -71,8 +72,10 @@ void register_panel(py::module_& m) {
            const py::array_t<double, py::array::c_style | py::array::forcecast>& targets, const std::string& model,
            double capacity, int horizon, const std::vector<double>& levels, const std::vector<int>& prob_years,
            int n_paths, bool keep_paths, std::uint64_t seed, int threads,
-           const std::function<void(std::size_t)>& progress, bool parameter_uncertainty) {
+           const std::function<void(std::size_t)>& progress, bool parameter_uncertainty,
+           const ReferenceClass* reference) {
             PanelOptions options;
+            if (reference) options.model_options.reference = std::make_shared<ReferenceClass>(*reference);
             options.model = parse_model(model);
             options.model_options.capacity = capacity;
             options.model_options.parameter_uncertainty = parameter_uncertainty;
@@ -97,6 +100,6 @@ void register_panel(py::module_& m) {
         py::arg("ids"), py::arg("offsets"), py::arg("years"), py::arg("values"), py::arg("targets"),
         py::arg("model"), py::arg("capacity"), py::arg("horizon"), py::arg("levels"), py::arg("prob_years"),
         py::arg("n_paths"), py::arg("keep_paths"), py::arg("seed"), py::arg("threads"), py::arg("progress"),
-        py::arg("parameter_uncertainty") = true,
+        py::arg("parameter_uncertainty") = true, py::arg("reference") = py::none(),
         "Fits every series of a flat panel on a thread pool (the GIL released); see tradetarget.panel.");
 }

@@ -13,3 +13,4 @@ void register_measurement(py::module_& m);
 void register_ets(py::module_& m);
 void register_panel(py::module_& m);
 void register_mix(py::module_& m);
+void register_reference(py::module_& m);

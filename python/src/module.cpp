@@ -9,6 +9,7 @@ PYBIND11_MODULE(_core, m) {
     m.def("version", &tradetarget::version, "The C++ library version.");
     register_observations(m);
     register_models(m);
+    register_reference(m);
     register_targets(m);
     register_measurement(m);
     register_ets(m);

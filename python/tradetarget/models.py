@@ -11,10 +11,13 @@ import pandas as pd
 from . import _core
 from .observations import Reconciled
 
-__all__ = ["DEFAULT_SEED", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
+__all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
 
 MODELS = ("loglinear", "rw_drift")
+#: The calibrated model, the default answer (benchmarks/results/calibration.md shows its track record).
+DEFAULT_MODEL = "reference_rw"
 MODEL_LABELS = {
+    "reference_rw": "random walk with drift in logs, drift and volatility from a reference class (empirical Bayes)",
     "loglinear": "log-linear trend (OLS on log levels, Student-t)",
     "rw_drift": "random walk with drift in logs (geometric Brownian motion, annual)",
     "measurement": "measurement model: every statement, latent random walk with drift (Kalman)",
@@ -28,7 +31,7 @@ MODEL_LABELS = {
     "combination": "equal-weight combination of the models above, mixed at the level of sample paths",
 }
 #: Growth models fitted to an annual series (``fit``); MODELS are the ones compared by default.
-GROWTH_MODELS = (*MODELS, "logistic", "gompertz", "local_linear_trend")
+GROWTH_MODELS = (DEFAULT_MODEL, *MODELS, "logistic", "gompertz", "local_linear_trend")
 #: Models of the levels of gap-free series, usable by the target engine too.
 LEVEL_MODELS = ("auto_ets", "ets_aicc", "auto_arima", "theta")
 DEFAULT_SEED = 20250729
@@ -69,6 +72,7 @@ class Fit:
     series: _core.AnnualSeries
     core: _core.GrowthModel = field(repr=False)
     capacity: float = float("nan")
+    reference: object = field(default=None, repr=False)  # the ReferenceClass of reference_rw
 
     @property
     def growth_rate(self) -> float:
@@ -104,6 +108,7 @@ class Fit:
             self.model, self.series, horizon=horizon, n_paths=n_paths, seed=seed,
             source_uncertainty=source_uncertainty, capacity=self.capacity,
             parameter_uncertainty=parameter_uncertainty,
+            reference=None if self.reference is None else self.reference.core,
         )
         point = np.array([self.core.mean_log(y) for y in range(paths.first_year, paths.last_year + 1)])
         return Forecast(model=self.model, paths=paths, observed=self.series, point_log=point,
@@ -162,11 +167,13 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
     return tuple(levels)
 
 
-def fit(data: SeriesLike | None = None, model: str = "rw_drift", capacity: float | None = None) -> Fit:
-    """Fit ``model`` ('loglinear', 'rw_drift', 'logistic', 'gompertz') to a reconciled series, a
-    pandas Series indexed by year, or a DataFrame with year/value (and optionally log_sd) columns.
-    ``None`` uses the bundled Kazakhstan–Türkiye total trade. ``capacity`` fixes the level a
-    saturating curve levels off at (default: estimated)."""
+def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: float | None = None,
+        reference=None) -> Fit:
+    """Fit ``model`` (``GROWTH_MODELS``: 'reference_rw', 'loglinear', 'rw_drift', 'logistic', ...) to a
+    reconciled series, a pandas Series indexed by year, or a DataFrame with year/value (and
+    optionally log_sd) columns. ``None`` uses the bundled Kazakhstan–Türkiye total trade.
+    ``capacity`` fixes the level a saturating curve levels off at (default: estimated).
+    ``reference``: the prior of 'reference_rw' (a ``ReferenceClass``; default: the bundled one)."""
     if data is None:
         from .observations import reconcile
 
@@ -175,4 +182,9 @@ def fit(data: SeriesLike | None = None, model: str = "rw_drift", capacity: float
         raise TypeError(f"model must be a name such as 'rw_drift'; got {type(model).__name__}")
     series = _to_core(data)
     cap = float("nan") if capacity is None else float(capacity)
-    return Fit(model=model, series=series, core=_core.fit_model(model, series, cap), capacity=cap)
+    if model == DEFAULT_MODEL and reference is None:
+        from .reference import bundled_reference
+
+        reference = bundled_reference()
+    core = _core.fit_model(model, series, cap, reference=None if reference is None else reference.core)
+    return Fit(model=model, series=series, core=core, capacity=cap, reference=reference)

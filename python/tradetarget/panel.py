@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .models import DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS
+from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS
+from .reference import ReferenceClass, bundled_reference, panel_reference
 
 __all__ = ["PANEL_MODELS", "forecast_panel", "long_forecasts"]
 
@@ -99,7 +100,8 @@ def _year_column(values: list[Optional[int]]) -> pd.Series:
 def forecast_panel(
     data: Any,
     *,
-    model: str = "auto_ets",
+    model: str = DEFAULT_MODEL,
+    reference: Optional[ReferenceClass] = None,
     targets: Optional[Mapping[str, TargetSpec]] = None,
     by: Sequence[int] = (2030, 2035),
     horizon: int = 10,
@@ -118,7 +120,13 @@ def forecast_panel(
 ) -> Any:
     """One row per series of a long panel (a pandas or a Dask DataFrame).
 
-    ``model``: any name of ``PANEL_MODELS`` (``auto_ets`` by default). ``targets``: a mapping
+    ``model``: any name of ``PANEL_MODELS``; by default ``DEFAULT_MODEL`` (``reference_rw``, the
+    calibrated one: a random walk with drift in logs whose drift and volatility have a reference
+    class as their prior). ``reference``: that prior. By default the panel pools over its own
+    series when it holds enough to learn from (``MIN_SERIES`` series with ``MIN_SEGMENTS``
+    segments of 13 consecutive years, see ``tradetarget.reference``), and otherwise uses the bundled
+    reference class (world trade, Penn World Table); a Dask panel uses the bundled one unless given
+    one. The one used is in ``result.attrs["reference"]``. ``targets``: a mapping
     label -> a level for every series, or a Series of levels indexed by series id (series it
     does not name get no target); e.g. ``{"double": 2 * last_values}``. ``by``: the years for
     P(reached by year); the first is the deadline of the required growth. ``n_paths``: sample
@@ -141,8 +149,12 @@ def forecast_panel(
         raise ValueError("targets need sample paths: n_paths is 0")
     if model not in PANEL_MODELS:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(PANEL_MODELS)}")
+    if reference is not None and not isinstance(reference, ReferenceClass):
+        raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
     if type(data).__module__.startswith("dask"):
-        return _forecast_dask(data, model=model, targets=targets, by=by, horizon=horizon, levels=levels,
+        if model == "reference_rw" and reference is None:
+            reference = bundled_reference()
+        return _forecast_dask(data, model=model, reference=reference, targets=targets, by=by, horizon=horizon, levels=levels,
                               n_paths=n_paths, keep_paths=keep_paths, seed=seed, threads=threads,
                               capacity=capacity, parameter_uncertainty=parameter_uncertainty, id_col=id_col,
                               year_col=year_col, value_col=value_col)
@@ -160,12 +172,16 @@ def forecast_panel(
     matrix = _target_matrix(targets, ids, whole_panel=not _partition)
     levels = [float(level) for level in levels]
 
+    if model == "reference_rw" and reference is None:
+        reference = panel_reference(ids, offsets, years, values)
+
     callback, bar = _progress_callback(progress, len(ids))
     try:
         results = _core.fit_panel(ids, offsets, years, values, matrix, model,
                                   math.nan if capacity is None else float(capacity), int(horizon), levels,
                                   [int(year) for year in by], int(n_paths), bool(keep_paths), int(seed),
-                                  int(threads), callback, bool(parameter_uncertainty))
+                                  int(threads), callback, bool(parameter_uncertainty),
+                                  None if reference is None else reference.core)
     finally:
         if bar is not None:
             bar.close()
@@ -216,7 +232,7 @@ def forecast_panel(
     out = pd.concat([out, pd.DataFrame(typed, index=out.index)], axis=1)
     if keep_paths:
         out["paths"] = [None if r.paths is None else np.exp(r.paths) for r in results]  # None: not fitted
-    out.attrs.update(model=model, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
+    out.attrs.update(model=model, reference=None if reference is None else reference.describe(), horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out
 

@@ -37,10 +37,13 @@ struct AnnualSeries {
     int last_year() const { return years.back(); }
 };
 
-enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, LocalLinearTrend, AutoEts, EtsAicc, AutoArima, Theta };
+enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, LocalLinearTrend, AutoEts, EtsAicc, AutoArima, Theta,
+                       ReferenceRandomWalk };
+
+struct ReferenceClass;  // reference_class.hpp
 
 /// "loglinear" / "rw_drift" / "logistic" / "gompertz" / "local_linear_trend" / "auto_ets" /
-/// "ets_aicc" / "auto_arima" / "theta" (the names of the CLI and the Python API).
+/// "ets_aicc" / "auto_arima" / "theta" / "reference_rw" (the names of the CLI and the Python API).
 ModelKind parse_model(const std::string& name);
 std::string to_string(ModelKind kind);
 /// The fewest observed years a model can be fitted to.
@@ -68,7 +71,7 @@ public:
 
     int last_year() const { return last_year_; }
     double last_log_level() const { return last_log_level_; }
-    double quantile_log(int year, double p) const;
+    virtual double quantile_log(int year, double p) const;
     /// The point forecast of the level in `year`: exp(mean_log), the predictive median, for the
     /// log models; the predictive mean for models of levels (as R's forecast reports them).
     virtual double point_forecast(int year) const;
@@ -147,6 +150,8 @@ struct ModelOptions {
     /// How those posterior draws are made (simulate_paths makes them smaller for a model refitted
     /// to a redrawn series, which serves only a few paths).
     ImportanceOptions posterior;
+    /// The prior of reference_rw (required by it, ignored by the others).
+    std::shared_ptr<const ReferenceClass> reference;
 };
 
 /// Fits `kind` to `series`; throws InputError if the series is too short for it.

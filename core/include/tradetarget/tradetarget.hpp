@@ -17,6 +17,7 @@
 #include "tradetarget/panel.hpp"
 #include "tradetarget/parallel.hpp"
 #include "tradetarget/random.hpp"
+#include "tradetarget/reference_class.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/scenario.hpp"
 #include "tradetarget/simulation.hpp"

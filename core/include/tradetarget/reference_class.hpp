@@ -1,0 +1,135 @@
+#pragma once
+/// \file reference_class.hpp
+/// A reference class: what series of one kind do, written as a prior on a series' drift and
+/// volatility, learnt from a panel of real series. On four to six annual points the prior decides
+/// most of a time-to-target probability, so it is an explicit input, saved with its provenance.
+///
+/// The hierarchical model (a random walk with drift in logs whose parameters vary by series):
+///
+///     log y_t - log y_{t-g} ~ N(g mu, g sigma^2)         (an increment over a gap of g years)
+///     mu ~ N(drift_mean, drift_sd^2),   sigma^2 ~ InvGamma(variance_shape, variance_scale)
+///
+/// mu and sigma^2 independent a priori (semi-conjugate; Gelman et al., Bayesian Data Analysis,
+/// 3rd ed., §3.4 and §5.3), so a smooth series keeps more of its own drift than a volatile one.
+/// The drift is integrated out in closed form and sigma on a grid of log sigma.
+///
+/// The hyperparameters maximise the marginal likelihood of every segment of `segment_years`
+/// consecutive years of the panel (type-II maximum likelihood, i.e. empirical Bayes: Efron &
+/// Morris 1975, JASA 70; Carlin & Louis, Bayes and Empirical Bayes Methods, 2nd ed., ch. 3).
+/// Overlapping segments make it a composite likelihood (Varin, Reid & Firth 2011, Statistica
+/// Sinica 21), whose maximiser is consistent. Segments as long as a short window plus the
+/// forecast horizon (5 + 8 = 13 years by default) make the prior describe how a series behaves
+/// over the span one predicts, not only over the few years one sees: drifts wander, and a prior
+/// learnt on 5-year segments trusts a window's own growth too much (benchmarks/calibration.md).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "tradetarget/growth_models.hpp"
+
+namespace tradetarget {
+
+struct ReferenceClass {
+    double drift_mean = 0.0;      ///< mean log growth per year across series
+    double drift_sd = 0.0;        ///< spread of the log growth across series
+    double variance_shape = 0.0;  ///< a of the inverse-gamma prior on sigma^2
+    double variance_scale = 0.0;  ///< b of the inverse-gamma prior on sigma^2
+    int segment_years = 0;        ///< length of the segments it was learnt from
+    int n_series = 0;             ///< series that gave at least one segment
+    int n_segments = 0;
+    int first_year = 0, last_year = 0;  ///< years the segments cover
+    double log_likelihood = 0.0;  ///< the composite marginal log likelihood at the optimum
+
+    /// Throws InputError unless every hyperparameter is finite and the scales positive.
+    void validate() const;
+    /// The prior's median volatility, sqrt(b / a) roughly: sqrt of the inverse-gamma's median.
+    double median_sigma() const;
+};
+
+struct ReferenceLearnOptions {
+    int segment_years = 13;
+    /// Only segments lying wholly within [first_year, last_year] (a reference class of a period).
+    int first_year = earliest_year;
+    int last_year = latest_year;
+    /// The fewest series and segments it learns from. Below them the four hyperparameters are
+    /// poorly determined (simulated check in tests/cpp/test_reference_class.cpp: 20 series give
+    /// the drift spread within about 25%); InputError says how many there were.
+    int min_series = 20;
+    int min_segments = 200;
+};
+
+/// How many series and segments of `options.segment_years` consecutive years a panel has.
+struct SegmentCount {
+    int series = 0;
+    int segments = 0;
+};
+SegmentCount count_segments(const std::vector<AnnualSeries>& panel, const ReferenceLearnOptions& options);
+
+/// Learns the hyperparameters from a panel (each series positive, years increasing; gaps end a
+/// segment). Throws InputError for a panel too small to learn from, naming the counts.
+ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel,
+                                     const ReferenceLearnOptions& options = {});
+
+/// The posterior of one series' (mu, sigma) under a reference class, on a grid of log sigma:
+/// p(log sigma | data) at each node, and mu | sigma, data ~ N(drift_mean(sigma), drift_var(sigma)).
+class DriftPosterior {
+public:
+    DriftPosterior(const ReferenceClass& reference, const AnnualSeries& series);
+    /// log p(data | reference), the series' marginal likelihood.
+    double log_marginal() const { return log_marginal_; }
+    double mean_drift() const { return mean_drift_; }
+    double sd_drift() const { return sd_drift_; }
+    double median_sigma() const;
+    /// One draw of (mu, sigma).
+    void draw(Rng& rng, double& mu, double& sigma) const;
+    /// P(log y_{last+h} - log y_last <= x): a mixture of normals over the grid.
+    double change_cdf(int h, double x) const;
+
+private:
+    struct Node {
+        double log_sigma, weight, drift_mean, drift_var;
+    };
+    Node node_at(double log_sigma) const;
+    ReferenceClass reference_;
+    double span_ = 0.0, total_change_ = 0.0, ss_ = 0.0;
+    double step_ = 0.0;
+    std::vector<Node> nodes_;
+    std::vector<double> cumulative_;
+    double log_marginal_ = 0.0, mean_drift_ = 0.0, sd_drift_ = 0.0;
+};
+
+/// A random walk with drift in logs whose drift and volatility have the reference class as their
+/// prior: with few points the answer is the reference class's, with many the series' own. Each
+/// path draws (mu, sigma) from the posterior. Needs 2 years and ModelOptions::reference.
+class ReferenceRandomWalk final : public GrowthModel {
+public:
+    ReferenceRandomWalk(const AnnualSeries& series, const ReferenceClass& reference);
+    ModelKind kind() const override { return ModelKind::ReferenceRandomWalk; }
+    std::string method() const override;
+    double growth_rate() const override { return posterior_.mean_drift(); }
+    double growth_rate_se() const override { return posterior_.sd_drift(); }
+    std::vector<std::pair<std::string, double>> params() const override;
+    /// The predictive median of the log level (the predictive is a mixture of normals).
+    double mean_log(int year) const override;
+    /// Half the central 68% interval of the log level: the scale of a normal of the same width.
+    double predictive_scale(int year) const override;
+    double df() const override { return std::numeric_limits<double>::infinity(); }
+    double quantile_log(int year, double p) const override;
+    void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
+
+    const DriftPosterior& posterior() const { return posterior_; }
+    /// The share of the posterior mean drift's deviation from the reference class's mean that the
+    /// series' own growth accounts for (0: the reference class alone; 1: the series alone).
+    double own_weight() const;
+    /// The series' own average log growth per year (first to last year).
+    double own_drift() const { return own_drift_; }
+
+private:
+    ReferenceClass reference_;
+    DriftPosterior posterior_;
+    double own_drift_ = 0.0;
+};
+
+}  // namespace tradetarget

@@ -1,0 +1,362 @@
+#include "tradetarget/reference_class.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include <boost/math/distributions/inverse_gamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_01.hpp>
+
+#include "tradetarget/errors.hpp"
+#include "tradetarget/optimize.hpp"
+
+namespace tradetarget {
+namespace {
+
+constexpr double log_two_pi = 1.8378770664093454836;
+
+// A series' sufficient statistics for the random walk with drift: m increments over `span` years
+// with total log change D; ss = sum (d_j - g_j D / span)^2 / g_j, the weighted squared deviation
+// from its own drift; log_gaps = sum log g_j.
+struct Increments {
+    int m = 0;
+    double span = 0.0, change = 0.0, ss = 0.0, log_gaps = 0.0;
+};
+
+Increments increments_of(const AnnualSeries& s, Eigen::Index from, Eigen::Index to) {
+    Increments inc;
+    for (Eigen::Index i = from + 1; i <= to; ++i) {
+        const double g = s.years[static_cast<std::size_t>(i)] - s.years[static_cast<std::size_t>(i - 1)];
+        inc.m += 1;
+        inc.span += g;
+        inc.change += s.log_level(i) - s.log_level(i - 1);
+        inc.log_gaps += std::log(g);
+    }
+    const double own = inc.m > 0 ? inc.change / inc.span : 0.0;
+    for (Eigen::Index i = from + 1; i <= to; ++i) {
+        const double g = s.years[static_cast<std::size_t>(i)] - s.years[static_cast<std::size_t>(i - 1)];
+        const double e = s.log_level(i) - s.log_level(i - 1) - own * g;
+        inc.ss += e * e / g;
+    }
+    return inc;
+}
+
+// log p(increments | sigma^2) with mu ~ N(m0, tau2) integrated out (a normal–normal convolution),
+// written around the series' own drift so that nothing cancels:
+//   -m/2 log(2 pi s2) - log_gaps/2 - ss/(2 s2) - 1/2 log(1 + G tau2/s2) - (D/G - m0)^2 / (2 (s2/G + tau2))
+double log_likelihood_given_variance(const Increments& inc, double s2, double m0, double tau2) {
+    double value = -0.5 * inc.m * (log_two_pi + std::log(s2)) - 0.5 * inc.log_gaps - inc.ss / (2.0 * s2);
+    if (inc.m > 0) {
+        const double own = inc.change / inc.span;
+        value += -0.5 * std::log1p(inc.span * tau2 / s2) -
+                 (own - m0) * (own - m0) / (2.0 * (s2 / inc.span + tau2));
+    }
+    return value;
+}
+
+// log of the inverse-gamma density of s2 times the Jacobian 2 s2 of s2 = exp(2u): the prior on u = log sigma.
+double log_prior_log_sigma(double u, double a, double b) {
+    const double s2 = std::exp(2.0 * u);
+    return a * std::log(b) - std::lgamma(a) - a * std::log(s2) - b / s2 + std::log(2.0);
+}
+
+// A grid on log sigma wide enough for the posterior: centred on the inverse-gamma posterior's mode
+// (drift known), +-`width` of its approximate standard deviation 1 / sqrt(2 (a + m/2)).
+struct Grid {
+    double centre, step;
+    int nodes;
+    double at(int k) const { return centre + (k - (nodes - 1) / 2) * step; }
+};
+
+Grid grid_for(const Increments& inc, double a, double b, int nodes, double width) {
+    const double shape = a + 0.5 * inc.m;
+    const double mode_s2 = (b + 0.5 * inc.ss) / (shape + 1.0);
+    const double sd = 1.0 / std::sqrt(2.0 * shape);
+    return {0.5 * std::log(mode_s2), 2.0 * width * sd / (nodes - 1), nodes};
+}
+
+// log p(increments | hyperparameters) by the trapezoid rule over log sigma (the integrand vanishes
+// at both ends of the grid, where the trapezoid and the rectangle rule agree).
+double log_marginal(const Increments& inc, double m0, double tau2, double a, double b) {
+    const Grid grid = grid_for(inc, a, b, 41, 8.0);
+    double peak = -std::numeric_limits<double>::infinity();
+    double values[41];
+    for (int k = 0; k < grid.nodes; ++k) {
+        const double u = grid.at(k);
+        values[k] = log_likelihood_given_variance(inc, std::exp(2.0 * u), m0, tau2) + log_prior_log_sigma(u, a, b);
+        peak = std::max(peak, values[k]);
+    }
+    double sum = 0.0;
+    for (int k = 0; k < grid.nodes; ++k) sum += std::exp(values[k] - peak);
+    return peak + std::log(sum * grid.step);
+}
+
+void check_hyperparameter(const char* name, double value, bool positive) {
+    if (!std::isfinite(value) || (positive && !(value > 0.0)))
+        throw InputError(std::string("reference class: ") + name + " is " + std::to_string(value) +
+                         (positive ? "; it must be finite and positive" : "; it must be finite"));
+}
+
+}  // namespace
+
+void ReferenceClass::validate() const {
+    check_hyperparameter("drift_mean", drift_mean, false);
+    check_hyperparameter("drift_sd", drift_sd, true);
+    check_hyperparameter("variance_shape", variance_shape, true);
+    check_hyperparameter("variance_scale", variance_scale, true);
+}
+
+double ReferenceClass::median_sigma() const {
+    validate();
+    return std::sqrt(boost::math::median(boost::math::inverse_gamma_distribution<double>(variance_shape, variance_scale)));
+}
+
+// ---------------------------------------------------------------- learning
+
+namespace {
+
+std::vector<Increments> segments_of(const std::vector<AnnualSeries>& panel, const ReferenceLearnOptions& options,
+                                    int& n_series, int& first_year, int& last_year) {
+    if (options.segment_years < 2)
+        throw InputError("segment_years must be at least 2; got " + std::to_string(options.segment_years));
+    if (options.first_year > options.last_year)
+        throw InputError("the reference period " + std::to_string(options.first_year) + " to " +
+                         std::to_string(options.last_year) + " is empty");
+    std::vector<Increments> out;
+    n_series = 0;
+    first_year = latest_year;
+    last_year = earliest_year;
+    const int length = options.segment_years;
+    for (const auto& s : panel) {
+        bool used = false;
+        // runs of consecutive years inside the period; every window of `length` years in a run
+        Eigen::Index start = 0;
+        for (Eigen::Index i = 0; i < s.size(); ++i) {
+            const int year = s.years[static_cast<std::size_t>(i)];
+            const bool inside = year >= options.first_year && year <= options.last_year;
+            const bool continues = i > 0 && s.years[static_cast<std::size_t>(i - 1)] == year - 1 &&
+                                   s.years[static_cast<std::size_t>(i - 1)] >= options.first_year;
+            if (!inside) { start = i + 1; continue; }
+            if (!continues) start = i;
+            if (i - start + 1 >= length) {
+                out.push_back(increments_of(s, i - length + 1, i));
+                first_year = std::min(first_year, s.years[static_cast<std::size_t>(i - length + 1)]);
+                last_year = std::max(last_year, year);
+                used = true;
+            }
+        }
+        n_series += used ? 1 : 0;
+    }
+    return out;
+}
+
+}  // namespace
+
+SegmentCount count_segments(const std::vector<AnnualSeries>& panel, const ReferenceLearnOptions& options) {
+    int n_series = 0, first = 0, last = 0;
+    const auto segments = segments_of(panel, options, n_series, first, last);
+    return {n_series, static_cast<int>(segments.size())};
+}
+
+ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, const ReferenceLearnOptions& options) {
+    int n_series = 0, first = 0, last = 0;
+    const auto segments = segments_of(panel, options, n_series, first, last);
+    if (n_series < options.min_series || static_cast<int>(segments.size()) < options.min_segments)
+        throw InputError("the panel is too small to learn a reference class from: " + std::to_string(n_series) +
+                         " series and " + std::to_string(segments.size()) + " segments of " +
+                         std::to_string(options.segment_years) + " consecutive years" +
+                         " (at least " + std::to_string(options.min_series) + " series and " +
+                         std::to_string(options.min_segments) + " segments are needed)");
+
+    // Start from moments: the segments' own drifts and variances.
+    double drift_sum = 0.0, drift_sq = 0.0, var_sum = 0.0, var_log = 0.0;
+    for (const auto& inc : segments) {
+        const double own = inc.change / inc.span;
+        const double v = std::max(inc.ss / std::max(inc.m - 1, 1), 1e-8);
+        drift_sum += own;
+        drift_sq += own * own;
+        var_sum += v;
+        var_log += std::log(v);
+    }
+    const double n = static_cast<double>(segments.size());
+    const double m0 = drift_sum / n;
+    const double drift_var = std::max(drift_sq / n - m0 * m0, 1e-8);
+    const double mean_var = var_sum / n;
+    // inverse gamma by matching E[s2] and E[log s2] roughly: shape 2 is a broad start
+    const double a0 = 2.0, b0 = mean_var * (a0 - 1.0);
+    (void)var_log;
+
+    const auto objective = [&](const Eigen::VectorXd& x) {
+        const double tau2 = std::exp(2.0 * x(1)), a = std::exp(x(2)), b = std::exp(x(3));
+        double total = 0.0;
+        for (const auto& inc : segments) total += log_marginal(inc, x(0), tau2, a, b);
+        return -total;
+    };
+    Eigen::VectorXd x(4);
+    x << m0, 0.5 * std::log(drift_var), std::log(a0), std::log(b0);
+    NelderMeadOptions nm;
+    nm.max_evaluations = 4000;
+    nm.relative_tolerance = 1e-10;
+    NelderMeadResult best = nelder_mead(objective, x, nm);
+    for (int restart = 0; restart < 3; ++restart) {  // restart from the optimum until it stops moving
+        const NelderMeadResult again = nelder_mead(objective, best.x, nm);
+        const bool moved = again.value < best.value - 1e-9 * std::abs(best.value);
+        if (again.value < best.value) best = again;
+        if (!moved) break;
+    }
+
+    ReferenceClass rc;
+    rc.drift_mean = best.x(0);
+    rc.drift_sd = std::exp(best.x(1));
+    rc.variance_shape = std::exp(best.x(2));
+    rc.variance_scale = std::exp(best.x(3));
+    rc.segment_years = options.segment_years;
+    rc.n_series = n_series;
+    rc.n_segments = static_cast<int>(segments.size());
+    rc.first_year = first;
+    rc.last_year = last;
+    rc.log_likelihood = -best.value;
+    rc.validate();
+    return rc;
+}
+
+// ---------------------------------------------------------------- one series' posterior
+
+DriftPosterior::DriftPosterior(const ReferenceClass& reference, const AnnualSeries& series) : reference_(reference) {
+    reference_.validate();
+    if (series.size() < 1) throw InputError("the series is empty");
+    const Increments inc = increments_of(series, 0, series.size() - 1);
+    span_ = inc.span;
+    total_change_ = inc.change;
+    ss_ = inc.ss;
+    const double a = reference_.variance_shape, b = reference_.variance_scale;
+    const double tau2 = reference_.drift_sd * reference_.drift_sd;
+    const Grid grid = grid_for(inc, a, b, 401, 10.0);
+    step_ = grid.step;
+    nodes_.resize(static_cast<std::size_t>(grid.nodes));
+    std::vector<double> logw(nodes_.size());
+    double peak = -std::numeric_limits<double>::infinity();
+    for (int k = 0; k < grid.nodes; ++k) {
+        const double u = grid.at(k);
+        logw[static_cast<std::size_t>(k)] = log_likelihood_given_variance(inc, std::exp(2.0 * u), reference_.drift_mean, tau2) +
+                                            log_prior_log_sigma(u, a, b);
+        peak = std::max(peak, logw[static_cast<std::size_t>(k)]);
+    }
+    double total = 0.0;
+    for (std::size_t k = 0; k < nodes_.size(); ++k) {
+        nodes_[k] = node_at(grid.at(static_cast<int>(k)));
+        nodes_[k].weight = std::exp(logw[k] - peak);
+        total += nodes_[k].weight;
+    }
+    log_marginal_ = peak + std::log(total * step_);
+    cumulative_.resize(nodes_.size());
+    double running = 0.0, mean = 0.0, second = 0.0;
+    for (std::size_t k = 0; k < nodes_.size(); ++k) {
+        nodes_[k].weight /= total;
+        running += nodes_[k].weight;
+        cumulative_[k] = running;
+        mean += nodes_[k].weight * nodes_[k].drift_mean;
+        second += nodes_[k].weight * (nodes_[k].drift_var + nodes_[k].drift_mean * nodes_[k].drift_mean);
+    }
+    mean_drift_ = mean;
+    sd_drift_ = std::sqrt(std::max(second - mean * mean, 0.0));
+}
+
+DriftPosterior::Node DriftPosterior::node_at(double log_sigma) const {
+    // mu | sigma, data: precision G/s2 + 1/tau2, mean (D/s2 + m0/tau2) / precision
+    const double s2 = std::exp(2.0 * log_sigma);
+    const double tau2 = reference_.drift_sd * reference_.drift_sd;
+    const double precision = span_ / s2 + 1.0 / tau2;
+    return {log_sigma, 0.0, (total_change_ / s2 + reference_.drift_mean / tau2) / precision, 1.0 / precision};
+}
+
+double DriftPosterior::median_sigma() const {
+    const auto k = static_cast<std::size_t>(std::lower_bound(cumulative_.begin(), cumulative_.end(), 0.5) - cumulative_.begin());
+    return std::exp(nodes_[std::min(k, nodes_.size() - 1)].log_sigma);
+}
+
+void DriftPosterior::draw(Rng& rng, double& mu, double& sigma) const {
+    boost::random::uniform_01<double> uniform;
+    boost::random::normal_distribution<double> normal;
+    const double u = uniform(rng);
+    auto k = static_cast<std::size_t>(std::lower_bound(cumulative_.begin(), cumulative_.end(), u) - cumulative_.begin());
+    k = std::min(k, nodes_.size() - 1);
+    // spread the draw uniformly over the node's cell, so log sigma has a continuous distribution
+    const Node node = node_at(nodes_[k].log_sigma + (uniform(rng) - 0.5) * step_);
+    sigma = std::exp(node.log_sigma);
+    mu = node.drift_mean + std::sqrt(node.drift_var) * normal(rng);
+}
+
+double DriftPosterior::change_cdf(int h, double x) const {
+    double p = 0.0;
+    for (const auto& node : nodes_) {
+        const double s2 = std::exp(2.0 * node.log_sigma);
+        const double sd = std::sqrt(h * s2 + double(h) * h * node.drift_var);
+        p += node.weight * 0.5 * std::erfc(-(x - h * node.drift_mean) / (sd * std::sqrt(2.0)));
+    }
+    return p;
+}
+
+// ---------------------------------------------------------------- the model
+
+ReferenceRandomWalk::ReferenceRandomWalk(const AnnualSeries& series, const ReferenceClass& reference)
+    : GrowthModel(series.last_year(), series.log_level(series.size() - 1)),
+      reference_(reference),
+      posterior_(reference, series) {
+    const int span = series.years.back() - series.years.front();
+    own_drift_ = span > 0 ? (series.log_level(series.size() - 1) - series.log_level(0)) / span : 0.0;
+}
+
+std::string ReferenceRandomWalk::method() const { return "random walk with drift, reference-class prior"; }
+
+std::vector<std::pair<std::string, double>> ReferenceRandomWalk::params() const {
+    return {{"drift", posterior_.mean_drift()},
+            {"drift_sd", posterior_.sd_drift()},
+            {"sigma", posterior_.median_sigma()},
+            {"own_drift", own_drift_},
+            {"own_weight", own_weight()},
+            {"reference_drift", reference_.drift_mean}};
+}
+
+double ReferenceRandomWalk::own_weight() const {
+    const double deviation = own_drift_ - reference_.drift_mean;
+    if (std::abs(deviation) < 1e-12) return 1.0;
+    return std::clamp((posterior_.mean_drift() - reference_.drift_mean) / deviation, 0.0, 1.0);
+}
+
+double ReferenceRandomWalk::quantile_log(int year, double p) const {
+    if (!(p > 0.0 && p < 1.0))
+        throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));
+    const int h = year - last_year();
+    if (h < 1) throw InputError("a forecast year must follow the last observed year " + std::to_string(last_year()));
+    // bisection on the mixture's cdf, bracketed by +-50 (log units): far beyond any data
+    double lo = -50.0, hi = 50.0;
+    for (int it = 0; it < 200 && hi - lo > 1e-12; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (posterior_.change_cdf(h, mid) < p ? lo : hi) = mid;
+    }
+    return last_log_level() + 0.5 * (lo + hi);
+}
+
+double ReferenceRandomWalk::mean_log(int year) const { return quantile_log(year, 0.5); }
+
+double ReferenceRandomWalk::predictive_scale(int year) const {
+    return 0.5 * (quantile_log(year, 0.8413447460685429) - quantile_log(year, 0.15865525393145707));
+}
+
+void ReferenceRandomWalk::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
+    boost::random::normal_distribution<double> normal;
+    double mu = 0.0, sigma = 0.0;
+    posterior_.draw(rng, mu, sigma);
+    double x = last_log_level();
+    for (int year = last_year() + 1; year < first_year; ++year) x += mu + sigma * normal(rng);
+    for (Eigen::Index k = 0; k < out.size(); ++k) {
+        x += mu + sigma * normal(rng);
+        out(k) = x;
+    }
+}
+
+}  // namespace tradetarget

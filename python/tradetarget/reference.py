@@ -1,0 +1,202 @@
+"""Reference classes: what series of one kind do, as the prior of the calibrated model.
+
+On four to six annual points the reference class decides most of a time-to-target probability,
+so it is explicit: learnt from a real panel by marginal likelihood (empirical Bayes, in the C++
+core: ``reference_class.hpp`` gives the model and its references), saved as a small JSON file with
+its provenance, printed with every answer, and chosen by the user.
+
+The bundled one is learnt from the total trade (exports + imports, current US$) of the 182
+countries of the Penn World Table 9.1, 1950-2017 (``data/pwt_trade.csv``; made by
+``python -m tradetarget.reference`` from the repository root).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._version import __version__
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "MIN_SEGMENTS", "MIN_SERIES", "ReferenceClass", "bundled_reference"]
+
+FORMAT = "tradetarget reference class"
+FORMAT_VERSION = 1
+#: The fewest series and segments a reference class is learnt from (see reference_class.hpp).
+MIN_SERIES = int(_core.MIN_REFERENCE_SERIES)
+MIN_SEGMENTS = int(_core.MIN_REFERENCE_SEGMENTS)
+BUNDLED_FILE = "reference_pwt_trade.json"
+
+_HYPERPARAMETERS = ("drift_mean", "drift_sd", "variance_shape", "variance_scale")
+_COUNTS = ("segment_years", "n_series", "n_segments", "first_year", "last_year")
+
+
+def _flat_panel(data: pd.DataFrame, id_col: str, year_col: str, value_col: str):
+    missing = [c for c in (id_col, year_col, value_col) if c not in data.columns]
+    if missing:
+        raise ValueError(f"the panel has no column {missing[0]!r}; it has {list(data.columns)} "
+                         f"(name the columns with id_col=, year_col=, value_col=)")
+    years = pd.to_numeric(data[year_col], errors="coerce")
+    values = pd.to_numeric(data[value_col], errors="coerce")
+    for column, parsed in ((year_col, years), (value_col, values)):
+        bad = parsed.isna() | ~np.isfinite(parsed.to_numpy(dtype=float, na_value=np.nan))
+        if bad.any():
+            row = data.index[int(np.flatnonzero(bad.to_numpy())[0])]
+            raise ValueError(f"row {row}: column {column!r} is {data[column].loc[row]!r}, not a finite number")
+    frame = pd.DataFrame({"id": data[id_col].astype(str).to_numpy(), "year": years.to_numpy(),
+                          "value": values.to_numpy()}).sort_values(["id", "year"], kind="stable")
+    ids_per_row = frame["id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids_per_row[1:] != ids_per_row[:-1]]) if len(frame) else np.array([], int)
+    ids = [str(i) for i in ids_per_row[starts]]
+    offsets = np.r_[starts, len(frame)].astype(np.int64).tolist()
+    return ids, offsets, frame["year"].astype(np.int64).tolist(), frame["value"].astype(float).tolist()
+
+
+@dataclass(frozen=True)
+class ReferenceClass:
+    """A prior on a series' log drift and volatility, with where it comes from.
+
+    ``drift_mean``/``drift_sd``: the normal prior on the log growth per year; ``variance_shape``/
+    ``variance_scale``: the inverse-gamma prior on its variance. ``name`` and ``source`` say what
+    panel it was learnt from; ``segment_years`` the length of the segments; ``first_year``/
+    ``last_year`` the period they cover.
+    """
+
+    core: _core.ReferenceClass = field(repr=False)
+    name: str
+    source: str = ""
+
+    # -- learning, saving, loading
+    @classmethod
+    def from_panel(cls, data: pd.DataFrame, *, name: str = "user panel", source: str = "",
+                   segment_years: int = 13, period: Optional[tuple[int, int]] = None,
+                   id_col: str = "unique_id", year_col: str = "year", value_col: str = "value") -> "ReferenceClass":
+        """Learns a reference class from a long panel (one row per series and year, values > 0).
+
+        Every run of ``segment_years`` consecutive years of a series is a segment (gaps end a run);
+        ``period=(1990, 2017)`` keeps only segments within those years (growth in the 1970s is not
+        growth in the 2010s). To restrict by kind of series, filter the rows first, e.g.
+        ``df[df.flow == "exports"]``. Raises ValueError for a panel with fewer than ``MIN_SERIES``
+        series or ``MIN_SEGMENTS`` segments, naming what it found.
+        """
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"the panel must be a pandas DataFrame; got {type(data).__name__}")
+        core = _core.learn_reference_class(*_flat_panel(data, id_col, year_col, value_col),
+                                           segment_years=int(segment_years), **_period(period))
+        return cls(core=core, name=name, source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION, "name": self.name,
+                               "source": self.source, "made_by": f"tradetarget {__version__}"}
+        out.update({k: getattr(self.core, k) for k in (*_HYPERPARAMETERS, *_COUNTS, "log_likelihood")})
+        return out
+
+    def save(self, path: Union[str, Path]) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Union[str, Path]) -> "ReferenceClass":
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot read the reference class ({exc.strerror})") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not a reference class file (line {exc.lineno}: {exc.msg})") from None
+        return cls.from_dict(data, origin=str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], origin: str = "the reference class") -> "ReferenceClass":
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"{origin}: not a reference class file (no \"format\": \"{FORMAT}\")")
+        if data.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"{origin}: reference class format version {data.get('format_version')!r}; "
+                             f"this tradetarget reads version {FORMAT_VERSION}")
+        missing = [k for k in _HYPERPARAMETERS if not isinstance(data.get(k), (int, float))]
+        if missing:
+            raise ValueError(f"{origin}: key {missing[0]!r} is missing or not a number")
+        core = _core.ReferenceClass(**{k: float(data[k]) for k in _HYPERPARAMETERS},
+                                    **{k: int(data.get(k, 0)) for k in _COUNTS},
+                                    log_likelihood=float(data.get("log_likelihood", 0.0)))
+        return cls(core=core, name=str(data.get("name", "")), source=str(data.get("source", "")))
+
+    # -- what it says
+    def __getattr__(self, item: str) -> Any:
+        if item in (*_HYPERPARAMETERS, *_COUNTS, "log_likelihood", "median_sigma"):
+            return getattr(self.core, item)
+        raise AttributeError(item)
+
+    @property
+    def growth(self) -> float:
+        """The reference class's typical annual growth, exp(drift_mean) - 1."""
+        return math.expm1(self.core.drift_mean)
+
+    def describe(self) -> str:
+        period = f", {self.core.first_year}-{self.core.last_year}" if self.core.first_year else ""
+        return (f"{self.name}{period}: typical growth {self.growth:+.1%}/yr (log drift sd {self.core.drift_sd:.3f} "
+                f"across series), typical volatility {self.core.median_sigma:.3f} in logs; learnt from "
+                f"{self.core.n_segments:,} segments of {self.core.segment_years} years of {self.core.n_series} series")
+
+    def __repr__(self) -> str:
+        return f"ReferenceClass({self.describe()})"
+
+
+def _period(period: Optional[tuple[int, int]]) -> dict[str, int]:
+    if period is None:
+        return {}
+    try:
+        first, last = (int(p) for p in period)
+    except (TypeError, ValueError):
+        raise TypeError(f"period must be (first_year, last_year); got {period!r}") from None
+    return {"first_year": first, "last_year": last}
+
+
+def bundled_reference() -> ReferenceClass:
+    """The bundled reference class: total trade of 182 countries, Penn World Table 9.1."""
+    text = resources.files("tradetarget").joinpath("data", BUNDLED_FILE).read_text(encoding="utf-8")
+    return ReferenceClass.from_dict(json.loads(text), origin=f"bundled {BUNDLED_FILE}")
+
+
+def panel_reference(ids, offsets, years, values) -> ReferenceClass:
+    """The reference class a panel run uses by default: pooled over the panel's own series when it
+    holds at least MIN_SERIES series with MIN_SEGMENTS segments of 13 years (below that the four
+    hyperparameters are poorly determined), otherwise the bundled one."""
+    n_series, n_segments = _core.count_segments(ids, offsets, years, values)
+    if n_series >= MIN_SERIES and n_segments >= MIN_SEGMENTS:
+        core = _core.learn_reference_class(ids, offsets, years, values)
+        return ReferenceClass(core=core, name="this panel, pooled", source=f"{len(ids)} series of the panel")
+    return bundled_reference()
+
+
+def pwt_trade_panel(data_dir: Optional[Path] = None) -> pd.DataFrame:
+    """The Penn World Table 9.1 trade panel as unique_id (ISO code), year, value (US$, exports + imports)."""
+    if data_dir is None:
+        text = resources.files("tradetarget").joinpath("data", "pwt_trade.csv")
+        with resources.as_file(text) as path:
+            raw = pd.read_csv(path)
+    else:
+        raw = pd.read_csv(Path(data_dir) / "pwt_trade.csv")
+    return pd.DataFrame({"unique_id": raw["isocode"], "country": raw["country"], "year": raw["year"],
+                         "value": (raw["exports_musd"] + raw["imports_musd"]) * 1e6})
+
+
+def learn_bundled(data_dir: Path) -> ReferenceClass:
+    return ReferenceClass.from_panel(
+        pwt_trade_panel(data_dir), name="world trade (Penn World Table 9.1)",
+        source="total trade, exports + imports in current US$, of 182 countries, 1950-2017: "
+               "Feenstra, Inklaar & Timmer (2015), PWT 9.1, CC BY 4.0 (data/pwt_trade.csv)")
+
+
+if __name__ == "__main__":  # python -m tradetarget.reference: remakes the bundled file from data/
+    root = Path.cwd() / "data"
+    reference = learn_bundled(root)
+    reference.save(root / BUNDLED_FILE)
+    print(f"{root / BUNDLED_FILE}: {reference.describe()}")
