@@ -111,11 +111,14 @@ def scores(p: np.ndarray, ev: np.ndarray) -> dict:
 
 
 # ---------------------------------------------------------------- models
-def library_probabilities(wins, model: str, reference=None, owner=None, references=None) -> np.ndarray:
-    """p[i, j, k-1] from forecast_panel; `references` (a reference class per fold of `owner`) cross-fits."""
+def library_probabilities(wins, model: str, reference=None, owner=None, references=None):
+    """p[i, j, k-1] from forecast_panel, and whether each window's truth in year k lay inside the
+    paths' 80% interval (with that interval's width, upper / lower); `references` (a reference
+    class per fold of `owner`) cross-fits."""
     w = len(wins[0][0])
     by = list(range(BASE_YEAR + w, BASE_YEAR + w + K))
     out = np.full((len(wins), len(MULTIPLES), K), np.nan)
+    inside, width = np.full((len(wins), K), np.nan), np.full((len(wins), K), np.nan)
     groups = [(np.arange(len(wins)), reference)] if references is None else \
         [(np.flatnonzero(owner % 2 == f), references[f]) for f in (0, 1)]
     for rows, ref in groups:
@@ -132,7 +135,23 @@ def library_probabilities(wins, model: str, reference=None, owner=None, referenc
             running_max = np.maximum.accumulate(paths, axis=1)
             for j, m in enumerate(MULTIPLES):
                 out[rows[r], j] = (running_max >= m * last[r]).mean(axis=0)
-    return out
+            lower, upper = np.quantile(paths, [0.1, 0.9], axis=0)
+            truth = wins[rows[r]][1]
+            inside[rows[r]] = (truth >= lower) & (truth <= upper)
+            width[rows[r]] = upper / lower
+    return out, (inside, width)
+
+
+def coverage(bands) -> dict:
+    """The share of truths inside the 80% intervals (all horizons), and among the widest third
+    of intervals at horizon 5 (is a wide band what comes true?)."""
+    if bands is None:
+        return {"coverage80": np.nan, "coverage80_widest": np.nan, "width5_widest": np.nan}
+    inside, width = bands
+    h5 = width[:, 4]
+    wide = h5 >= np.nanquantile(h5, 2 / 3)
+    return {"coverage80": float(np.nanmean(inside)), "coverage80_widest": float(np.nanmean(inside[wide, 4])),
+            "width5_widest": float(np.nanmedian(h5[wide]))}
 
 
 def gbm_probabilities(wins, rng) -> np.ndarray:
@@ -203,24 +222,26 @@ def run(quick: bool, with_r: bool) -> None:
             wins, owner = windows(series, w)
             ev = events(wins)
             stated: dict[str, np.ndarray] = {}
-            stated["reference_rw (default: pooled reference class, cross-fitted)"] = \
-                library_probabilities(wins, "reference_rw", owner=owner, references=folds)
-            stated["reference_rw (bundled PWT reference class)"] = library_probabilities(wins, "reference_rw", reference=bundled)
+            bands: dict[str, tuple] = {}
+            label = "reference_rw (default: pooled reference class, cross-fitted)"
+            stated[label], bands[label] = library_probabilities(wins, "reference_rw", owner=owner, references=folds)
+            label = "reference_rw (bundled PWT reference class)"
+            stated[label], bands[label] = library_probabilities(wins, "reference_rw", reference=bundled)
             for model in ("rw_drift", "loglinear") + (() if quick else LEVEL_MODELS):
                 if w < tt.models._core.minimum_years(model):
                     continue
-                stated[model] = library_probabilities(wins, model)
+                stated[model], bands[model] = library_probabilities(wins, model)
             stated["baseline: base rate (in hindsight)"] = np.broadcast_to(ev.mean(0), ev.shape).copy()
             stated["baseline: plug-in GBM"] = gbm_probabilities(wins, rng)
             stated["baseline: CAGR extrapolation"] = cagr_probabilities(wins)
             if with_r and w == 5:
                 stated["baseline: R forecast ets() + simulate()"] = r_ets_probabilities(wins)
             for label, p in stated.items():
-                s = scores(p, ev)
+                s = {**scores(p, ev), **coverage(bands.get(label))}
                 rows.append({"data": name, "window": w, "windows": len(wins), "model": label, **s})
                 print(f"  W={w} {label:62s} skill {s['skill']:+.3f} rel {s['reliability']:.4f} "
                       f"worst {s['worst_decile_gap']:.3f} mean p {s['mean_p']:.3f} obs {s['observed']:.3f} "
-                      f"RPS {s['rps']:.3f}", flush=True)
+                      f"RPS {s['rps']:.3f} cover80 {s['coverage80']:.3f} (widest third {s['coverage80_widest']:.3f})", flush=True)
                 if label.startswith("reference_rw (default") and w == 5:
                     track[name] = {"windows": len(wins), "window_years": w, "deciles": s["deciles"],
                                    "skill": s["skill"], "reliability": s["reliability"]}
@@ -261,14 +282,20 @@ def write_results(rows, track, diagrams, quick, with_r) -> None:
              f"{', '.join(f'{m:g}x' for m in MULTIPLES)} the window's last value, k = 1..{K}). "
              "Skill: 1 - Brier / Brier of the data set's own base rate (>= 0: at least as good). Reliability: "
              "decile-weighted squared gap between stated and observed frequency; worst: the largest decile gap. "
-             "RPS: ranked probability score of the first-passage year (CRPS of the year, censored after K).", ""]
+             "RPS: ranked probability score of the first-passage year (CRPS of the year, censored after K). "
+             "80% coverage: the share of the truths (years 1-8) inside the paths' 80% interval; widest third: the same "
+             "at year 5 for the third of windows with the widest intervals, whose median width (upper / lower) is given.", ""]
     for (data, w), group in table.groupby(["data", "window"], sort=False):
         lines += [f"## {data}, {w}-year windows ({group['windows'].iloc[0]:,} windows)", "",
-                  "| model | Brier | skill | reliability | worst decile gap | mean p | observed | RPS |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| model | Brier | skill | reliability | worst decile gap | mean p | observed | RPS | 80% coverage "
+                  "| widest third: coverage (width) |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for _, r in group.iterrows():
             lines.append(f"| {r['model']} | {r['brier']:.4f} | {r['skill']:+.3f} | {r['reliability']:.4f} | "
-                         f"{r['worst_decile_gap']:.3f} | {r['mean_p']:.3f} | {r['observed']:.3f} | {r['rps']:.3f} |")
+                         f"{r['worst_decile_gap']:.3f} | {r['mean_p']:.3f} | {r['observed']:.3f} | {r['rps']:.3f} | "
+                         + ("" if np.isnan(r["coverage80"]) else f"{r['coverage80']:.3f}") + " | "
+                         + ("" if np.isnan(r["coverage80"]) else f"{r['coverage80_widest']:.3f} ({r['width5_widest']:.1f}x)")
+                         + " |")
         lines.append("")
     for data, models in diagrams.items():
         fig, ax = plt.subplots(figsize=(5.5, 5.5))

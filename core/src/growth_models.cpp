@@ -120,7 +120,7 @@ int minimum_years(ModelKind kind) {
         case ModelKind::EtsAicc: return 5;  // ANN with a finite AICc
         case ModelKind::AutoArima: return 4;
         case ModelKind::Theta: return 4;
-        case ModelKind::ReferenceRandomWalk: return 2;  // one increment; the prior does the rest
+        case ModelKind::ReferenceRandomWalk: return 1;  // one figure: the reference class does the rest
         default: return 3;
     }
 }

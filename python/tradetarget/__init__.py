@@ -19,9 +19,10 @@ from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets
 from .hierarchy import forecast_hierarchy, one_step_errors, reconcile_paths, summing_matrix
 from .measurement import Measured, measure
 from .mix import Mix, export_mix, mix_change
-from .models import MODELS, Fit, Forecast, fit
+from .models import DEFAULT_MODEL, MODELS, Fit, Forecast, fit
 from .observations import Reconciled, read_observations, reconcile
 from .panel import PANEL_MODELS, forecast_panel, long_forecasts
+from .reference import ReferenceClass, bundled_reference
 from .scenario import Lever, Scenario, load_scenario, run_scenario
 from .sensitivity import sensitivity
 from .targets import first_passage_table, required_growth, time_to_target
@@ -29,6 +30,9 @@ from .targets import first_passage_table, required_growth, time_to_target
 __all__ = [
     "ANALYSIS_MODELS",
     "ArimaFit",
+    "DEFAULT_MODEL",
+    "ReferenceClass",
+    "bundled_reference",
     "AVAILABLE_MODELS",
     "ETS_CLASSES",
     "EtsFit",

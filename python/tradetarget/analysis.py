@@ -13,15 +13,16 @@ import pandas as pd
 from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
-from .models import DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .observations import ObservationSource, Reconciled, reconcile
+from .reference import ReferenceClass, bundled_reference, track_record
 from .targets import first_passage_table, time_to_target
 
 __all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "Analysis", "analyze", "format_money"]
 
-#: What analyze() runs by default: the two growth models on the reconciled series, and the
-#: measurement model on every statement.
-ANALYSIS_MODELS = (*MODELS, "measurement")
+#: What analyze() runs by default: the calibrated model (its answer comes first), the two plain
+#: growth models, and the measurement model on every statement.
+ANALYSIS_MODELS = (DEFAULT_MODEL, *MODELS, "measurement")
 #: Every model analyze() can run (saturating curves on request: they need a capacity on short series).
 AVAILABLE_MODELS = (*GROWTH_MODELS, *LEVEL_MODELS, "measurement")
 
@@ -99,6 +100,8 @@ class Analysis:
             lines.append(f"  {'combination':<11} {self.settings['combination']}")
         for name, reason in self.settings.get("not_fitted", {}).items():
             lines.append(f"  {name:<11} not fitted: {reason}")
+        lines.append(f"  Every model is fitted to {self.settings['evidence']}.")
+        lines += self._reference_lines()
         s = self.settings
         lines += [
             "",
@@ -124,9 +127,57 @@ class Analysis:
         lines += [
             "",
             "median/80% interval: first calendar year at or above the target; 'point': year the median",
-            "forecast crosses; needs/yr: compound growth required from the last observed year.",
+            "forecast crosses; needs/yr: compound growth required from the last year with evidence (a nowcast",
+            "year counts: every model but the measurement model starts from it).",
         ]
         return "\n".join(lines)
+
+    def reference_effect(self) -> pd.DataFrame:
+        """For the calibrated model: P(target by each year) from the reference class alone (a series
+        known only by its last value) beside the answer with this series' history."""
+        fit_ = self.fits.get(DEFAULT_MODEL)
+        if fit_ is None:
+            return pd.DataFrame()
+        last_year = int(fit_.series.years[-1])
+        alone = fit(pd.Series([math.exp(fit_.series.log_level[-1])], index=[last_year]), DEFAULT_MODEL,
+                    reference=fit_.reference)
+        s = self.settings
+        paths = alone.forecast(horizon=s["horizon_end"] - last_year, n_paths=s["n_paths"], seed=s["seed"],
+                               source_uncertainty=False).paths
+        rows = []
+        answer = self.targets[self.targets["model"] == DEFAULT_MODEL].set_index("target")
+        for target in answer.index:
+            passage = _core.first_passage(paths, float(target), alone.series)
+            for year in s["prob_by"]:
+                rows.append({"target": target, "year": year, "reference_alone": passage.probability_by(year),
+                             "with_series": float(answer.loc[target, f"prob_by_{year}"])})
+        return pd.DataFrame(rows)
+
+    def _reference_lines(self) -> list[str]:
+        fit_ = self.fits.get(DEFAULT_MODEL)
+        if fit_ is None:
+            return []
+        ref = fit_.reference
+        p = fit_.params
+        lines = ["", f"Reference class of {DEFAULT_MODEL} (the prior on drift and volatility; choose another with",
+                 "tt.ReferenceClass.from_panel or --reference FILE):", f"  {ref.describe()}",
+                 f"  This series' own growth ({math.expm1(p['own_drift']):+.1%}/yr) moves the drift from the reference "
+                 f"class's {math.expm1(p['reference_drift']):+.1%}/yr to {math.expm1(p['drift']):+.1%}/yr "
+                 f"(weight {p['own_weight']:.2f} on the series)."]
+        effect = self.reference_effect()
+        deadline = self.settings["prob_by"][0]
+        for row in effect[effect["year"] == deadline].itertuples():
+            lines.append(f"  P({format_money(row.target)} by {deadline}): {row.reference_alone:.2f} from the reference class "
+                         f"alone, {row.with_series:.2f} with this series' history.")
+        record = track_record()
+        if record:
+            lines.append("  Track record of such statements (benchmarks/calibration.py: P(reached within 1-8 years) "
+                         "from 5-year windows):")
+            answer = self.targets[self.targets["model"] == DEFAULT_MODEL]
+            for row in answer.itertuples():
+                prob = getattr(row, f"prob_by_{deadline}")
+                lines.append(f"    P({format_money(row.target)} by {deadline}) = {prob:.2f}: " + record(prob))
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` contract (stable; see README.md)."""
@@ -225,7 +276,12 @@ class Analysis:
 
 def _combination(forecasts: dict[str, Forecast], seed: int) -> Forecast:
     """Equal-weight combination of the models at the level of sample paths (a mixture)."""
-    names = list(forecasts)
+    # Models whose paths start in the first model's first year (the measurement model starts in a
+    # nowcast year, which the others, fitted to its latent series, treat as data).
+    first = next(iter(forecasts.values())).paths
+    names = [n for n, f in forecasts.items() if f.paths.first_year == first.first_year and f.paths.last_year == first.last_year]
+    if len(names) < 2:
+        raise ValueError("fewer than two models share the forecast years")
     paths = _core.mix_paths([forecasts[n].paths for n in names], [1.0] * len(names))
     median = _core.path_quantiles(paths, [0.5])[:, 0]
     # The reconciled series of the first growth model (else the first model) is the observed one.
@@ -239,6 +295,11 @@ def _combination(forecasts: dict[str, Forecast], seed: int) -> Forecast:
         levels=base.levels,
         seed=seed,
     )
+
+
+def _combined_names(forecasts: dict[str, Forecast]) -> str:
+    first = forecasts["combination"].paths.first_year
+    return ", ".join(n for n, f in forecasts.items() if n != "combination" and f.paths.first_year == first)
 
 
 def _measurement_dict(m: Measured) -> dict[str, Any]:
@@ -284,10 +345,17 @@ def analyze(
     commodity: str = "",
     capacity: float | None = None,
     combine: bool = True,
+    reference: ReferenceClass | None = None,
+    evidence: str = "all",
 ) -> Analysis:
     """Run the main job. ``observations=None`` uses the bundled Kazakhstan–Türkiye data and
     ``targets=None`` its stated targets ($10B and $15B). ``capacity`` is the level the logistic
-    and Gompertz curves level off at (estimated when None)."""
+    and Gompertz curves level off at (estimated when None). ``reference``: the reference class of
+    the calibrated model ``reference_rw`` (default: the bundled one, world trade).
+
+    ``evidence="all"`` (default) fits every model to the measurement model's latent series: every
+    statement, partial years (a nowcast year) and conflicting reports included, each year with
+    its posterior log sd; ``"reconciled"`` fits them to the full years of the reconciled series."""
     from . import datasets
 
     if observations is None:
@@ -316,16 +384,40 @@ def analyze(
     unknown = [m for m in models if m not in AVAILABLE_MODELS]
     if unknown:
         raise ValueError(f"unknown model(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(AVAILABLE_MODELS)}")
+    if evidence not in ("all", "reconciled"):
+        raise ValueError(f"evidence must be 'all' or 'reconciled'; got {evidence!r}")
+    if reference is None and DEFAULT_MODEL in models:
+        reference = bundled_reference()
     fits, forecasts, tables, passages = {}, {}, [], {}
     measured = None
     not_fitted: dict[str, str] = {}
+    evidence_note = "the reconciled full years"
+    data_for_models: Any = reconciled
+    try:
+        measured = measure(observations, indicator=indicator, flow=flow, commodity=commodity)
+        if evidence == "all":
+            data_for_models = measured.evidence()
+            nowcast = measured.nowcast
+            evidence_note = ("the measurement model's latent series (every statement; posterior median and log sd"
+                             + (f"; {int(nowcast.name)} a nowcast from its partial-year figures)" if nowcast is not None else ")"))
+    except ValueError as exc:
+        if "measurement" in models:
+            not_fitted["measurement"] = str(exc)
+        evidence_note = f"the reconciled full years (the measurement model could not be fitted: {exc})"
+    if data_for_models is not reconciled:
+        last = int(measured.table.index[-1])
+        if deadline <= last:
+            raise ValueError(f"the deadline {deadline} is not after the last year with evidence {last} (a nowcast)")
+        horizon = max(horizon, max(by) - last, deadline - last)
     for name in models:
         try:
             if name == "measurement":
-                measured = measure(observations, indicator=indicator, flow=flow, commodity=commodity)
+                if measured is None:
+                    continue
                 forecasts[name] = measured.forecast(horizon=horizon, n_paths=n_paths, seed=seed)
             else:
-                fits[name] = fit(reconciled, name, capacity=capacity if name in ("logistic", "gompertz") else None)
+                fits[name] = fit(data_for_models, name, capacity=capacity if name in ("logistic", "gompertz") else None,
+                                 reference=reference if name == DEFAULT_MODEL else None)
                 forecasts[name] = fits[name].forecast(
                     horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty
                 )
@@ -357,10 +449,11 @@ def analyze(
         "n_paths": int(n_paths),
         "seed": int(seed),
         "source_uncertainty": bool(source_uncertainty),
+        "evidence": evidence_note,
+        "reference": None if reference is None or DEFAULT_MODEL not in fits else reference.to_dict(),
         "not_fitted": not_fitted,
         "combination": combination_note
-        or (f"equal-weight mixture of the paths of {', '.join(m for m in forecasts if m != 'combination')}"
-            if "combination" in forecasts else None),
+        or (f"equal-weight mixture of the paths of {_combined_names(forecasts)}" if "combination" in forecasts else None),
     }
     return Analysis(
         reconciled=reconciled,

@@ -13,7 +13,8 @@ import numpy as np
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money
 from .ets import ETS_CLASSES, arima, auto_arima, ets, parse_arima, read_series, theta
-from .models import DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
+from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
+from .reference import ReferenceClass
 from .sensitivity import sensitivity
 
 _MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
@@ -95,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--horizon", type=int, metavar="YEARS", help="years to simulate (default: 30 or more if needed)")
     p.add_argument("--paths", type=int, default=20000, help="sample paths per model (default: 20000)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
+    p.add_argument("--reference", metavar="FILE.json",
+                   help="reference class of the calibrated model reference_rw (default: the bundled one, world "
+                   "trade from the Penn World Table; make one with tt.ReferenceClass.from_panel(...).save(FILE))")
+    p.add_argument("--evidence", choices=("all", "reconciled"), default="all",
+                   help="what the models are fitted to: 'all' (default) the measurement model's latent series, "
+                   "partial years and conflicting reports included; 'reconciled' the full years only")
     p.add_argument("--no-source-uncertainty", action="store_true",
                    help="treat the reconciled series as exact (ignore disagreement between sources)")
     p.add_argument("--sensitivity", action="store_true",
@@ -252,7 +259,10 @@ def panel_main(argv: Sequence[str]) -> int:
                    "or a UN Comtrade bulk CSV with --comtrade")
     p.add_argument("--comtrade", action="store_true", help="read FILE.csv as a UN Comtrade bulk file (Plus or legacy)")
     p.add_argument("--flow", action="append", help="with --comtrade: keep this flow code (X, M, RX, RM; repeatable)")
-    p.add_argument("--model", default="auto_ets", choices=PANEL_MODELS, help="the model for every series (default: auto_ets)")
+    p.add_argument("--model", default=DEFAULT_MODEL, choices=PANEL_MODELS,
+                   help=f"the model for every series (default: {DEFAULT_MODEL}, the calibrated one)")
+    p.add_argument("--reference", metavar="FILE.json", help="reference class of reference_rw (default: pooled over "
+                   "the panel when it is large enough, else the bundled one)")
     p.add_argument("--target", action="append", type=parse_money, default=[], help="a level for every series (e.g. 1B)")
     p.add_argument("--multiple", action="append", type=float, default=[],
                    help="a target as a multiple of each series' last value (e.g. 2 for doubling)")
@@ -280,7 +290,8 @@ def panel_main(argv: Sequence[str]) -> int:
             if not m > 0:
                 raise ValueError(f"--multiple must be positive; got {m}")
             targets[f"x{m:g}"] = m * last if last is not None else m
-        result = forecast_panel(data, model=args.model, targets=targets, by=args.by or (2030, 2035), horizon=args.horizon,
+        reference = None if args.reference is None else ReferenceClass.load(args.reference)
+        result = forecast_panel(data, model=args.model, reference=reference, targets=targets, by=args.by or (2030, 2035), horizon=args.horizon,
                                 n_paths=args.paths, seed=args.seed, threads=args.threads,
                                 progress=False if args.no_progress else None)
     except (ValueError, TypeError, OSError) as exc:
@@ -386,6 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             indicator=args.indicator,
             flow=args.flow,
             capacity=args.capacity,
+            reference=None if args.reference is None else ReferenceClass.load(args.reference),
+            evidence=args.evidence,
         )
         table = None
         if args.sensitivity:

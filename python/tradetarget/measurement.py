@@ -45,6 +45,11 @@ class Measured:
         rows = self.table[self.table["kind"] == "nowcast"]
         return None if rows.empty else rows.iloc[0]
 
+    def evidence(self) -> pd.DataFrame:
+        """The latent series as the other models' data: every year's posterior median and log sd,
+        the nowcast year included, so that a partial year and conflicting reports reach every model."""
+        return self.table[["value", "log_sd"]].rename_axis("year").reset_index()
+
     @property
     def drift(self) -> tuple[float, float]:
         """Posterior mean and sd of the log growth per year."""

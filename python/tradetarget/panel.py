@@ -97,6 +97,20 @@ def _year_column(values: list[Optional[int]]) -> pd.Series:
     return pd.Series(pd.array(values, dtype="Int64"))
 
 
+def _flat(data: pd.DataFrame, id_col: str, year_col: str, value_col: str):
+    """The panel sorted by series and year, as ids, offsets (series i is rows offsets[i]:offsets[i+1]),
+    years and values, with the sorted frame and each row's id."""
+    ordered = data.assign(**{year_col: pd.to_numeric(data[year_col]), value_col: pd.to_numeric(data[value_col])})
+    ordered = ordered.sort_values([id_col, year_col], kind="stable")
+    ids_per_row = ordered[id_col].astype(str).to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids_per_row[1:] != ids_per_row[:-1]]) if len(ordered) else np.array([], int)
+    ids = [str(i) for i in ids_per_row[starts]]
+    offsets = np.r_[starts, len(ordered)].astype(np.int64)
+    years = ordered[year_col].to_numpy(dtype=np.int64)
+    values = ordered[value_col].to_numpy(dtype=float)
+    return ids, offsets, years, values, ordered, ids_per_row
+
+
 def forecast_panel(
     data: Any,
     *,
@@ -126,7 +140,8 @@ def forecast_panel(
     series when it holds enough to learn from (``MIN_SERIES`` series with ``MIN_SEGMENTS``
     segments of 13 consecutive years, see ``tradetarget.reference``), and otherwise uses the bundled
     reference class (world trade, Penn World Table); a Dask panel uses the bundled one unless given
-    one. The one used is in ``result.attrs["reference"]``. ``targets``: a mapping
+    one (pooled over the whole Dask panel). The one used is in ``result.attrs["reference"]``
+    (``ReferenceClass.from_dict`` turns it back into one, e.g. to run a part of the panel with it). ``targets``: a mapping
     label -> a level for every series, or a Series of levels indexed by series id (series it
     does not name get no target); e.g. ``{"double": 2 * last_values}``. ``by``: the years for
     P(reached by year); the first is the deadline of the required growth. ``n_paths``: sample
@@ -152,8 +167,10 @@ def forecast_panel(
     if reference is not None and not isinstance(reference, ReferenceClass):
         raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
     if type(data).__module__.startswith("dask"):
-        if model == "reference_rw" and reference is None:
-            reference = bundled_reference()
+        if model == "reference_rw" and reference is None and not _partition:
+            # pooled over the whole panel (not per partition), so that the split changes nothing
+            whole = data[[id_col, year_col, value_col]].compute()
+            reference = panel_reference(*_flat(whole, id_col, year_col, value_col)[:4])
         return _forecast_dask(data, model=model, reference=reference, targets=targets, by=by, horizon=horizon, levels=levels,
                               n_paths=n_paths, keep_paths=keep_paths, seed=seed, threads=threads,
                               capacity=capacity, parameter_uncertainty=parameter_uncertainty, id_col=id_col,
@@ -161,14 +178,7 @@ def forecast_panel(
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"the panel must be a pandas or Dask DataFrame; got {type(data).__name__}")
     _check_frame(data, id_col, year_col, value_col)
-    ordered = data.assign(**{year_col: pd.to_numeric(data[year_col]), value_col: pd.to_numeric(data[value_col])})
-    ordered = ordered.sort_values([id_col, year_col], kind="stable")
-    ids_per_row = ordered[id_col].astype(str).to_numpy()
-    starts = np.flatnonzero(np.r_[True, ids_per_row[1:] != ids_per_row[:-1]]) if len(ordered) else np.array([], int)
-    ids = [str(i) for i in ids_per_row[starts]]
-    offsets = np.r_[starts, len(ordered)].astype(np.int64)
-    years = ordered[year_col].to_numpy(dtype=np.int64)
-    values = ordered[value_col].to_numpy(dtype=float)
+    ids, offsets, years, values, ordered, ids_per_row = _flat(data, id_col, year_col, value_col)
     matrix = _target_matrix(targets, ids, whole_panel=not _partition)
     levels = [float(level) for level in levels]
 
@@ -232,7 +242,7 @@ def forecast_panel(
     out = pd.concat([out, pd.DataFrame(typed, index=out.index)], axis=1)
     if keep_paths:
         out["paths"] = [None if r.paths is None else np.exp(r.paths) for r in results]  # None: not fitted
-    out.attrs.update(model=model, reference=None if reference is None else reference.describe(), horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
+    out.attrs.update(model=model, reference=None if reference is None else reference.to_dict(), horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out
 

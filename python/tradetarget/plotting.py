@@ -45,11 +45,14 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     m = analysis.measured
     if m is not None:
         t = m.table
-        colour = _COLOURS[list(analysis.forecasts).index("measurement") % len(_COLOURS)]
+        names = list(analysis.forecasts)
+        colour = _COLOURS[names.index("measurement") % len(_COLOURS)] if "measurement" in names else "grey"
+        kinds = [f"{', '.join(str(y) for y in t.index[t['kind'] == kind])} {kind}"
+                 for kind in ("estimated", "nowcast") if (t["kind"] == kind).any()]
         ax.errorbar(t.index, t["value"] / scale,
                     yerr=[(t["value"] - t["lower_80"]) / scale, (t["upper_80"] - t["value"]) / scale],
                     fmt="D", ms=4, color=colour, capsize=2, lw=0.9, alpha=0.8,
-                    label="measurement model: every year, 80% (2023 estimated, 2025 nowcast)", zorder=5)
+                    label="measurement model: every year, 80%" + (f" ({'; '.join(kinds)})" if kinds else ""), zorder=5)
 
     # With many models, one band (the combination's, else the first model's) keeps the chart legible.
     banded = set(analysis.forecasts) if len(analysis.forecasts) <= 3 else (

@@ -169,11 +169,47 @@ def panel_reference(ids, offsets, years, values) -> ReferenceClass:
     """The reference class a panel run uses by default: pooled over the panel's own series when it
     holds at least MIN_SERIES series with MIN_SEGMENTS segments of 13 years (below that the four
     hyperparameters are poorly determined), otherwise the bundled one."""
-    n_series, n_segments = _core.count_segments(ids, offsets, years, values)
+    # Only series the models can fit (years increasing, values finite and positive) are pooled;
+    # the others are reported as errors by the panel run itself.
+    years, values = np.asarray(years, dtype=np.int64), np.asarray(values, dtype=float)
+    keep_ids, keep_offsets, keep_rows = [], [0], []
+    for i, name in enumerate(ids):
+        rows = np.arange(offsets[i], offsets[i + 1])
+        y, v = years[rows], values[rows]
+        if len(rows) and np.all(np.diff(y) > 0) and np.all(np.isfinite(v)) and np.all(v > 0):
+            keep_ids.append(name)
+            keep_rows.append(rows)
+            keep_offsets.append(keep_offsets[-1] + len(rows))
+    rows = np.concatenate(keep_rows) if keep_rows else np.array([], dtype=np.int64)
+    flat = (keep_ids, keep_offsets, years[rows].tolist(), values[rows].tolist())
+    n_series, n_segments = _core.count_segments(*flat)
     if n_series >= MIN_SERIES and n_segments >= MIN_SEGMENTS:
-        core = _core.learn_reference_class(ids, offsets, years, values)
+        core = _core.learn_reference_class(*flat)
         return ReferenceClass(core=core, name="this panel, pooled", source=f"{len(ids)} series of the panel")
     return bundled_reference()
+
+
+def track_record():
+    """A function p -> a sentence: how often statements near p came true in the calibration
+    benchmark (data/calibration_track_record.json, written by benchmarks/calibration.py); None
+    when the file is absent."""
+    try:
+        text = resources.files("tradetarget").joinpath("data", "calibration_track_record.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    data = json.loads(text)["data"]
+
+    def sentence(p: float) -> str:
+        decile = min(int(p * 10), 9)
+        parts = []
+        for name, record in data.items():
+            cell = next((d for d in record["deciles"] if d["decile"] == decile), None)
+            if cell:
+                parts.append(f"on {name} ({record['windows']:,} windows), events given {decile * 10}-{decile * 10 + 10}% "
+                             f"happened {cell['observed']:.0%} of the time (n = {cell['n']:,})")
+        return "; ".join(parts)
+
+    return sentence
 
 
 def pwt_trade_panel(data_dir: Optional[Path] = None) -> pd.DataFrame:

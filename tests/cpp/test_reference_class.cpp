@@ -80,7 +80,7 @@ TEST_CASE("A panel of 20 series gives the drift spread within about a quarter (t
     CHECK(errors[5] < 0.3);  // the median relative error of drift_sd
 }
 
-TEST_CASE("A panel too small to learn from is a clear error; a missing or bad reference class too") {
+TEST_CASE("A panel too small to learn from is a clear error, and so is a missing or bad reference class") {
     const ReferenceClass truth = known_reference();
     Rng rng = make_rng(13, 0);
     std::vector<AnnualSeries> panel;

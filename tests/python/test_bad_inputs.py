@@ -38,7 +38,7 @@ API_CASES = [
     ("zero value", lambda: tt.fit(series([1.0, 0.0, 2.0, 3.0])), ValueError, "value for 2021 is 0"),
     ("negative value", lambda: tt.fit(series([1.0, -4.0, 2.0, 3.0])), ValueError, "value for 2021 is -4"),
     ("empty series", lambda: tt.fit(series([], [])), ValueError, "the series is empty"),
-    ("one point", lambda: tt.fit(series([1.0], [2020])), ValueError, "needs at least 3 observed years; got 1"),
+    ("one point", lambda: tt.fit(series([1.0], [2020]), "rw_drift"), ValueError, "needs at least 3 observed years; got 1"),
     ("two points", lambda: tt.fit(series([1.0, 2.0], [2020, 2021]), "loglinear"), ValueError, "got 2"),
     ("duplicate years", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2021, 2021])), ValueError, "2021 follows 2021"),
     ("unsorted years", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2022, 2021])), ValueError, "2021 follows 2022"),

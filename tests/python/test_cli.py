@@ -35,12 +35,13 @@ def test_json_contract(capsys) -> None:
     code, out, _ = run(capsys, "--json", "--paths", "4000", "--by", "2030", "--by", "2035", "--by", "2040")
     assert code == 0
     doc = json.loads(out)
-    assert len(doc["targets"]) == 8  # two targets x (three models + their combination)
+    assert len(doc["targets"]) == 10  # two targets x (four models + their combination)
     for entry in doc["targets"]:
         assert JSON_TARGET_KEYS <= set(entry)
         assert set(entry["prob_by"]) == {"2030", "2035", "2040"}
         assert entry["required_growth"]["deadline"] == 2030
-        assert entry["required_growth"]["base_year"] == 2024
+        # the last year with evidence: the 2025 nowcast (the measurement model's paths start there)
+        assert entry["required_growth"]["base_year"] == (2024 if entry["model"] == "measurement" else 2025)
         assert entry["historical_growth"]["from_year"] == 2020
         for key in ("median_year", "p10_year", "p90_year", "point_cross_year"):
             assert entry[key] is None or isinstance(entry[key], int)
@@ -110,6 +111,11 @@ def test_console_script_and_help() -> None:
 def test_all_models_side_by_side(capsys) -> None:
     code, out, _ = run(capsys, "--model", "all", "--capacity", "20B", "--paths", "3000")
     assert code == 0
-    for model in ("loglinear", "rw_drift", "logistic", "gompertz", "measurement", "combination"):
+    for model in ("reference_rw", "loglinear", "rw_drift", "logistic", "gompertz", "local_linear_trend", "measurement",
+                  "combination"):
         assert f"$10B  {model}" in out, model
+    # On all the evidence (2020-2025, 2023 estimated and 2025 nowcast) every model has enough years;
+    # on the reconciled full years alone (four) the local linear trend has not.
+    code, out, _ = run(capsys, "--model", "all", "--capacity", "20B", "--paths", "3000", "--evidence", "reconciled")
+    assert code == 0
     assert "local_linear_trend not fitted: " in out and "needs at least 5 observed years; got 4" in out

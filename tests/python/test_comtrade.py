@@ -69,7 +69,7 @@ def test_panel_command_on_a_comtrade_file(tmp_path: Path, capsys) -> None:
     assert main(["panel", str(SAMPLE), "--comtrade", "--flow", "X", "--multiple", "2", "--target", "1B", "--by", "2030",
                  "--paths", "500", "--no-progress", "--output", str(out)]) == 0
     printed = capsys.readouterr()
-    assert printed.out.startswith("5 series, 5 fitted (auto_ets), 0 not fitted") and printed.err == ""
+    assert printed.out.startswith("5 series, 5 fitted (reference_rw), 0 not fitted") and printed.err == ""
     table = pd.read_csv(out)
     assert len(table) == 5 and {"x2_p_by_2030", "$1B_p_by_2030", "point_h10"} <= set(table.columns)
     assert main(["panel", str(tmp_path / "missing.csv")]) == 2

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import tradetarget as tt
 from tradetarget import _core
 from tradetarget.models import DEFAULT_SEED
 from tradetarget.panel import forecast_panel, long_forecasts
@@ -72,6 +73,8 @@ def test_thread_count_and_partition_do_not_change_any_number() -> None:
     pd.testing.assert_frame_equal(one, two, check_exact=True)
     # Any split of the series (what Dask does) gives the same rows; so does shuffled input.
     ids = data["unique_id"].unique()
+    # The reference class is the whole panel's (pooled by default): a part is run with it.
+    options["reference"] = tt.ReferenceClass.from_dict(one.attrs["reference"])
     halves = [forecast_panel(data[data["unique_id"].isin(part)], **options) for part in (ids[::2], ids[1::2])]
     joined = pd.concat(halves).sort_values("unique_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(joined, one, check_exact=True)
@@ -139,7 +142,7 @@ def test_a_series_that_cannot_be_fitted_is_reported_and_the_rest_goes_on() -> No
                       pd.DataFrame({"unique_id": "twice", "year": [2020, 2021, 2021, 2022, 2023, 2024],
                                     "value": [1.0, 2.0, 3.0, 3.5, 4.0, 5.0]}),
                       pd.DataFrame({"unique_id": "zero", "year": range(2017, 2025), "value": [1, 2, 0, 3, 4, 5, 6, 7.0]})])
-    result = forecast_panel(data, targets={"t": 100.0}, progress=False).set_index("unique_id")
+    result = forecast_panel(data, model="auto_ets", targets={"t": 100.0}, progress=False).set_index("unique_id")
     assert (result.loc[["KAZ-P000", "KAZ-P001", "KAZ-P002"], "error"] == "").all()
     assert "2 observations" in result.loc["short", "error"]
     assert "2020 is missing" in result.loc["gap", "error"]
@@ -149,6 +152,14 @@ def test_a_series_that_cannot_be_fitted_is_reported_and_the_rest_goes_on() -> No
     # The log models take the gap.
     gap = forecast_panel(data[data["unique_id"] == "gap"], model="rw_drift", n_paths=0, progress=False)
     assert gap.loc[0, "error"] == "" and gap.loc[0, "growth"] > 0
+    # The default (calibrated) model takes short series and gaps too: its prior does the rest; the
+    # panel is too small to pool, so the bundled reference class is used; bad series are still errors.
+    default = forecast_panel(data, targets={"t": 100.0}, progress=False)
+    assert default.attrs["reference"]["name"] == "world trade (Penn World Table 9.1)"
+    default = default.set_index("unique_id")
+    assert (default.loc[["KAZ-P000", "short", "gap"], "error"] == "").all()
+    assert "increasing" in default.loc["twice", "error"]
+    assert "2019" in default.loc["zero", "error"] and "positive" in default.loc["zero", "error"]
 
 
 @pytest.mark.parametrize(
