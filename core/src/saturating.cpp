@@ -202,8 +202,20 @@ void SaturatingCurve::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Vecto
     Eigen::VectorXd z(theta_.size());
     for (Eigen::Index i = 0; i < z.size(); ++i) z(i) = normal(rng);
     const Eigen::VectorXd theta = theta_ + sigma * (chol_ * z);
-    for (Eigen::Index k = 0; k < out.size(); ++k)
-        out(k) = log_curve(theta, first_year + static_cast<double>(k) - origin_) + sigma * normal(rng);
+    const double log_capacity = full(theta)(0);
+    for (Eigen::Index k = 0; k < out.size(); ++k) {
+        const double log_level = log_curve(theta, first_year + static_cast<double>(k) - origin_);
+        const double e = sigma * normal(rng);
+        if (!capacity_given_) {
+            out(k) = log_level + e;  // the linearised t predictive of the fit
+            continue;
+        }
+        // A given capacity is a ceiling: the residual moves the log gap to it, g = log K - log y,
+        // multiplicatively, g exp(e / max(g, 1)): log y - e to first order far below the capacity
+        // (the fit's noise), shrinking near it, and never above it.
+        const double gap = log_capacity - log_level;
+        out(k) = log_capacity - gap * std::exp(e / std::max(gap, 1.0));
+    }
 }
 
 }  // namespace tradetarget

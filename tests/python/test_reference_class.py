@@ -199,3 +199,17 @@ def test_the_answer_states_its_reference_class_and_how_far_the_series_moves_it(b
     assert effect.query("target == 10e9 and year == 2030")["with_series"].iloc[0] == row["prob_by_2030"]
     assert bundled_analysis.settings["reference"]["name"] == "world trade (Penn World Table 9.1)"
     assert list(bundled_analysis.fits)[0] == tt.DEFAULT_MODEL
+
+
+def test_the_readme_reference_class_example_runs(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The README's reference-class block, executed as written."""
+    import re
+
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    block = next(b for b in blocks if "ReferenceClass.from_panel" in b)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert (tmp_path / "recent.json").exists()
+    assert "world trade since 1990, 1990-2017" in capsys.readouterr().out
+    assert namespace["result"].attrs["reference"]["name"] == "this panel, pooled"

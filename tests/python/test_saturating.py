@@ -32,9 +32,16 @@ def test_given_capacity_bounds_the_point_forecast(kz_series: pd.Series) -> None:
     assert (fc.table["point"] < 15e9).all()
     assert fc.table["point"].iloc[-1] > 14e9  # levels off towards the capacity
     t = tt.time_to_target(fc, [10e9, 20e9], by=(2030, 2064)).set_index("target")
-    # Above the capacity, only the noise around the curve can reach it: the point never does.
+    # No path exceeds a given capacity (the noise moves the gap to it multiplicatively), so a
+    # target above it is never reached, by the point or by any path.
     assert pd.isna(t.loc[20e9, "point_cross_year"])
-    assert t.loc[20e9, "prob_by_2064"] < t.loc[10e9, "prob_by_2064"]
+    assert t.loc[20e9, "prob_by_2064"] == 0.0 and t.loc[10e9, "prob_by_2064"] > 0.5
+    assert fc.sample_paths().to_numpy().max() < 15e9
+    # Far below the capacity the yearly noise is the fit's: the first year's 80% band is as wide
+    # in logs as the t predictive of the curve (within Monte Carlo error and source redraws).
+    first = fc.table.iloc[0]
+    assert np.log(first["upper_80"] / first["lower_80"]) == pytest.approx(
+        fit.core.quantile_log(fc.years[0], 0.9) - fit.core.quantile_log(fc.years[0], 0.1), rel=0.35)
 
 
 @pytest.mark.parametrize(

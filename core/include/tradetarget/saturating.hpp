@@ -7,7 +7,10 @@
 /// with e_t ~ N(0, sigma^2). The capacity K is estimated or given ("does the path level off below
 /// $15B?"). Uncertainty: the usual linearisation (Bates & Watts 1988, §2.3): predictive
 /// location-scale t with n - p degrees of freedom, scale s sqrt(1 + g'(J'J)^{-1} g); sample
-/// paths draw sigma^2 ~ (n - p) s^2 / chi2, then theta ~ N(theta_hat, sigma^2 (J'J)^{-1}).
+/// paths draw sigma^2 ~ (n - p) s^2 / chi2, then theta ~ N(theta_hat, sigma^2 (J'J)^{-1}), then a
+/// yearly residual e ~ N(0, sigma^2) in logs. A given capacity is a ceiling: there the residual
+/// moves the log gap to it, g = log K - log y, multiplicatively, g exp(e / max(g, 1)) (the same
+/// noise far below the capacity, none above it), so no path exceeds a given capacity.
 #include <vector>
 
 #include <Eigen/Core>
