@@ -172,22 +172,20 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
                          std::to_string(options.min_segments) + " segments are needed)");
 
     // Start from moments: the segments' own drifts and variances.
-    double drift_sum = 0.0, drift_sq = 0.0, var_sum = 0.0, var_log = 0.0;
+    double drift_sum = 0.0, drift_sq = 0.0, var_sum = 0.0;
     for (const auto& inc : segments) {
         const double own = inc.change / inc.span;
         const double v = std::max(inc.ss / std::max(inc.m - 1, 1), 1e-8);
         drift_sum += own;
         drift_sq += own * own;
         var_sum += v;
-        var_log += std::log(v);
     }
     const double n = static_cast<double>(segments.size());
     const double m0 = drift_sum / n;
     const double drift_var = std::max(drift_sq / n - m0 * m0, 1e-8);
     const double mean_var = var_sum / n;
-    // inverse gamma by matching E[s2] and E[log s2] roughly: shape 2 is a broad start
+    // an inverse gamma with shape 2 (a broad start) and the segments' mean variance as its mean
     const double a0 = 2.0, b0 = mean_var * (a0 - 1.0);
-    (void)var_log;
 
     const auto objective = [&](const Eigen::VectorXd& x) {
         const double tau2 = std::exp(2.0 * x(1)), a = std::exp(x(2)), b = std::exp(x(3));

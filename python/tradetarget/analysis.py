@@ -92,14 +92,14 @@ class Analysis:
                     lines.append(f"    {row.obs_id} ({row.where}): {row.reason}")
         lines += ["", "Models (annual growth, with the log growth rate's standard error)"]
         for name, f in self.fits.items():
-            lines.append(f"  {name:<11} {f.growth_rate:+7.1%}/yr  (s.e. {f.growth_rate_se:.3f})  {MODEL_LABELS[name]}")
+            lines.append(f"  {name:<12} {f.growth_rate:+7.1%}/yr  (s.e. {f.growth_rate_se:.3f})  {MODEL_LABELS[name]}")
         if m is not None:
             mean, sd = m.drift
-            lines.append(f"  {'measurement':<11} {math.expm1(mean):+7.1%}/yr  (s.e. {sd:.3f})  {MODEL_LABELS['measurement']}")
+            lines.append(f"  {'measurement':<12} {math.expm1(mean):+7.1%}/yr  (s.e. {sd:.3f})  {MODEL_LABELS['measurement']}")
         if self.settings.get("combination"):
-            lines.append(f"  {'combination':<11} {self.settings['combination']}")
+            lines.append(f"  {'combination':<12} {self.settings['combination']}")
         for name, reason in self.settings.get("not_fitted", {}).items():
-            lines.append(f"  {name:<11} not fitted: {reason}")
+            lines.append(f"  {name:<12} not fitted: {reason}")
         lines.append(f"  Every model is fitted to {self.settings['evidence']}.")
         lines += self._reference_lines()
         s = self.settings
@@ -109,18 +109,18 @@ class Analysis:
             f"{' and source' if s['source_uncertainty'] else ''} uncertainty included; horizon to {s['horizon_end']})",
         ]
         by = s["prob_by"]
-        header = f"  {'target':>7}  {'model':<11} {'median':>11}  {'80% interval':>21}  " + "  ".join(
+        header = f"  {'target':>7}  {'model':<12} {'median':>11}  {'80% interval':>21}  " + "  ".join(
             f"{'P(<=' + str(y) + ')':>9}" for y in by
         ) + f"  {'point':>11}  needs/yr to {s['deadline']}  (past/yr)"
         lines.append(header)
         for row in self.targets.itertuples():
             if not pd.isna(row.already_reached_year):
-                lines.append(f"  {format_money(row.target):>7}  {row.model:<11} already reached in {int(row.already_reached_year)}")
+                lines.append(f"  {format_money(row.target):>7}  {row.model:<12} already reached in {int(row.already_reached_year)}")
                 continue
             interval = f"{_year(row.p10_year)} to {_year(row.p90_year)}"
             probs = "  ".join(f"{getattr(row, f'prob_by_{y}'):>9.2f}" for y in by)
             lines.append(
-                f"  {format_money(row.target):>7}  {row.model:<11} {_year(row.median_year):>11}  {interval:>21}  {probs}"
+                f"  {format_money(row.target):>7}  {row.model:<12} {_year(row.median_year):>11}  {interval:>21}  {probs}"
                 f"  {_year(row.point_cross_year):>11}  {row.required_growth:+8.1%} from {row.base_year}"
                 f"  ({row.historical_growth:+.1%} {row.historical_from}-{row.base_year})"
             )

@@ -172,7 +172,6 @@ TEST_CASE("reference_rw's P(target reached) is calibrated on a panel drawn from 
     ReferenceClass wrong = truth;
     wrong.drift_sd = 0.005;   // a prior that ignores how much growth differs across series
     wrong.variance_scale = truth.variance_scale / 9.0;  // and a third of the volatility
-    Rng rng = make_rng(14, 0);
     const int n = 3000, K = 8;
     auto reliability = [&](const ReferenceClass& rc) {
         Rng data_rng = make_rng(15, 0);  // the same windows for both priors
@@ -217,7 +216,6 @@ TEST_CASE("reference_rw's P(target reached) is calibrated on a panel drawn from 
         }
         return std::make_pair(rel / total, worst);
     };
-    (void)rng;
     const auto right = reliability(truth);
     const auto off = reliability(wrong);
     CHECK(right.first < 0.002);
