@@ -143,6 +143,12 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
         throw InputError(order.name() + " estimates " + std::to_string(k + 1) + " parameters and needs at least " +
                          std::to_string(k + 3 + order.d) + " observations; got " + std::to_string(y.size()));
     const Eigen::VectorXd w = difference(y, order.d);
+    // Values near the largest double overflow when differenced (found by fuzz_models: ARIMA(0,2,0)
+    // of 9.2e307 and -4.9e306 gave a NaN variance).
+    for (Eigen::Index i = 0; i < w.size(); ++i)
+        if (!std::isfinite(w(i)))
+            throw InputError("ARIMA: the differenced series overflows at observation " +
+                             std::to_string(i + 1 + order.d) + " (values too large to difference)");
     const Coefficients map{order, w};
     auto objective = [&](const Eigen::VectorXd& x) {
         Eigen::VectorXd phi, theta;

@@ -92,3 +92,10 @@ TEST_CASE("ARIMA: closed forms for a random walk with drift") {
     CHECK_THROWS_WITH(ArimaModel::fit({1, 2, 3}, ArimaOrder{1, 1, 1, true}), Contains("needs at least"));
     CHECK_THROWS_WITH(ArimaModel::fit(y, ArimaOrder{1, 2, 0, true}), Contains("no constant"));
 }
+
+TEST_CASE("ARIMA of values too large to difference is an InputError, not a NaN variance (fuzz_models finding)") {
+    const std::vector<double> y{280366605570.51965, 280366605570.51965, 1e-300, 1e-300, 1e-300, 9.9999999999873744e-301,
+                                1e-300, 9.2056338152308302e+307, -4.9348438996220461e+306, 9.450980392156862e-301};
+    CHECK_THROWS_WITH(tradetarget::ArimaModel::fit(y, {0, 2, 0, false}),
+                      Catch::Matchers::Contains("the differenced series overflows at observation 9"));
+}

@@ -39,14 +39,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     try {
         const AnnualSeries series = AnnualSeries::from_levels(years, levels, log_sd);
-        for (ModelKind kind : {ModelKind::LogLinearTrend, ModelKind::RandomWalkDrift}) {
+        ModelOptions model_options;  // reference_rw's prior: the bundled world-trade class, roughly
+        ReferenceClass reference;
+        reference.drift_mean = 0.088;
+        reference.drift_sd = 0.026;
+        reference.variance_shape = 1.29;
+        reference.variance_scale = 0.023;
+        model_options.reference = std::make_shared<ReferenceClass>(reference);
+        for (ModelKind kind : {ModelKind::LogLinearTrend, ModelKind::RandomWalkDrift, ModelKind::ReferenceRandomWalk}) {
             try {
-                const auto model = fit_model(kind, series);
+                const auto model = fit_model(kind, series, model_options);
                 const int ahead = series.last_year() + in.ConsumeIntegralInRange(1, 60);
                 const double p = in.ConsumeFloatingPointInRange<double>(1e-9, 1.0 - 1e-9);
                 FUZZ_CHECK(!std::isnan(model->quantile_log(ahead, p)));
                 SimulationOptions options;
                 options.n_paths = 30;
+                options.threads = 1;  // one thread: the same coverage, so the same run, on every machine
+                options.model = model_options;
                 options.horizon = in.ConsumeIntegralInRange(1, 40);
                 options.seed = in.ConsumeIntegral<std::uint64_t>();
                 const SamplePaths paths = simulate_paths(kind, series, options);
@@ -86,6 +95,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                in.ConsumeIntegralInRange(0, 3), in.ConsumeBool()};
         const ArimaModel arima = in.ConsumeBool() ? auto_arima(levels) : ArimaModel::fit(levels, order);
         const Eigen::VectorXd v = arima.variance(4);
+        if ((v.hasNaN() || (v.array() < 0.0).any()) && std::getenv("FUZZ_PRINT")) {
+            std::fprintf(stderr, "%s sigma2=%g variance:", arima.order().name().c_str(), arima.sigma2());
+            for (Eigen::Index i = 0; i < v.size(); ++i) std::fprintf(stderr, " %g", v(i));
+            std::fprintf(stderr, "\nlevels:");
+            for (double x : levels) std::fprintf(stderr, " %.17g", x);
+            std::fprintf(stderr, "\n");
+        }
         FUZZ_CHECK(!v.hasNaN() && (v.array() >= 0.0).all());
         FUZZ_CHECK(!arima.mean(4).hasNaN());
     } catch (const InputError&) {
@@ -105,6 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         options.model = in.PickValueInArray(kinds);
         options.horizon = in.ConsumeIntegralInRange(1, 8);
         options.n_paths = in.ConsumeIntegralInRange(0, 20);
+        options.threads = 1;
         options.levels = {in.ConsumeFloatingPointInRange<double>(1.0, 99.0)};
         options.validate();
         const PanelResult r = fit_series({"fuzz", years, levels, {any_double(in)}}, options);
