@@ -78,20 +78,40 @@ Grid grid_for(const Increments& inc, double a, double b, int nodes, double width
     return {0.5 * std::log(mode_s2), 2.0 * width * sd / (nodes - 1), nodes};
 }
 
-// log p(increments | hyperparameters) by the trapezoid rule over log sigma (the integrand vanishes
-// at both ends of the grid, where the trapezoid and the rectangle rule agree).
-double log_marginal(const Increments& inc, double m0, double tau2, double a, double b) {
-    const Grid grid = grid_for(inc, a, b, 41, 8.0);
+// A segment: all its increments, and the same split into a window and the years after it.
+struct Segment {
+    Increments all, window, after;
+};
+
+double log_sum_exp(const double* values, int n) {
     double peak = -std::numeric_limits<double>::infinity();
-    double values[41];
-    for (int k = 0; k < grid.nodes; ++k) {
-        const double u = grid.at(k);
-        values[k] = log_likelihood_given_variance(inc, std::exp(2.0 * u), m0, tau2) + log_prior_log_sigma(u, a, b);
-        peak = std::max(peak, values[k]);
-    }
+    for (int k = 0; k < n; ++k) peak = std::max(peak, values[k]);
+    if (!std::isfinite(peak)) return peak;
     double sum = 0.0;
-    for (int k = 0; k < grid.nodes; ++k) sum += std::exp(values[k] - peak);
-    return peak + std::log(sum * grid.step);
+    for (int k = 0; k < n; ++k) sum += std::exp(values[k] - peak);
+    return peak + std::log(sum);
+}
+
+// log p(segment | hyperparameters), sigma integrated by the trapezoid rule over log sigma (the
+// integrand vanishes at both ends of the grid, where the trapezoid and the rectangle rule agree):
+// the mixture (1 - reset) p(all, one drift) + reset p(window, one drift) p(after, another drift).
+double log_marginal(const Segment& seg, double m0, double tau2, double a, double b, double reset) {
+    constexpr int nodes = 41;
+    const Grid grid = grid_for(seg.all, a, b, nodes, 8.0);
+    double same[nodes], split[nodes];
+    for (int k = 0; k < grid.nodes; ++k) {
+        const double u = grid.at(k), s2 = std::exp(2.0 * u), prior = log_prior_log_sigma(u, a, b);
+        same[k] = log_likelihood_given_variance(seg.all, s2, m0, tau2) + prior;
+        split[k] = reset > 0.0 ? log_likelihood_given_variance(seg.window, s2, m0, tau2) +
+                                     log_likelihood_given_variance(seg.after, s2, m0, tau2) + prior
+                               : -std::numeric_limits<double>::infinity();
+    }
+    const double log_step = std::log(grid.step);
+    const double one = log_sum_exp(same, nodes) + log_step;
+    if (!(reset > 0.0)) return one;
+    const double two = log_sum_exp(split, nodes) + log_step;
+    const double terms[2] = {std::log1p(-reset) + one, std::log(reset) + two};
+    return log_sum_exp(terms, 2);
 }
 
 void check_hyperparameter(const char* name, double value, bool positive) {
@@ -107,6 +127,8 @@ void ReferenceClass::validate() const {
     check_hyperparameter("drift_sd", drift_sd, true);
     check_hyperparameter("variance_shape", variance_shape, true);
     check_hyperparameter("variance_scale", variance_scale, true);
+    if (!(drift_reset >= 0.0 && drift_reset <= 1.0))
+        throw InputError("reference class: drift_reset is " + std::to_string(drift_reset) + "; it must be in [0, 1]");
 }
 
 double ReferenceClass::median_sigma() const {
@@ -118,14 +140,17 @@ double ReferenceClass::median_sigma() const {
 
 namespace {
 
-std::vector<Increments> segments_of(const std::vector<AnnualSeries>& panel, const ReferenceLearnOptions& options,
+std::vector<Segment> segments_of(const std::vector<AnnualSeries>& panel, const ReferenceLearnOptions& options,
                                     int& n_series, int& first_year, int& last_year) {
     if (options.segment_years < 2)
         throw InputError("segment_years must be at least 2; got " + std::to_string(options.segment_years));
     if (options.first_year > options.last_year)
         throw InputError("the reference period " + std::to_string(options.first_year) + " to " +
                          std::to_string(options.last_year) + " is empty");
-    std::vector<Increments> out;
+    if (options.window_years != 0 && (options.window_years < 2 || options.window_years >= options.segment_years))
+        throw InputError("window_years must be 0 or between 2 and segment_years - 1; got " +
+                         std::to_string(options.window_years));
+    std::vector<Segment> out;
     n_series = 0;
     first_year = latest_year;
     last_year = earliest_year;
@@ -142,7 +167,9 @@ std::vector<Increments> segments_of(const std::vector<AnnualSeries>& panel, cons
             if (!inside) { start = i + 1; continue; }
             if (!continues) start = i;
             if (i - start + 1 >= length) {
-                out.push_back(increments_of(s, i - length + 1, i));
+                const Eigen::Index first = i - length + 1;
+                const Eigen::Index split = first + std::max(options.window_years, 1) - 1;
+                out.push_back({increments_of(s, first, i), increments_of(s, first, split), increments_of(s, split, i)});
                 first_year = std::min(first_year, s.years[static_cast<std::size_t>(i - length + 1)]);
                 last_year = std::max(last_year, year);
                 used = true;
@@ -173,7 +200,8 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
 
     // Start from moments: the segments' own drifts and variances.
     double drift_sum = 0.0, drift_sq = 0.0, var_sum = 0.0;
-    for (const auto& inc : segments) {
+    for (const auto& seg : segments) {
+        const Increments& inc = seg.all;
         const double own = inc.change / inc.span;
         const double v = std::max(inc.ss / std::max(inc.m - 1, 1), 1e-8);
         drift_sum += own;
@@ -187,14 +215,20 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
     // an inverse gamma with shape 2 (a broad start) and the segments' mean variance as its mean
     const double a0 = 2.0, b0 = mean_var * (a0 - 1.0);
 
+    // The reset probability in logistic coordinates, kept within (1e-5, 1 - 1e-5): on world trade
+    // the optimum is at the edge (growth rates barely persist), where the coordinate would run off.
+    const bool learn_reset = options.window_years > 0;
+    const auto reset_of = [](double x) { return 1.0 / (1.0 + std::exp(-std::clamp(x, -11.5, 11.5))); };
     const auto objective = [&](const Eigen::VectorXd& x) {
         const double tau2 = std::exp(2.0 * x(1)), a = std::exp(x(2)), b = std::exp(x(3));
+        const double reset = learn_reset ? reset_of(x(4)) : 0.0;
         double total = 0.0;
-        for (const auto& inc : segments) total += log_marginal(inc, x(0), tau2, a, b);
+        for (const auto& seg : segments) total += log_marginal(seg, x(0), tau2, a, b, reset);
         return -total;
     };
-    Eigen::VectorXd x(4);
-    x << m0, 0.5 * std::log(drift_var), std::log(a0), std::log(b0);
+    Eigen::VectorXd x(learn_reset ? 5 : 4);
+    x.head(4) << m0, 0.5 * std::log(drift_var), std::log(a0), std::log(b0);
+    if (learn_reset) x(4) = -1.0;
     NelderMeadOptions nm;
     nm.max_evaluations = 4000;
     nm.relative_tolerance = 1e-10;
@@ -211,6 +245,8 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
     rc.drift_sd = std::exp(best.x(1));
     rc.variance_shape = std::exp(best.x(2));
     rc.variance_scale = std::exp(best.x(3));
+    rc.drift_reset = learn_reset ? reset_of(best.x(4)) : 0.0;
+    rc.window_years = options.window_years;
     rc.segment_years = options.segment_years;
     rc.n_series = n_series;
     rc.n_segments = static_cast<int>(segments.size());
@@ -259,6 +295,10 @@ DriftPosterior::DriftPosterior(const ReferenceClass& reference, const AnnualSeri
         mean += nodes_[k].weight * nodes_[k].drift_mean;
         second += nodes_[k].weight * (nodes_[k].drift_var + nodes_[k].drift_mean * nodes_[k].drift_mean);
     }
+    // after the last year: the series' drift with probability 1 - reset, a fresh one otherwise
+    const double reset = reference_.drift_reset, m0 = reference_.drift_mean;
+    mean = (1.0 - reset) * mean + reset * m0;
+    second = (1.0 - reset) * second + reset * (tau2 + m0 * m0);
     mean_drift_ = mean;
     sd_drift_ = std::sqrt(std::max(second - mean * mean, 0.0));
 }
@@ -285,15 +325,21 @@ void DriftPosterior::draw(Rng& rng, double& mu, double& sigma) const {
     // spread the draw uniformly over the node's cell, so log sigma has a continuous distribution
     const Node node = node_at(nodes_[k].log_sigma + (uniform(rng) - 0.5) * step_);
     sigma = std::exp(node.log_sigma);
-    mu = node.drift_mean + std::sqrt(node.drift_var) * normal(rng);
+    mu = uniform(rng) < reference_.drift_reset ? reference_.drift_mean + reference_.drift_sd * normal(rng)
+                                               : node.drift_mean + std::sqrt(node.drift_var) * normal(rng);
 }
 
 double DriftPosterior::change_cdf(int h, double x) const {
+    const double reset = reference_.drift_reset, tau2 = reference_.drift_sd * reference_.drift_sd;
+    const auto normal_cdf = [x, h](double mean, double var) {
+        return 0.5 * std::erfc(-(x - h * mean) / std::sqrt(2.0 * var));
+    };
     double p = 0.0;
     for (const auto& node : nodes_) {
         const double s2 = std::exp(2.0 * node.log_sigma);
-        const double sd = std::sqrt(h * s2 + double(h) * h * node.drift_var);
-        p += node.weight * 0.5 * std::erfc(-(x - h * node.drift_mean) / (sd * std::sqrt(2.0)));
+        const double own = normal_cdf(node.drift_mean, h * s2 + double(h) * h * node.drift_var);
+        const double fresh = reset > 0.0 ? normal_cdf(reference_.drift_mean, h * s2 + double(h) * h * tau2) : 0.0;
+        p += node.weight * ((1.0 - reset) * own + reset * fresh);
     }
     return p;
 }

@@ -28,9 +28,11 @@ std::vector<AnnualSeries> to_series(const std::vector<std::string>& ids, const s
     return out;
 }
 
-ReferenceLearnOptions learn_options(int segment_years, int first_year, int last_year, int min_series, int min_segments) {
+ReferenceLearnOptions learn_options(int segment_years, int window_years, int first_year, int last_year,
+                                    int min_series, int min_segments) {
     ReferenceLearnOptions o;
     o.segment_years = segment_years;
+    o.window_years = window_years;
     o.first_year = first_year;
     o.last_year = last_year;
     o.min_series = min_series;
@@ -43,9 +45,11 @@ ReferenceLearnOptions learn_options(int segment_years, int first_year, int last_
 void register_reference(py::module_& m) {
     py::class_<ReferenceClass>(m, "ReferenceClass", "Hyperparameters of a reference class (reference_class.hpp).")
         .def(py::init([](double drift_mean, double drift_sd, double variance_shape, double variance_scale,
-                         int segment_years, int n_series, int n_segments, int first_year, int last_year,
-                         double log_likelihood) {
+                         double drift_reset, int segment_years, int window_years, int n_series, int n_segments,
+                         int first_year, int last_year, double log_likelihood) {
                  ReferenceClass rc;
+                 rc.drift_reset = drift_reset;
+                 rc.window_years = window_years;
                  rc.drift_mean = drift_mean;
                  rc.drift_sd = drift_sd;
                  rc.variance_shape = variance_shape;
@@ -60,13 +64,16 @@ void register_reference(py::module_& m) {
                  return rc;
              }),
              py::arg("drift_mean"), py::arg("drift_sd"), py::arg("variance_shape"), py::arg("variance_scale"),
-             py::arg("segment_years") = 0, py::arg("n_series") = 0, py::arg("n_segments") = 0,
+             py::arg("drift_reset") = 0.0, py::arg("segment_years") = 0, py::arg("window_years") = 0,
+             py::arg("n_series") = 0, py::arg("n_segments") = 0,
              py::arg("first_year") = 0, py::arg("last_year") = 0, py::arg("log_likelihood") = 0.0)
         .def_readonly("drift_mean", &ReferenceClass::drift_mean)
         .def_readonly("drift_sd", &ReferenceClass::drift_sd)
         .def_readonly("variance_shape", &ReferenceClass::variance_shape)
         .def_readonly("variance_scale", &ReferenceClass::variance_scale)
+        .def_readonly("drift_reset", &ReferenceClass::drift_reset)
         .def_readonly("segment_years", &ReferenceClass::segment_years)
+        .def_readonly("window_years", &ReferenceClass::window_years)
         .def_readonly("n_series", &ReferenceClass::n_series)
         .def_readonly("n_segments", &ReferenceClass::n_segments)
         .def_readonly("first_year", &ReferenceClass::first_year)
@@ -76,15 +83,16 @@ void register_reference(py::module_& m) {
     m.def(
         "learn_reference_class",
         [](const std::vector<std::string>& ids, const std::vector<std::int64_t>& offsets, const std::vector<int>& years,
-           const std::vector<double>& values, int segment_years, int first_year, int last_year, int min_series,
-           int min_segments) {
+           const std::vector<double>& values, int segment_years, int window_years, int first_year, int last_year,
+           int min_series, int min_segments) {
             const auto panel = to_series(ids, offsets, years, values);
-            const auto options = learn_options(segment_years, first_year, last_year, min_series, min_segments);
+            const auto options = learn_options(segment_years, window_years, first_year, last_year, min_series, min_segments);
             py::gil_scoped_release release;
             return learn_reference_class(panel, options);
         },
         py::arg("ids"), py::arg("offsets"), py::arg("years"), py::arg("values"),
         py::arg("segment_years") = ReferenceLearnOptions{}.segment_years,
+        py::arg("window_years") = ReferenceLearnOptions{}.window_years,
         py::arg("first_year") = ReferenceLearnOptions{}.first_year,
         py::arg("last_year") = ReferenceLearnOptions{}.last_year,
         py::arg("min_series") = ReferenceLearnOptions{}.min_series,
@@ -95,7 +103,7 @@ void register_reference(py::module_& m) {
         [](const std::vector<std::string>& ids, const std::vector<std::int64_t>& offsets, const std::vector<int>& years,
            const std::vector<double>& values, int segment_years, int first_year, int last_year) {
             const auto c = count_segments(to_series(ids, offsets, years, values),
-                                          learn_options(segment_years, first_year, last_year, 0, 0));
+                                          learn_options(segment_years, 0, first_year, last_year, 0, 0));
             return std::make_pair(c.series, c.segments);
         },
         py::arg("ids"), py::arg("offsets"), py::arg("years"), py::arg("values"),

@@ -28,14 +28,14 @@ from ._version import __version__
 __all__ = ["FORMAT", "FORMAT_VERSION", "MIN_SEGMENTS", "MIN_SERIES", "ReferenceClass", "bundled_reference"]
 
 FORMAT = "tradetarget reference class"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: drift_reset and window_years
 #: The fewest series and segments a reference class is learnt from (see reference_class.hpp).
 MIN_SERIES = int(_core.MIN_REFERENCE_SERIES)
 MIN_SEGMENTS = int(_core.MIN_REFERENCE_SEGMENTS)
 BUNDLED_FILE = "reference_pwt_trade.json"
 
-_HYPERPARAMETERS = ("drift_mean", "drift_sd", "variance_shape", "variance_scale")
-_COUNTS = ("segment_years", "n_series", "n_segments", "first_year", "last_year")
+_HYPERPARAMETERS = ("drift_mean", "drift_sd", "variance_shape", "variance_scale", "drift_reset")
+_COUNTS = ("segment_years", "window_years", "n_series", "n_segments", "first_year", "last_year")
 
 
 def _flat_panel(data: pd.DataFrame, id_col: str, year_col: str, value_col: str):
@@ -64,7 +64,9 @@ class ReferenceClass:
     """A prior on a series' log drift and volatility, with where it comes from.
 
     ``drift_mean``/``drift_sd``: the normal prior on the log growth per year; ``variance_shape``/
-    ``variance_scale``: the inverse-gamma prior on its variance. ``name`` and ``source`` say what
+    ``variance_scale``: the inverse-gamma prior on its variance; ``drift_reset``: the probability
+    that the drift after the last observed year is a fresh draw from the class (growth rates
+    regress to the mean; learnt by splitting each segment after ``window_years``). ``name`` and ``source`` say what
     panel it was learnt from; ``segment_years`` the length of the segments; ``first_year``/
     ``last_year`` the period they cover.
     """
@@ -76,20 +78,22 @@ class ReferenceClass:
     # -- learning, saving, loading
     @classmethod
     def from_panel(cls, data: pd.DataFrame, *, name: str = "user panel", source: str = "",
-                   segment_years: int = 13, period: Optional[tuple[int, int]] = None,
+                   segment_years: int = 13, window_years: int = 5, period: Optional[tuple[int, int]] = None,
                    id_col: str = "unique_id", year_col: str = "year", value_col: str = "value") -> "ReferenceClass":
         """Learns a reference class from a long panel (one row per series and year, values > 0).
 
         Every run of ``segment_years`` consecutive years of a series is a segment (gaps end a run);
         ``period=(1990, 2017)`` keeps only segments within those years (growth in the 1970s is not
-        growth in the 2010s). To restrict by kind of series, filter the rows first, e.g.
+        growth in the 2010s). ``window_years``: where each segment is split to learn how much of a
+        window's growth persists (``drift_reset``; 0: assume it all does). To restrict by kind of series, filter the rows first, e.g.
         ``df[df.flow == "exports"]``. Raises ValueError for a panel with fewer than ``MIN_SERIES``
         series or ``MIN_SEGMENTS`` segments, naming what it found.
         """
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"the panel must be a pandas DataFrame; got {type(data).__name__}")
         core = _core.learn_reference_class(*_flat_panel(data, id_col, year_col, value_col),
-                                           segment_years=int(segment_years), **_period(period))
+                                           segment_years=int(segment_years), window_years=int(window_years),
+                                           **_period(period))
         return cls(core=core, name=name, source=source)
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,7 +146,8 @@ class ReferenceClass:
     def describe(self) -> str:
         period = f", {self.core.first_year}-{self.core.last_year}" if self.core.first_year else ""
         return (f"{self.name}{period}: typical growth {self.growth:+.1%}/yr (log drift sd {self.core.drift_sd:.3f} "
-                f"across series), typical volatility {self.core.median_sigma:.3f} in logs; learnt from "
+                f"across series), typical volatility {self.core.median_sigma:.3f} in logs, a growth rate persists "
+                f"beyond its window with probability {1 - self.core.drift_reset:.2f}; learnt from "
                 f"{self.core.n_segments:,} segments of {self.core.segment_years} years of {self.core.n_series} series")
 
     def __repr__(self) -> str:

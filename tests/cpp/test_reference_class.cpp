@@ -7,6 +7,7 @@
 
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_01.hpp>
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/reference_class.hpp"
@@ -221,4 +222,38 @@ TEST_CASE("reference_rw's P(target reached) is calibrated on a panel drawn from 
     CHECK(right.first < 0.002);
     CHECK(right.second < 0.05);
     CHECK(off.first > 0.005);  // the calibration issue's threshold
+}
+
+TEST_CASE("The estimator recovers how often a drift resets after the window (drift_reset)") {
+    // 13-year series whose drift, after the first 5 years, is redrawn from the class with probability 0.4.
+    const ReferenceClass truth = known_reference();
+    Rng rng = make_rng(16, 0);
+    boost::random::normal_distribution<double> normal;
+    boost::random::uniform_01<double> uniform;
+    std::vector<AnnualSeries> panel;
+    for (int i = 0; i < 1000; ++i) {
+        double mu = 0, sigma = 0;
+        const AnnualSeries first = draw_series(truth, 5, rng, mu, sigma);
+        std::vector<int> y(first.years);
+        std::vector<double> v;
+        for (int t = 0; t < 5; ++t) v.push_back(std::exp(first.log_level(t)));
+        const double after = uniform(rng) < 0.4 ? truth.drift_mean + truth.drift_sd * normal(rng) : mu;
+        double x = first.log_level(4);
+        for (int t = 5; t < 13; ++t) {
+            x += after + sigma * normal(rng);
+            y.push_back(1990 + t);
+            v.push_back(std::exp(x));
+        }
+        panel.push_back(AnnualSeries::from_levels(y, v));
+    }
+    const ReferenceClass learnt = learn_reference_class(panel);
+    CHECK(learnt.window_years == 5);
+    CHECK(learnt.drift_reset == Approx(0.4).margin(0.12));
+    CHECK(learnt.drift_sd == Approx(truth.drift_sd).epsilon(0.2));
+    // and none where there is none (the panel of the first test, without resets)
+    Rng rng2 = make_rng(11, 0);
+    std::vector<AnnualSeries> steady;
+    double mu = 0, sigma = 0;
+    for (int i = 0; i < 150; ++i) steady.push_back(draw_series(truth, 25, rng2, mu, sigma));
+    CHECK(learn_reference_class(steady).drift_reset < 0.1);
 }

@@ -118,15 +118,23 @@ def test_panel_pools_when_large_enough_and_uses_the_bundled_class_otherwise() ->
 
 
 def test_the_reference_class_decides_short_series_and_the_series_decides_long_ones() -> None:
-    ref = tt.bundled_reference()
+    bundled = tt.bundled_reference()
+    persistent = tt.ReferenceClass.from_dict({**bundled.to_dict(), "drift_reset": 0.0})
     rng = np.random.default_rng(6)
     long_logs = np.cumsum(np.r_[0.0, rng.normal(0.25, 0.02, 39)])
-    long = tt.fit(pd.Series(np.exp(long_logs), index=range(1980, 2020)), reference=ref)
-    short = tt.fit(pd.Series(np.exp(long_logs[-4:]), index=range(2016, 2020)), reference=ref)
+    long = tt.fit(pd.Series(np.exp(long_logs), index=range(1980, 2020)), reference=persistent)
+    short = tt.fit(pd.Series(np.exp(long_logs[-4:]), index=range(2016, 2020)), reference=persistent)
     assert long.params["drift"] == pytest.approx(0.25, abs=0.01)
     assert long.params["own_weight"] > 0.9
     assert short.params["drift"] < long.params["drift"]
-    assert abs(short.params["drift"] - ref.drift_mean) < abs(short.params["own_drift"] - ref.drift_mean)
+    assert abs(short.params["drift"] - bundled.drift_mean) < abs(short.params["own_drift"] - bundled.drift_mean)
+    # With the drift reset learnt from world trade, the future drift is the mixture: the series'
+    # own with probability 1 - reset, the reference class's otherwise (growth regresses to the mean).
+    reset = bundled.drift_reset
+    assert 0.5 < reset <= 1.0
+    mixed = tt.fit(pd.Series(np.exp(long_logs), index=range(1980, 2020)), reference=bundled)
+    own = long.params["drift"]  # the same posterior of the drift so far (the reset only acts after)
+    assert mixed.params["drift"] == pytest.approx((1 - reset) * own + reset * bundled.drift_mean, abs=2e-3)
 
 
 def test_calibrated_on_a_simulated_panel_drawn_from_the_prior() -> None:

@@ -13,6 +13,14 @@
 /// 3rd ed., §3.4 and §5.3), so a smooth series keeps more of its own drift than a volatile one.
 /// The drift is integrated out in closed form and sigma on a grid of log sigma.
 ///
+/// Growth does not persist as a random walk with one drift says: fast growers slow down
+/// (Pritchett & Summers 2014, "Asiaphoria meets regression to the mean", NBER w20573). So after
+/// the last observed year the drift is, with probability `drift_reset`, a fresh draw from
+/// N(drift_mean, drift_sd^2) instead of the series' own (a change point at the forecast origin,
+/// the volatility kept). It is learnt with the rest by splitting each segment into a window of
+/// `window_years` years and the years after it: each segment's likelihood is the mixture
+/// (1 - reset) p(window and after, one drift) + reset p(window, one drift) p(after, another).
+///
 /// The hyperparameters maximise the marginal likelihood of every segment of `segment_years`
 /// consecutive years of the panel (type-II maximum likelihood, i.e. empirical Bayes: Efron &
 /// Morris 1975, JASA 70; Carlin & Louis, Bayes and Empirical Bayes Methods, 2nd ed., ch. 3).
@@ -36,6 +44,8 @@ struct ReferenceClass {
     double drift_sd = 0.0;        ///< spread of the log growth across series
     double variance_shape = 0.0;  ///< a of the inverse-gamma prior on sigma^2
     double variance_scale = 0.0;  ///< b of the inverse-gamma prior on sigma^2
+    double drift_reset = 0.0;     ///< P(the drift after the last year is a fresh draw), in [0, 1]
+    int window_years = 0;         ///< where the segments were split to learn drift_reset
     int segment_years = 0;        ///< length of the segments it was learnt from
     int n_series = 0;             ///< series that gave at least one segment
     int n_segments = 0;
@@ -50,6 +60,9 @@ struct ReferenceClass {
 
 struct ReferenceLearnOptions {
     int segment_years = 13;
+    /// Each segment's first window_years years play the observed window, the rest the future
+    /// (for drift_reset); 0 learns no reset (drift_reset = 0).
+    int window_years = 5;
     /// Only segments lying wholly within [first_year, last_year] (a reference class of a period).
     int first_year = earliest_year;
     int last_year = latest_year;
@@ -79,12 +92,13 @@ public:
     DriftPosterior(const ReferenceClass& reference, const AnnualSeries& series);
     /// log p(data | reference), the series' marginal likelihood.
     double log_marginal() const { return log_marginal_; }
+    /// Mean and sd of the drift after the last year (the reset included).
     double mean_drift() const { return mean_drift_; }
     double sd_drift() const { return sd_drift_; }
     double median_sigma() const;
-    /// One draw of (mu, sigma).
+    /// One draw of (mu, sigma) for the years after the last one (the reset included).
     void draw(Rng& rng, double& mu, double& sigma) const;
-    /// P(log y_{last+h} - log y_last <= x): a mixture of normals over the grid.
+    /// P(log y_{last+h} - log y_last <= x): a mixture of normals over the grid and the reset.
     double change_cdf(int h, double x) const;
 
 private:
@@ -120,8 +134,9 @@ public:
     void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
 
     const DriftPosterior& posterior() const { return posterior_; }
-    /// The share of the posterior mean drift's deviation from the reference class's mean that the
-    /// series' own growth accounts for (0: the reference class alone; 1: the series alone).
+    /// The share of the future drift's deviation from the reference class's mean that the series'
+    /// own growth accounts for, (drift - drift_mean) / (own drift - drift_mean), clipped to [0, 1]
+    /// (0: the reference class alone; 1: the series alone).
     double own_weight() const;
     /// The series' own average log growth per year (first to last year).
     double own_drift() const { return own_drift_; }
