@@ -287,13 +287,15 @@ DriftPosterior::DriftPosterior(const ReferenceClass& reference, const AnnualSeri
     }
     log_marginal_ = peak + std::log(total * step_);
     cumulative_.resize(nodes_.size());
-    double running = 0.0, mean = 0.0, second = 0.0;
+    double running = 0.0, mean = 0.0, second = 0.0, weight_on_series = 0.0;
     for (std::size_t k = 0; k < nodes_.size(); ++k) {
         nodes_[k].weight /= total;
         running += nodes_[k].weight;
         cumulative_[k] = running;
         mean += nodes_[k].weight * nodes_[k].drift_mean;
         second += nodes_[k].weight * (nodes_[k].drift_var + nodes_[k].drift_mean * nodes_[k].drift_mean);
+        // the series' own drift's weight in the posterior mean given sigma: G tau^2 / (G tau^2 + sigma^2)
+        weight_on_series += nodes_[k].weight * span_ * tau2 / (span_ * tau2 + std::exp(2.0 * nodes_[k].log_sigma));
     }
     // after the last year: the series' drift with probability 1 - reset, a fresh one otherwise
     const double reset = reference_.drift_reset, m0 = reference_.drift_mean;
@@ -301,6 +303,7 @@ DriftPosterior::DriftPosterior(const ReferenceClass& reference, const AnnualSeri
     second = (1.0 - reset) * second + reset * (tau2 + m0 * m0);
     mean_drift_ = mean;
     sd_drift_ = std::sqrt(std::max(second - mean * mean, 0.0));
+    own_weight_ = (1.0 - reset) * weight_on_series;
 }
 
 DriftPosterior::Node DriftPosterior::node_at(double log_sigma) const {
@@ -365,11 +368,7 @@ std::vector<std::pair<std::string, double>> ReferenceRandomWalk::params() const 
             {"reference_drift", reference_.drift_mean}};
 }
 
-double ReferenceRandomWalk::own_weight() const {
-    const double deviation = own_drift_ - reference_.drift_mean;
-    if (std::abs(deviation) < 1e-12) return 1.0;
-    return std::clamp((posterior_.mean_drift() - reference_.drift_mean) / deviation, 0.0, 1.0);
-}
+double ReferenceRandomWalk::own_weight() const { return posterior_.own_weight(); }
 
 double ReferenceRandomWalk::quantile_log(int year, double p) const {
     if (!(p > 0.0 && p < 1.0))

@@ -163,7 +163,8 @@ class Analysis:
                  "tt.ReferenceClass.from_panel or --reference FILE):", f"  {ref.describe()}",
                  f"  This series' own growth ({math.expm1(p['own_drift']):+.1%}/yr) moves the drift from the reference "
                  f"class's {math.expm1(p['reference_drift']):+.1%}/yr to {math.expm1(p['drift']):+.1%}/yr "
-                 f"(weight {p['own_weight']:.2f} on the series)."]
+                 f"(weight {p['own_weight']:.3f} on the series);",
+                 f"  its volatility moves the typical yearly swing from {ref.median_sigma:.3f} to {p['sigma']:.3f} in logs."]
         effect = self.reference_effect()
         deadline = self.settings["prob_by"][0]
         for row in effect[effect["year"] == deadline].itertuples():

@@ -96,6 +96,10 @@ public:
     double mean_drift() const { return mean_drift_; }
     double sd_drift() const { return sd_drift_; }
     double median_sigma() const;
+    /// The weight of the series' own growth in the future drift: (1 - drift_reset) times the
+    /// posterior mean of G tau^2 / (G tau^2 + sigma^2) (G: the years spanned); the reference class
+    /// has the rest.
+    double own_weight() const { return own_weight_; }
     /// One draw of (mu, sigma) for the years after the last one (the reset included).
     void draw(Rng& rng, double& mu, double& sigma) const;
     /// P(log y_{last+h} - log y_last <= x): a mixture of normals over the grid and the reset.
@@ -111,7 +115,7 @@ private:
     double step_ = 0.0;
     std::vector<Node> nodes_;
     std::vector<double> cumulative_;
-    double log_marginal_ = 0.0, mean_drift_ = 0.0, sd_drift_ = 0.0;
+    double log_marginal_ = 0.0, mean_drift_ = 0.0, sd_drift_ = 0.0, own_weight_ = 0.0;
 };
 
 /// A random walk with drift in logs whose drift and volatility have the reference class as their
@@ -134,9 +138,8 @@ public:
     void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
 
     const DriftPosterior& posterior() const { return posterior_; }
-    /// The share of the future drift's deviation from the reference class's mean that the series'
-    /// own growth accounts for, (drift - drift_mean) / (own drift - drift_mean), clipped to [0, 1]
-    /// (0: the reference class alone; 1: the series alone).
+    /// The weight of the series' own growth in the future drift (DriftPosterior::own_weight; 0: the
+    /// reference class alone, 1: the series alone).
     double own_weight() const;
     /// The series' own average log growth per year (first to last year).
     double own_drift() const { return own_drift_; }
