@@ -21,8 +21,10 @@ MODEL_LABELS = {
     "loglinear": "log-linear trend (OLS on log levels, Student-t)",
     "rw_drift": "random walk with drift in logs (geometric Brownian motion, annual)",
     "measurement": "measurement model: every statement, latent random walk with drift (Kalman)",
-    "logistic": "logistic curve in logs (nonlinear least squares), capacity estimated or given",
-    "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given",
+    "logistic": "logistic curve in logs (nonlinear least squares), capacity estimated or given; point: the curve "
+                "at the estimates (the paths' median differs: the curve is not linear in its parameters)",
+    "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given; point: the curve "
+                "at the estimates (the paths' median differs: the curve is not linear in its parameters)",
     "local_linear_trend": "local linear trend in logs (Kalman filter, variances by maximum likelihood)",
     "auto_ets": "exponential smoothing on levels, class chosen by AICc (paths at the estimated parameters)",
     "ets_aicc": "AICc-weighted combination of the ETS classes on levels (mixture of their paths)",
