@@ -14,6 +14,7 @@ from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money
 from .ets import ETS_CLASSES, arima, auto_arima, ets, parse_arima, read_series, theta
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
+from .observations import without_digit_grouping
 from .reference import ReferenceClass
 from .sensitivity import sensitivity
 
@@ -23,7 +24,7 @@ _SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 
 def parse_money(text: str) -> float:
     """'10B', '$15b', '500M', '1.5e10' -> US$ (float)."""
-    match = _MONEY.match(text.strip().replace(",", ""))
+    match = _MONEY.match(without_digit_grouping(text.strip().lstrip("$").strip()))
     if not match:
         raise argparse.ArgumentTypeError(f"{text!r} is not an amount; write e.g. 10B, 500M or 1.5e10")
     value = float(match.group(1)) * _SCALE[match.group(2).lower()]

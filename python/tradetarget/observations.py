@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,16 +31,27 @@ MINIMAL_COLUMNS = ("year", "value")
 ObservationSource = Union[str, os.PathLike, pd.DataFrame, pd.Series]
 
 
+#: A number with thousands separators as the articles write them ("5,300,000,000", "1,234.5").
+DIGIT_GROUPING = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
+
+
+def without_digit_grouping(text: str) -> str:
+    """'5,300,000,000' -> '5300000000'. A comma anywhere else (a decimal comma, '3,4') is left in
+    place, so the number does not parse and the caller reports it: never read '3,4' as 34."""
+    return text.replace(",", "") if DIGIT_GROUPING.match(text) else text
+
+
 def _numbers(frame: pd.DataFrame, column: str, where: pd.Series, required: bool) -> np.ndarray:
     text = frame[column].astype(str).str.strip()
-    # Accept thousands separators written as in the articles ("5,300,000,000").
-    cleaned = text.str.replace(",", "", regex=False)
+    cleaned = text.map(without_digit_grouping)
     parsed = pd.to_numeric(cleaned.where(cleaned != "", "nan"), errors="coerce")
     bad = parsed.isna() & ((text != "") | required)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         shown = text.iloc[i] if text.iloc[i] else "empty"
-        raise ValueError(f"{where.iloc[i]}: column {column!r} is {shown!r}; a number is needed")
+        hint = (" (a comma is read only as a thousands separator, as in 5,300,000,000: write a decimal comma "
+                "as a point)" if "," in shown else "")
+        raise ValueError(f"{where.iloc[i]}: column {column!r} is {shown!r}; a number is needed{hint}")
     return parsed.to_numpy(dtype=float)
 
 

@@ -38,6 +38,8 @@ API_CASES = [
     ("zero value", lambda: tt.fit(series([1.0, 0.0, 2.0, 3.0])), ValueError, "value for 2021 is 0"),
     ("negative value", lambda: tt.fit(series([1.0, -4.0, 2.0, 3.0])), ValueError, "value for 2021 is -4"),
     ("empty series", lambda: tt.fit(series([], [])), ValueError, "the series is empty"),
+    ("decimal comma in a Series", lambda: tt.reconcile(pd.Series(["5,3", "5,4", "6,1"], index=[2020, 2021, 2022])),
+     ValueError, "is '5,3'; a number is needed"),
     ("one point", lambda: tt.fit(series([1.0], [2020]), "rw_drift"), ValueError, "needs at least 3 observed years; got 1"),
     ("two points", lambda: tt.fit(series([1.0, 2.0], [2020, 2021]), "loglinear"), ValueError, "got 2"),
     ("duplicate years", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2021, 2021])), ValueError, "2021 follows 2021"),
@@ -105,6 +107,10 @@ FILE_CASES = [
     ("semicolons", b"year;value\n2020;1\n2021;2\n2022;3\n", "unknown column"),
     ("thousands with spaces", b"year,value\n2020,1 000\n2021,2\n2022,3\n", "line 2 of bad.csv: column 'value' is '1 000'"),
     ("percent sign", b"year,value\n2020,5%\n2021,2\n2022,3\n", "column 'value' is '5%'"),
+    # a decimal comma is not a thousands separator: '3,4' was read as 34 (issue 16)
+    ("decimal comma", b'year,value\n2020,"3,4"\n2021,"5,3"\n2022,"4,0"\n2024,"5,4"\n',
+     "line 2 of bad.csv: column 'value' is '3,4'; a number is needed \\(a comma is read only as a thousands separator"),
+    ("misplaced grouping", b'year,value\n2020,"53,00"\n2021,2\n2022,3\n', "column 'value' is '53,00'"),
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import json
 import subprocess
 import sys
@@ -97,6 +99,10 @@ def test_parse_money() -> None:
     assert parse_money("500M") == 500e6
     assert parse_money("1.5e10") == 1.5e10
     assert parse_money("12,000,000") == 12e6
+    assert parse_money("$5,300,000,000") == 5.3e9
+    for decimal_comma in ("5,3B", "10,5", "1,00B"):  # never 53B, 105 or 100B
+        with pytest.raises(argparse.ArgumentTypeError, match="is not an amount"):
+            parse_money(decimal_comma)
 
 
 def test_console_script_and_help() -> None:
