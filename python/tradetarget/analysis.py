@@ -18,7 +18,7 @@ from .observations import ObservationSource, Reconciled, reconcile
 from .reference import ReferenceClass, bundled_reference, track_record
 from .targets import first_passage_table, time_to_target
 
-__all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "Analysis", "analyze", "format_money"]
+__all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "Analysis", "analyze", "format_money", "strict_json"]
 
 #: What analyze() runs by default: the calibrated model (its answer comes first), the two plain
 #: growth models, and the measurement model on every statement.
@@ -33,6 +33,22 @@ def format_money(value: float) -> str:
         if abs(value) >= scale:
             return f"${value / scale:.3g}{suffix}"
     return f"${value:.3g}"
+
+
+def _finite(value: Any) -> Any:
+    """The document with every non-finite float (NaN, inf) as null: JSON has no Infinity."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def strict_json(document: Any, indent: int | None = 2) -> str:
+    """Strict JSON (RFC 8259) for any input: a value too large for a double is null, never Infinity."""
+    return json.dumps(_finite(document), indent=indent, ensure_ascii=False, allow_nan=False)
 
 
 def _year(value: Any) -> str:
@@ -266,7 +282,7 @@ class Analysis:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return strict_json(self.to_dict(), indent=indent)
 
     def plot(self, path: str | None = None):
         """Fan chart with the targets, and the first-passage distribution beside it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import re
 import sys
@@ -11,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from ._version import __version__
-from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money
+from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money, strict_json
 from .ets import ETS_CLASSES, arima, auto_arima, ets, parse_arima, read_series, theta
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
 from .observations import without_digit_grouping
@@ -369,6 +370,17 @@ def scenario_main(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``tradetarget`` command. Output piped into a reader that stops early (``| head``) ends
+    the command quietly, as Unix tools do."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "mix":
         return mix_main(argv[1:])
@@ -416,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc = result.to_dict()
         if table is not None:
             doc["sensitivity"] = sensitivity_records(table)
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        print(strict_json(doc))
     else:
         print(result.summary())
         if table is not None:

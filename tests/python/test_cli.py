@@ -125,3 +125,24 @@ def test_all_models_side_by_side(capsys) -> None:
     code, out, _ = run(capsys, "--model", "all", "--capacity", "20B", "--paths", "3000", "--evidence", "reconciled")
     assert code == 0
     assert "local_linear_trend not fitted: " in out and "needs at least 5 observed years; got 4" in out
+
+
+def _no_constants(name: str):
+    raise ValueError(f"not strict JSON: {name}")
+
+
+def test_json_is_strict_for_values_near_the_largest_double(tmp_path: Path, capsys) -> None:
+    """No Infinity or NaN in --json, whatever the input (issue 16): such numbers become null."""
+    data = tmp_path / "huge.csv"
+    data.write_text("year,value\n2019,2e306\n2020,1e307\n2021,5e307\n2022,1e308\n")
+    code, out, _ = run(capsys, "--data", str(data), "--target", "1.5e308", "--json", "--paths", "500",
+                       "--model", "rw_drift", "--model", "measurement")
+    assert code == 0
+    doc = json.loads(out, parse_constant=_no_constants)
+    assert doc["targets"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
+    exe = Path(sys.executable).with_name("tradetarget")
+    result = subprocess.run(f"'{exe}' --json --paths 500 | head -c 20", shell=True, capture_output=True, text=True)
+    assert result.stdout.startswith("{") and result.stderr == ""
