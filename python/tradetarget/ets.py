@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _core
 from .models import check_levels
-from .observations import read_csv_strictly
+from .observations import read_csv_strictly, to_year_series
 
 __all__ = ["ETS_CLASSES", "ArimaFit", "auto_arima", "EtsFit", "ThetaFit", "arima", "ets", "parse_arima", "read_series", "theta"]
 
@@ -53,6 +53,7 @@ def read_series(path: Union[str, Path]) -> pd.Series:
 
 
 def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.Index]:
+    data = to_year_series(data)
     if isinstance(data, pd.Series):
         index = data.index
         if len(index) > 1 and pd.api.types.is_integer_dtype(index):
@@ -61,7 +62,7 @@ def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.In
                 raise ValueError("the years must be increasing")
             if (steps > 1).any():
                 gap = int(index[int(np.flatnonzero(steps > 1)[0])]) + 1
-                raise ValueError(f"ETS needs consecutive years: {gap} is missing (the measurement model, "
+                raise ValueError(f"this model needs consecutive years: {gap} is missing (the measurement model, "
                                  "rw_drift and loglinear handle gaps)")
         return [float(v) for v in data.to_numpy()], index
     values = [float(v) for v in data]

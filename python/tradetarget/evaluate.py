@@ -7,6 +7,7 @@ from typing import Sequence
 import pandas as pd
 
 from . import _core
+from .observations import to_year_series
 
 __all__ = ["evaluate"]
 
@@ -18,8 +19,10 @@ def evaluate(
     RMSSE, sMAPE, the coverage of its 80% and 95% intervals and the scaled CRPS (lower is better
     except coverage, which should be near 0.80 and 0.95). ``series`` is indexed by year.
     ``min_train`` defaults to half the series (at least 4)."""
+    series = to_year_series(series)
     if not isinstance(series, pd.Series):
-        raise TypeError(f"expected a pandas Series indexed by year; got {type(series).__name__}")
+        raise TypeError(f"expected a pandas Series indexed by year, a year/value DataFrame or a reconciled "
+                        f"series; got {type(series).__name__}")
     models = list(models) if models is not None else _core.evaluable_models()
     n = len(series)
     if min_train is None:

@@ -8,7 +8,7 @@ import re
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,17 @@ def _numbers(frame: pd.DataFrame, column: str, where: pd.Series, required: bool)
                 "as a point)" if "," in shown else "")
         raise ValueError(f"{where.iloc[i]}: column {column!r} is {shown!r}; a number is needed{hint}")
     return parsed.to_numpy(dtype=float)
+
+
+def to_year_series(data: Any) -> Any:
+    """A reconciled series or a year/value DataFrame as a pandas Series of values indexed by year;
+    anything else is returned as it is (the caller checks it)."""
+    if isinstance(data, Reconciled):
+        return data.table["value"].rename_axis("year")
+    if isinstance(data, pd.DataFrame) and "value" in data.columns:
+        years = data["year"] if "year" in data.columns else data.index
+        return pd.Series(data["value"].to_numpy(), index=pd.Index(years, name="year"))
+    return data
 
 
 def read_csv_strictly(file: Path) -> tuple[pd.DataFrame, list[int]]:

@@ -111,7 +111,7 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
     gap = tmp_path / "gap.csv"
     gap.write_text("year,value\n2019,1\n2020,2\n2021,3\n2023,4\n2024,5\n2025,6\n")
     assert main(["fit", str(gap), "--model", "ANN"]) == 2
-    assert "ETS needs consecutive years: 2022 is missing" in capsys.readouterr().err
+    assert "this model needs consecutive years: 2022 is missing" in capsys.readouterr().err
     short = tmp_path / "short.csv"
     short.write_text("year,value\n2021,5.3e9\n2022,4.0e9\n2023,4.6e9\n2024,5.4e9\n")
     assert main(["fit", str(short)]) == 2

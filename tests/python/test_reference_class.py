@@ -210,7 +210,7 @@ def test_the_answer_states_its_reference_class_and_how_far_the_series_moves_it(b
 
 
 def test_the_readme_reference_class_example_runs(tmp_path: Path, monkeypatch, capsys) -> None:
-    """The README's reference-class block, executed as written."""
+    """The README's reference-class block, executed as written (test_repository runs every block)."""
     import re
 
     blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
