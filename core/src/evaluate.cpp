@@ -1,5 +1,7 @@
 #include "tradetarget/evaluate.hpp"
 
+#include "tradetarget/registry.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -83,8 +85,8 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
 std::vector<std::string> evaluable_models() {
     std::vector<std::string> out{"naive"};
     for (const auto& s : EtsSpec::all()) out.push_back(s.name());
-    for (const char* name : {"auto_ets", "auto_arima", "theta", "loglinear", "rw_drift", "logistic", "gompertz", "local_linear_trend"})
-        out.emplace_back(name);
+    for (const auto& info : model_registry())
+        if (info.evaluable) out.push_back(info.name);
     return out;
 }
 

@@ -11,6 +11,7 @@
 #include "tradetarget/errors.hpp"
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/reference_class.hpp"
+#include "tradetarget/registry.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/structural.hpp"
 
@@ -79,51 +80,11 @@ AnnualSeries AnnualSeries::from_reconciled(const ReconciledSeries& series) {
     return s;
 }
 
-ModelKind parse_model(const std::string& name) {
-    if (name == "loglinear") return ModelKind::LogLinearTrend;
-    if (name == "rw_drift") return ModelKind::RandomWalkDrift;
-    if (name == "reference_rw") return ModelKind::ReferenceRandomWalk;
-    if (name == "logistic") return ModelKind::Logistic;
-    if (name == "gompertz") return ModelKind::Gompertz;
-    if (name == "local_linear_trend") return ModelKind::LocalLinearTrend;
-    if (name == "auto_ets") return ModelKind::AutoEts;
-    if (name == "ets_aicc") return ModelKind::EtsAicc;
-    if (name == "auto_arima") return ModelKind::AutoArima;
-    if (name == "theta") return ModelKind::Theta;
-    throw InputError("unknown model '" + name +
-                     "'; expected one of reference_rw, loglinear, rw_drift, logistic, gompertz, local_linear_trend, auto_ets, "
-                     "ets_aicc, auto_arima, theta");
-}
+ModelKind parse_model(const std::string& name) { return model_info(name).kind; }
 
-std::string to_string(ModelKind kind) {
-    switch (kind) {
-        case ModelKind::LogLinearTrend: return "loglinear";
-        case ModelKind::RandomWalkDrift: return "rw_drift";
-        case ModelKind::Logistic: return "logistic";
-        case ModelKind::Gompertz: return "gompertz";
-        case ModelKind::LocalLinearTrend: return "local_linear_trend";
-        case ModelKind::AutoEts: return "auto_ets";
-        case ModelKind::EtsAicc: return "ets_aicc";
-        case ModelKind::AutoArima: return "auto_arima";
-        case ModelKind::Theta: return "theta";
-        case ModelKind::ReferenceRandomWalk: return "reference_rw";
-    }
-    return "unknown";
-}
+std::string to_string(ModelKind kind) { return model_info(kind).name; }
 
-int minimum_years(ModelKind kind) {
-    switch (kind) {
-        case ModelKind::Logistic:
-        case ModelKind::Gompertz: return 4;  // with an estimated capacity
-        case ModelKind::LocalLinearTrend: return 5;
-        case ModelKind::AutoEts:
-        case ModelKind::EtsAicc: return 5;  // ANN with a finite AICc
-        case ModelKind::AutoArima: return 4;
-        case ModelKind::Theta: return 4;
-        case ModelKind::ReferenceRandomWalk: return 1;  // one figure: the reference class does the rest
-        default: return 3;
-    }
-}
+int minimum_years(ModelKind kind) { return model_info(kind).minimum_years; }
 
 double GrowthModel::quantile_log(int year, double p) const {
     if (!(p > 0.0 && p < 1.0))
@@ -230,6 +191,16 @@ void RandomWalkDrift::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Vecto
 }
 
 std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& series, const ModelOptions& options) {
+    // What every model needs, checked once from the registry.
+    const ModelInfo& info = model_info(kind);
+    require_years(kind, series);
+    if (!info.gaps_allowed)
+        for (std::size_t i = 1; i < series.years.size(); ++i)
+            if (series.years[i] != series.years[i - 1] + 1)
+                throw InputError(info.name + " models the levels of consecutive years: " +
+                                 std::to_string(series.years[i - 1] + 1) + " is missing");
+    if (info.needs_reference && !options.reference)
+        throw InputError("the " + info.name + " model needs a reference class (ModelOptions::reference)");
     switch (kind) {
         case ModelKind::LogLinearTrend: return std::make_unique<LogLinearTrend>(series);
         case ModelKind::RandomWalkDrift: return std::make_unique<RandomWalkDrift>(series);
@@ -241,11 +212,7 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
         case ModelKind::AutoArima:
         case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series, options.parameter_uncertainty,
                                                                                  options.posterior);
-        case ModelKind::ReferenceRandomWalk:
-            if (!options.reference)
-                throw InputError("the reference_rw model needs a reference class (ModelOptions::reference)");
-            require_years(kind, series);
-            return std::make_unique<ReferenceRandomWalk>(series, *options.reference);
+        case ModelKind::ReferenceRandomWalk: return std::make_unique<ReferenceRandomWalk>(series, *options.reference);
     }
     throw InputError("unknown model kind");
 }

@@ -20,10 +20,7 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
       parameter_uncertainty_(parameter_uncertainty),
       posterior_options_(posterior),
       kind_(kind) {
-    for (std::size_t i = 1; i < series.years.size(); ++i)
-        if (series.years[i] != series.years[i - 1] + 1)
-            throw InputError(to_string(kind) + " models the levels of consecutive years: " +
-                             std::to_string(series.years[i - 1] + 1) + " is missing");
+    // consecutive years and enough of them: checked by fit_model from the registry
     std::vector<double>& levels = levels_;
     for (Eigen::Index i = 0; i < series.log_level.size(); ++i) levels.push_back(std::exp(series.log_level(i)));
     switch (kind) {

@@ -5,6 +5,7 @@
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/reference_class.hpp"
+#include "tradetarget/registry.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/simulation.hpp"
 
@@ -56,6 +57,18 @@ void register_models(py::module_& m) {
         py::arg("model"), py::arg("series"), py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
         py::arg("parameter_uncertainty") = true, py::arg("reference") = py::none(),
         "Fits a model by name (capacity: given, or NaN to estimate; reference: reference_rw's prior).");
+    py::class_<ModelInfo>(m, "ModelInfo", "One model of the registry (registry.hpp).")
+        .def_readonly("name", &ModelInfo::name)
+        .def_readonly("family", &ModelInfo::family)
+        .def_readonly("label", &ModelInfo::label)
+        .def_readonly("minimum_years", &ModelInfo::minimum_years)
+        .def_readonly("gaps_allowed", &ModelInfo::gaps_allowed)
+        .def_readonly("takes_capacity", &ModelInfo::takes_capacity)
+        .def_readonly("needs_reference", &ModelInfo::needs_reference)
+        .def_readonly("evaluable", &ModelInfo::evaluable)
+        .def("__repr__", [](const ModelInfo& i) { return "ModelInfo(" + i.name + ", " + i.family + ")"; });
+    m.def("model_registry", &model_registry, py::return_value_policy::reference,
+          "Every model, in the order they are listed: name, family, label and what it needs.");
     m.def("minimum_years", [](const std::string& model) { return minimum_years(parse_model(model)); },
           py::arg("model"));
     m.def("compound_growth", &compound_growth, py::arg("value0"), py::arg("year0"),

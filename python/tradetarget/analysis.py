@@ -13,7 +13,7 @@ import pandas as pd
 from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
-from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, REGISTRY, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .observations import ObservationSource, Reconciled, reconcile
 from .reference import ReferenceClass, bundled_reference, track_record
 from .targets import first_passage_table, time_to_target
@@ -433,7 +433,7 @@ def analyze(
                     continue
                 forecasts[name] = measured.forecast(horizon=horizon, n_paths=n_paths, seed=seed)
             else:
-                fits[name] = fit(data_for_models, name, capacity=capacity if name in ("logistic", "gompertz") else None,
+                fits[name] = fit(data_for_models, name, capacity=capacity if REGISTRY[name].takes_capacity else None,
                                  reference=reference if name == DEFAULT_MODEL else None)
                 forecasts[name] = fits[name].forecast(
                     horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty

@@ -11,31 +11,24 @@ import pandas as pd
 from . import _core
 from .observations import Reconciled
 
-__all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
+__all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "REGISTRY", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
 
-MODELS = ("loglinear", "rw_drift")
+#: Every model of the C++ registry (registry.hpp), by name, in order: family, label, needs.
+REGISTRY = {info.name: info for info in _core.model_registry()}
 #: The calibrated model, the default answer (benchmarks/results/calibration.md shows its track record).
-DEFAULT_MODEL = "reference_rw"
+DEFAULT_MODEL = next(iter(REGISTRY))
+#: The plain growth models compared beside it by default.
+MODELS = tuple(name for name, info in REGISTRY.items() if info.family == "growth")
 MODEL_LABELS = {
-    "reference_rw": "random walk with drift in logs, drift and volatility from a reference class (empirical Bayes)",
-    "loglinear": "log-linear trend (OLS on log levels, Student-t)",
-    "rw_drift": "random walk with drift in logs (geometric Brownian motion, annual)",
+    **{name: info.label for name, info in REGISTRY.items()},
+    # not registry models: the measurement model works on statements, the combination on paths
     "measurement": "measurement model: every statement, latent random walk with drift (Kalman)",
-    "logistic": "logistic curve in logs (nonlinear least squares), capacity estimated or given; point: the curve "
-                "at the estimates (the paths' median differs: the curve is not linear in its parameters)",
-    "gompertz": "Gompertz curve in logs (nonlinear least squares), capacity estimated or given; point: the curve "
-                "at the estimates (the paths' median differs: the curve is not linear in its parameters)",
-    "local_linear_trend": "local linear trend in logs (Kalman filter, variances by maximum likelihood)",
-    "auto_ets": "exponential smoothing on levels, class chosen by AICc (paths at the estimated parameters)",
-    "ets_aicc": "AICc-weighted combination of the ETS classes on levels (mixture of their paths)",
-    "auto_arima": "ARIMA on levels, order chosen stepwise by AICc (paths at the estimated parameters)",
-    "theta": "Theta method on levels (SES with drift; paths at the estimated parameters)",
     "combination": "equal-weight combination of the models above, mixed at the level of sample paths",
 }
-#: Growth models fitted to an annual series (``fit``); MODELS are the ones compared by default.
-GROWTH_MODELS = (DEFAULT_MODEL, *MODELS, "logistic", "gompertz", "local_linear_trend")
+#: Growth models fitted to an annual series in logs (``fit``).
+GROWTH_MODELS = tuple(name for name, info in REGISTRY.items() if info.family != "levels")
 #: Models of the levels of gap-free series, usable by the target engine too.
-LEVEL_MODELS = ("auto_ets", "ets_aicc", "auto_arima", "theta")
+LEVEL_MODELS = tuple(name for name, info in REGISTRY.items() if info.family == "levels")
 DEFAULT_SEED = 20250729
 
 SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]
@@ -157,6 +150,13 @@ class Forecast:
             out[f"upper_{level:g}"] = q[:, 2 + 2 * i]
         return out
 
+    def time_to_target(self, targets, by=(2030, 2035), deadline=None) -> pd.DataFrame:
+        """``tt.time_to_target`` on these paths: first-passage year, P(reached by each year), the
+        growth needed by the deadline (default: the first of ``by``)."""
+        from .targets import time_to_target
+
+        return time_to_target(self, targets, by=by, deadline=by[0] if deadline is None else deadline)
+
     def sample_paths(self) -> pd.DataFrame:
         """All paths as levels: one row per path, one column per year."""
         return pd.DataFrame(np.exp(self.paths.log_level), columns=self.years)
@@ -182,6 +182,12 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
         data = reconcile()
     if not isinstance(model, str):
         raise TypeError(f"model must be a name such as 'rw_drift'; got {type(model).__name__}")
+    if model not in REGISTRY:
+        raise ValueError(f"unknown model {model!r}; expected one of {', '.join(REGISTRY)}"
+                         + (" (the measurement model works on the statements: tt.measure())" if model == "measurement" else ""))
+    if capacity is not None and not REGISTRY[model].takes_capacity:
+        raise ValueError(f"capacity is for the saturating curves "
+                         f"({', '.join(n for n, i in REGISTRY.items() if i.takes_capacity)}); {model} has none")
     series = _to_core(data)
     cap = float("nan") if capacity is None else float(capacity)
     if model == DEFAULT_MODEL and reference is None:

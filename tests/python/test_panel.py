@@ -144,7 +144,7 @@ def test_a_series_that_cannot_be_fitted_is_reported_and_the_rest_goes_on() -> No
                       pd.DataFrame({"unique_id": "zero", "year": range(2017, 2025), "value": [1, 2, 0, 3, 4, 5, 6, 7.0]})])
     result = forecast_panel(data, model="auto_ets", targets={"t": 100.0}, progress=False).set_index("unique_id")
     assert (result.loc[["KAZ-P000", "KAZ-P001", "KAZ-P002"], "error"] == "").all()
-    assert "2 observations" in result.loc["short", "error"]
+    assert "auto_ets model needs at least 5 observed years; got 2" in result.loc["short", "error"]
     assert "2020 is missing" in result.loc["gap", "error"]
     assert "increasing" in result.loc["twice", "error"]
     assert "2019" in result.loc["zero", "error"] and "positive" in result.loc["zero", "error"]

@@ -42,11 +42,10 @@ enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, Loca
 
 struct ReferenceClass;  // reference_class.hpp
 
-/// "loglinear" / "rw_drift" / "logistic" / "gompertz" / "local_linear_trend" / "auto_ets" /
-/// "ets_aicc" / "auto_arima" / "theta" / "reference_rw" (the names of the CLI and the Python API).
+/// The model's name, and back (the registry, registry.hpp, holds both).
 ModelKind parse_model(const std::string& name);
 std::string to_string(ModelKind kind);
-/// The fewest observed years a model can be fitted to.
+/// The fewest observed years a model can be fitted to (from the registry).
 int minimum_years(ModelKind kind);
 
 class GrowthModel {

@@ -18,6 +18,7 @@
 #include "tradetarget/parallel.hpp"
 #include "tradetarget/random.hpp"
 #include "tradetarget/reference_class.hpp"
+#include "tradetarget/registry.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/scenario.hpp"
 #include "tradetarget/simulation.hpp"

@@ -1,0 +1,32 @@
+#pragma once
+/// \file registry.hpp
+/// Every model, once: its name (the same in C++, Python, the CLI and the JSON), family, one-line
+/// description and what it needs. Every list of models, every check of what a model can take and
+/// every dispatch by name reads this table; adding a model is one entry here and its fit in
+/// fit_model (growth_models.cpp).
+#include <string>
+#include <vector>
+
+#include "tradetarget/growth_models.hpp"
+
+namespace tradetarget {
+
+struct ModelInfo {
+    ModelKind kind;
+    std::string name;         ///< "reference_rw", "auto_ets", ...
+    std::string family;       ///< "calibrated", "growth", "saturating", "state space", "levels"
+    std::string label;        ///< one line for tables and the JSON
+    int minimum_years;        ///< the fewest observed years it can be fitted to
+    bool gaps_allowed;        ///< missing years inside the series (false: consecutive years only)
+    bool takes_capacity;      ///< ModelOptions::capacity means something to it
+    bool needs_reference;     ///< it needs ModelOptions::reference
+    bool evaluable;           ///< rolling-origin evaluation (evaluate.hpp) can score it
+};
+
+/// The registry, in the order models are listed (the default, calibrated model first).
+const std::vector<ModelInfo>& model_registry();
+const ModelInfo& model_info(ModelKind kind);
+/// Throws InputError naming the known models for an unknown name.
+const ModelInfo& model_info(const std::string& name);
+
+}  // namespace tradetarget

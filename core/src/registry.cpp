@@ -1,0 +1,58 @@
+#include "tradetarget/registry.hpp"
+
+#include "tradetarget/errors.hpp"
+
+namespace tradetarget {
+
+const std::vector<ModelInfo>& model_registry() {
+    // Minimum years: reference_rw one figure (the reference class does the rest); the curves four
+    // (an estimated capacity); the local linear trend and ETS five (ANN with a finite AICc).
+    static const std::vector<ModelInfo> registry{
+        {ModelKind::ReferenceRandomWalk, "reference_rw", "calibrated",
+         "random walk with drift in logs, drift and volatility from a reference class (empirical Bayes)", 1, true, false,
+         true, false},
+        {ModelKind::LogLinearTrend, "loglinear", "growth", "log-linear trend (OLS on log levels, Student-t)", 3, true,
+         false, false, true},
+        {ModelKind::RandomWalkDrift, "rw_drift", "growth",
+         "random walk with drift in logs (geometric Brownian motion, annual)", 3, true, false, false, true},
+        {ModelKind::Logistic, "logistic", "saturating",
+         "logistic curve in logs (nonlinear least squares), capacity estimated or given; point: the curve at the "
+         "estimates (the paths' median differs: the curve is not linear in its parameters)",
+         4, true, true, false, true},
+        {ModelKind::Gompertz, "gompertz", "saturating",
+         "Gompertz curve in logs (nonlinear least squares), capacity estimated or given; point: the curve at the "
+         "estimates (the paths' median differs: the curve is not linear in its parameters)",
+         4, true, true, false, true},
+        {ModelKind::LocalLinearTrend, "local_linear_trend", "state space",
+         "local linear trend in logs (Kalman filter, variances by maximum likelihood)", 5, true, false, false, true},
+        {ModelKind::AutoEts, "auto_ets", "levels",
+         "exponential smoothing on levels, class chosen by AICc (paths draw the parameters from their posterior)", 5,
+         false, false, false, true},
+        {ModelKind::EtsAicc, "ets_aicc", "levels",
+         "AICc-weighted combination of the ETS classes on levels (mixture of their paths)", 5, false, false, false,
+         false},
+        {ModelKind::AutoArima, "auto_arima", "levels",
+         "ARIMA on levels, order chosen stepwise by AICc (paths draw the parameters from their posterior)", 4, false,
+         false, false, true},
+        {ModelKind::Theta, "theta", "levels",
+         "Theta method on levels (SES with drift; paths draw the parameters from their posterior)", 4, false, false,
+         false, true},
+    };
+    return registry;
+}
+
+const ModelInfo& model_info(ModelKind kind) {
+    for (const auto& info : model_registry())
+        if (info.kind == kind) return info;
+    throw InputError("a model kind without a registry entry");
+}
+
+const ModelInfo& model_info(const std::string& name) {
+    for (const auto& info : model_registry())
+        if (info.name == name) return info;
+    std::string known;
+    for (const auto& info : model_registry()) known += (known.empty() ? "" : ", ") + info.name;
+    throw InputError("unknown model '" + name + "'; expected one of " + known);
+}
+
+}  // namespace tradetarget

@@ -1,0 +1,62 @@
+"""One registry of models (registry.hpp): every model runs the same chain, and says clearly what it cannot take."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tradetarget as tt
+from tradetarget import _core
+from tradetarget.models import REGISTRY
+
+SERIES = pd.Series(np.exp(np.log(2e9) + 0.06 * np.arange(12) + 0.05 * np.sin(np.arange(12))), index=range(2013, 2025))
+
+
+def test_the_registry_is_the_one_list_of_models() -> None:
+    names = [info.name for info in _core.model_registry()]
+    assert names[0] == tt.DEFAULT_MODEL == "reference_rw"
+    assert len(set(names)) == len(names) == 10
+    assert set(tt.PANEL_MODELS) == set(names)
+    assert set(tt.models.GROWTH_MODELS) | set(tt.models.LEVEL_MODELS) == set(names)
+    assert set(tt.AVAILABLE_MODELS) == set(names) | {"measurement"}
+    for info in _core.model_registry():
+        assert _core.minimum_years(info.name) == info.minimum_years
+        assert tt.models.MODEL_LABELS[info.name] == info.label
+    with pytest.raises(ValueError, match="unknown model 'arima'; expected one of reference_rw, loglinear"):
+        _core.minimum_years("arima")
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_model_runs_fit_forecast_time_to_target(name: str) -> None:
+    fitted = tt.fit(SERIES, name, capacity=40e9 if REGISTRY[name].takes_capacity else None)
+    forecast = fitted.forecast(horizon=12, n_paths=400, seed=1)
+    table = forecast.time_to_target([4e9, 8e9], by=(2030, 2036))
+    assert list(table["target"]) == [4e9, 8e9]
+    p = table[["prob_by_2030", "prob_by_2036"]].to_numpy()
+    assert ((p >= 0) & (p <= 1)).all() and (p[:, 0] <= p[:, 1]).all()
+    assert (forecast.table["lower_80"] <= forecast.table["upper_80"]).all()
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_model_says_clearly_what_it_cannot_take(name: str) -> None:
+    info = REGISTRY[name]
+    if info.minimum_years > 1:
+        short = SERIES.iloc[: info.minimum_years - 1]
+        with pytest.raises(ValueError, match=f"needs at least {info.minimum_years} observed years; got "
+                                             f"{info.minimum_years - 1}"):
+            tt.fit(short, name)
+    gap = SERIES.drop(2018)
+    if info.gaps_allowed:
+        tt.fit(gap, name, capacity=40e9 if info.takes_capacity else None)
+    else:
+        with pytest.raises(ValueError, match="consecutive years: 2018"):
+            tt.fit(gap, name)
+    if not info.takes_capacity:
+        with pytest.raises(ValueError, match=f"capacity is for the saturating curves \\(logistic, gompertz\\); {name} has none"):
+            tt.fit(SERIES, name, capacity=40e9)
+
+
+def test_measurement_is_not_a_fit_model_and_says_where_it_is() -> None:
+    with pytest.raises(ValueError, match=r"the measurement model works on the statements: tt.measure\(\)"):
+        tt.fit(SERIES, "measurement")
