@@ -85,8 +85,60 @@ class RandomWalkDrift(GrowthModel):
     sigma: float
     span: float
 
+class ModelInfo:
+    name: str
+    family: str
+    label: str
+    minimum_years: int
+    gaps_allowed: bool
+    takes_capacity: bool
+    needs_reference: bool
+    evaluable: bool
+
+def model_registry() -> list[ModelInfo]: ...
+
+class ReferenceClass:
+    drift_mean: float
+    drift_sd: float
+    variance_shape: float
+    variance_scale: float
+    drift_reset: float
+    segment_years: int
+    window_years: int
+    n_series: int
+    n_segments: int
+    first_year: int
+    last_year: int
+    log_likelihood: float
+    median_sigma: float
+    def __init__(
+        self, drift_mean: float, drift_sd: float, variance_shape: float, variance_scale: float,
+        drift_reset: float = 0.0, segment_years: int = 0, window_years: int = 0, n_series: int = 0,
+        n_segments: int = 0, first_year: int = 0, last_year: int = 0, log_likelihood: float = 0.0,
+    ) -> None: ...
+
+def learn_reference_class(
+    ids: list[str], offsets: list[int], years: list[int], values: list[float], segment_years: int = 13,
+    window_years: int = 5, first_year: int = ..., last_year: int = ..., min_series: int = 20, min_segments: int = 200,
+) -> ReferenceClass: ...
+def count_segments(
+    ids: list[str], offsets: list[int], years: list[int], values: list[float], segment_years: int = 13,
+    first_year: int = ..., last_year: int = ...,
+) -> tuple[int, int]: ...
+
+MIN_REFERENCE_SERIES: int
+MIN_REFERENCE_SEGMENTS: int
+
+class ReferenceRandomWalk(GrowthModel):
+    own_drift: float
+    own_weight: float
+    drift_sd: float
+    sigma: float
+    log_marginal: float
+
 def fit_model(
-    model: str, series: AnnualSeries, capacity: float = ..., parameter_uncertainty: bool = True
+    model: str, series: AnnualSeries, capacity: float = ..., parameter_uncertainty: bool = True,
+    reference: ReferenceClass | None = None,
 ) -> GrowthModel: ...
 def minimum_years(model: str) -> int: ...
 def compound_growth(value0: float, year0: int, value1: float, year1: int) -> float: ...
@@ -107,6 +159,7 @@ def simulate_paths(
     paths_per_refit: int = 10,
     capacity: float = ...,
     parameter_uncertainty: bool = True,
+    reference: ReferenceClass | None = None,
 ) -> SamplePaths: ...
 def path_quantiles(paths: SamplePaths, probabilities: Sequence[float]) -> npt.NDArray[np.float64]: ...
 
@@ -225,6 +278,7 @@ def fit_panel(
     targets: npt.NDArray[np.float64], model: str, capacity: float, horizon: int, levels: list[float],
     prob_years: list[int], n_paths: int, keep_paths: bool, seed: int, threads: int,
     progress: Callable[[int], None] | None, parameter_uncertainty: bool = True,
+    reference: ReferenceClass | None = None,
 ) -> list[PanelResult]: ...
 
 class MixItem:
