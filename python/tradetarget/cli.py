@@ -285,8 +285,11 @@ def panel_main(argv: Sequence[str]) -> int:
             if not Path(args.file).is_file():
                 raise ValueError(f"no such file: {args.file}")
             data, _ = read_csv_strictly(Path(args.file))
-        last = data.assign(value=pd.to_numeric(data["value"], errors="coerce")).groupby("unique_id")["value"].last() \
-            if "unique_id" in data.columns and "value" in data.columns else None
+        # each series' value in its last *year* (not the file's last row: files may run backwards)
+        last = data.assign(value=pd.to_numeric(data["value"], errors="coerce"),
+                           year=pd.to_numeric(data["year"], errors="coerce")) \
+            .sort_values(["unique_id", "year"], kind="stable").groupby("unique_id")["value"].last() \
+            if {"unique_id", "year", "value"} <= set(data.columns) else None
         targets: dict = {format_money(t): t for t in args.target}
         for m in args.multiple:
             if not m > 0:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from tradetarget.cli import main, parse_money
@@ -146,3 +147,17 @@ def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
     exe = Path(sys.executable).with_name("tradetarget")
     result = subprocess.run(f"'{exe}' --json --paths 500 | head -c 20", shell=True, capture_output=True, text=True)
     assert result.stdout.startswith("{") and result.stderr == ""
+
+
+def test_panel_multiple_is_of_each_series_last_year_whatever_the_row_order(tmp_path: Path, capsys) -> None:
+    """--multiple 2 doubles the value of each series' last year, also in a file that runs backwards (issue 16:
+    the target came from the file's last row)."""
+    rows = ["unique_id,year,value"] + [f"a,{y},{v}" for y, v in zip(range(2024, 2014, -1), np.linspace(471.6, 200, 10))]
+    path = tmp_path / "descending.csv"
+    path.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out.csv"
+    assert main(["panel", str(path), "--multiple", "2", "--by", "2030", "--paths", "200", "--no-progress",
+                 "--model", "rw_drift", "--output", str(out)]) == 0
+    capsys.readouterr()
+    table = pd.read_csv(out)
+    assert table.loc[0, "x2_target"] == pytest.approx(2 * 471.6)
