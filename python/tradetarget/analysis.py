@@ -75,6 +75,13 @@ class Analysis:
         """A plain-text report: observations used and how, each model's growth, each target."""
         r = self.reconciled
         lines = [f"tradetarget {__version__}: {self.settings['data']} ({r.label})", ""]
+        answer = self.targets[self.targets["model"] == DEFAULT_MODEL]
+        if len(answer):
+            by = self.settings["prob_by"]
+            lines.append(f"Answer ({DEFAULT_MODEL}, the calibrated model): " + "; ".join(
+                f"P({format_money(row.target)} by {by[0]}) = {getattr(row, f'prob_by_{by[0]}'):.2f}" for row in answer.itertuples()
+                if pd.isna(row.already_reached_year)) + ". Details, every model and the evidence below.")
+            lines.append("")
         lines.append("Observations -> annual series (sources averaged in logs; their spread is kept as uncertainty)")
         lines.append(f"  {'year':<6}{'value':>9}  {'log sd':>6}  {'sources':>7}  how")
         for year, row in r.table.iterrows():
@@ -177,17 +184,23 @@ class Analysis:
         p = fit_.params
         lines = ["", f"Reference class of {DEFAULT_MODEL} (the prior on drift and volatility; choose another with",
                  "tt.ReferenceClass.from_panel or --reference FILE):", f"  {ref.describe()}",
-                 f"  This series' own growth ({math.expm1(p['own_drift']):+.1%}/yr) moves the drift from the reference "
-                 f"class's {math.expm1(p['reference_drift']):+.1%}/yr to {math.expm1(p['drift']):+.1%}/yr "
-                 f"(weight {p['own_weight']:.3f} on the series);",
+                 (f"  The reference class decides the future drift ({math.expm1(p['drift']):+.1%}/yr): this series' own "
+                  f"growth ({math.expm1(p['own_drift']):+.1%}/yr) gets weight {p['own_weight']:.3f};"
+                  if p["own_weight"] < 0.05 else
+                  f"  This series' own growth ({math.expm1(p['own_drift']):+.1%}/yr, weight {p['own_weight']:.2f}) moves "
+                  f"the future drift from the reference class's {math.expm1(p['reference_drift']):+.1%}/yr to "
+                  f"{math.expm1(p['drift']):+.1%}/yr;"),
                  f"  its volatility moves the typical yearly swing from {ref.median_sigma:.3f} to {p['sigma']:.3f} in logs."]
         effect = self.reference_effect()
         deadline = self.settings["prob_by"][0]
         for row in effect[effect["year"] == deadline].itertuples():
             lines.append(f"  P({format_money(row.target)} by {deadline}): {row.reference_alone:.2f} from the reference class "
                          f"alone, {row.with_series:.2f} with this series' history.")
-        record = track_record()
-        if record:
+        record = track_record() if ref.to_dict() == bundled_reference().to_dict() else None
+        if record is None:
+            lines.append("  No track record for this reference class: benchmarks/calibration.py measures the bundled one "
+                         "and classes pooled over M3 and world trade.")
+        else:
             lines.append("  Track record of such statements (benchmarks/calibration.py: P(reached within 1-8 years) "
                          "from 5-year windows):")
             answer = self.targets[self.targets["model"] == DEFAULT_MODEL]
@@ -403,6 +416,8 @@ def analyze(
         raise ValueError(f"unknown model(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(AVAILABLE_MODELS)}")
     if evidence not in ("all", "reconciled"):
         raise ValueError(f"evidence must be 'all' or 'reconciled'; got {evidence!r}")
+    if reference is not None and not isinstance(reference, ReferenceClass):
+        raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
     if reference is None and DEFAULT_MODEL in models:
         reference = bundled_reference()
     fits, forecasts, tables, passages = {}, {}, [], {}
@@ -412,7 +427,14 @@ def analyze(
     data_for_models: Any = reconciled
     try:
         measured = measure(observations, indicator=indicator, flow=flow, commodity=commodity)
-        if evidence == "all":
+        # The measurement model's series is the better data only when the statements hold more than
+        # the reconciled full years (a partial year, disagreeing or indirect figures); on clean
+        # single-source years it would only smooth the user's own numbers.
+        more = (measured.nowcast is not None or not reconciled.decisions["used"].all()
+                or (reconciled.table["n_sources"] > 1).any() or (measured.table["kind"] == "estimated").any())
+        if evidence == "all" and not more:
+            evidence_note = "the reconciled full years (the statements hold nothing more: no partial year, no disagreement)"
+        elif evidence == "all":
             data_for_models = measured.evidence()
             nowcast = measured.nowcast
             evidence_note = ("the measurement model's latent series (every statement; posterior median and log sd"

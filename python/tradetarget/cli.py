@@ -306,6 +306,12 @@ def panel_main(argv: Sequence[str]) -> int:
         result.to_csv(args.output, index=False)
     failed = result["error"] != ""
     print(f"{len(result)} series, {int((~failed).sum())} fitted ({args.model}), {int(failed.sum())} not fitted")
+    if result.attrs.get("reference"):
+        used = ReferenceClass.from_dict(result.attrs["reference"])
+        pooled = used.name == "this panel, pooled"
+        print(f"reference class: {used.describe()}" + ("" if pooled or args.reference else
+              "\n  (the bundled one: this panel is too small to pool, or its series too short; a panel of other series "
+              "needs its own class: --reference FILE, made with tt.ReferenceClass.from_panel)"))
     shown = ["unique_id", "model", "last_year", "last_value", "growth"]
     shown += [c for c in result.columns if c.endswith(("_median_year",)) or "_p_by_" in c]
     print(result.loc[~failed, shown].to_string(index=False, float_format=lambda v: f"{v:.3g}"))

@@ -190,9 +190,13 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
                          f"({', '.join(n for n, i in REGISTRY.items() if i.takes_capacity)}); {model} has none")
     series = _to_core(data)
     cap = float("nan") if capacity is None else float(capacity)
-    if model == DEFAULT_MODEL and reference is None:
-        from .reference import bundled_reference
+    from .reference import ReferenceClass, bundled_reference
 
+    if reference is not None and not isinstance(reference, ReferenceClass):
+        raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
+    if reference is not None and not REGISTRY[model].needs_reference:
+        raise ValueError(f"a reference class is the prior of {DEFAULT_MODEL}; {model} takes none")
+    if REGISTRY[model].needs_reference and reference is None:
         reference = bundled_reference()
     core = _core.fit_model(model, series, cap, reference=None if reference is None else reference.core)
     return Fit(model=model, series=series, core=core, capacity=cap, reference=reference)

@@ -94,6 +94,9 @@ class ReferenceClass:
         core = _core.learn_reference_class(*_flat_panel(data, id_col, year_col, value_col),
                                            segment_years=int(segment_years), window_years=int(window_years),
                                            **_period(period))
+        if not source:
+            source = (f"ReferenceClass.from_panel: column {value_col!r} of {core.n_series} series ({id_col!r}), "
+                      f"{core.first_year}-{core.last_year}, tradetarget {__version__}")
         return cls(core=core, name=name, source=source)
 
     def to_dict(self) -> dict[str, Any]:

@@ -221,3 +221,36 @@ def test_the_readme_reference_class_example_runs(tmp_path: Path, monkeypatch, ca
     assert (tmp_path / "recent.json").exists()
     assert "world trade since 1990, 1990-2017" in capsys.readouterr().out
     assert namespace["result"].attrs["reference"]["name"] == "this panel, pooled"
+
+
+def test_reference_arguments_are_checked_and_reported(tmp_path: Path, capsys) -> None:
+    from tradetarget.cli import main
+
+    series = pd.Series([1.0, 1.2, 1.1, 1.4, 1.5], index=range(2020, 2025))
+    with pytest.raises(TypeError, match="reference must be a tradetarget.ReferenceClass; got str"):
+        tt.fit(series, reference="x")
+    with pytest.raises(TypeError, match="reference must be a tradetarget.ReferenceClass; got str"):
+        tt.analyze(series.rename_axis("year").reset_index(name="value"), targets=[3.0], reference="x")
+    with pytest.raises(ValueError, match="a reference class is the prior of reference_rw; rw_drift takes none"):
+        tt.fit(series, "rw_drift", reference=tt.bundled_reference())
+    # provenance by default
+    assert "ReferenceClass.from_panel: column 'value' of 30 series" in \
+        tt.ReferenceClass.from_panel(simulated_panel(30, 20, seed=8)).source
+    # a panel that falls back to the bundled class says so
+    path = tmp_path / "small.csv"
+    simulated_panel(3, 8, seed=9).to_csv(path, index=False)
+    assert main(["panel", str(path), "--paths", "100", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "reference class: world trade (Penn World Table 9.1)" in out and "(the bundled one:" in out
+
+
+def test_clean_single_source_years_are_not_smoothed_and_the_answer_comes_first() -> None:
+    """'All the evidence' is the measurement model's series only when the statements hold more than
+    the reconciled full years; on clean single-source data the models see the user's numbers."""
+    data = pd.DataFrame({"year": range(2019, 2025), "value": [820e6, 900e6, 870e6, 1.0e9, 1.05e9, 1.12e9]})
+    result = tt.analyze(data, targets=[2e9], n_paths=2000)
+    assert result.settings["evidence"].startswith("the reconciled full years (the statements hold nothing more")
+    assert result.fits["rw_drift"].series.years[-1] == 2024
+    assert result.fits["rw_drift"].params["drift"] == pytest.approx(math.log(1.12e9 / 820e6) / 5, rel=1e-12)
+    first = result.summary().splitlines()[2]
+    assert first.startswith("Answer (reference_rw, the calibrated model): P($2B by 2030) = ")
