@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -220,9 +221,16 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
     const bool learn_reset = options.window_years > 0;
     const auto reset_of = [](double x) { return 1.0 / (1.0 + std::exp(-std::clamp(x, -11.5, 11.5))); };
     const auto objective = [&](const Eigen::VectorXd& x) {
+        // A shape above 1e4 pins every series' volatility to one value to within 1%: beyond it the
+        // inverse-gamma terms cancel catastrophically (a log b - lgamma(a) with a ~ 1e7 and more),
+        // and the optimiser would chase rounding error. Outside the box counts as infeasible.
+        if (x(2) > std::log(1e4) || x(2) < std::log(1e-2) || x(1) > std::log(2.0)) return std::numeric_limits<double>::infinity();
         const double tau2 = std::exp(2.0 * x(1)), a = std::exp(x(2)), b = std::exp(x(3));
         const double reset = learn_reset ? reset_of(x(4)) : 0.0;
-        double total = 0.0;
+        // + log(drift_sd): the boundary-avoiding gamma(2, 0) penalty of Chung, Rabe-Hesketh, Dorie,
+        // Gelman & Liu (2013, Psychometrika 78), so that a small panel's drift spread is not estimated
+        // as exactly zero (every series then gets one drift); negligible on large panels.
+        double total = x(1);
         for (const auto& seg : segments) total += log_marginal(seg, x(0), tau2, a, b, reset);
         return -total;
     };

@@ -254,3 +254,19 @@ def test_clean_single_source_years_are_not_smoothed_and_the_answer_comes_first()
     assert result.fits["rw_drift"].params["drift"] == pytest.approx(math.log(1.12e9 / 820e6) / 5, rel=1e-12)
     first = result.summary().splitlines()[2]
     assert first.startswith("Answer (reference_rw, the calibrated model): P($2B by 2030) = ")
+
+
+def test_a_small_pooled_panel_is_not_degenerate() -> None:
+    """25 series of 20 years (just enough to pool), drift spread 0.02, one volatility 0.05: the drift
+    spread is not estimated as zero (boundary-avoiding penalty) and the volatility prior does not run
+    off to a point mass (shape bounded at 1e4); a new user's review found 6e-8 and 1e7 before."""
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        rows = []
+        for i in range(25):
+            logs = np.cumsum(np.r_[np.log(100), rng.normal(rng.normal(0.05, 0.02), 0.05, 19)])
+            rows.append(pd.DataFrame({"unique_id": f"s{i}", "year": range(2000, 2020), "value": np.exp(logs)}))
+        ref = tt.ReferenceClass.from_panel(pd.concat(rows))
+        assert 0.007 < ref.drift_sd < 0.06, seed
+        assert ref.median_sigma == pytest.approx(0.05, rel=0.15), seed
+        assert ref.variance_shape <= 1e4 and ref.drift_mean == pytest.approx(0.05, abs=0.015), seed

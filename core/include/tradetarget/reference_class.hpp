@@ -25,7 +25,9 @@
 /// consecutive years of the panel (type-II maximum likelihood, i.e. empirical Bayes: Efron &
 /// Morris 1975, JASA 70; Carlin & Louis, Bayes and Empirical Bayes Methods, 2nd ed., ch. 3).
 /// Overlapping segments make it a composite likelihood (Varin, Reid & Firth 2011, Statistica
-/// Sinica 21), whose maximiser is consistent. Segments as long as a short window plus the
+/// Sinica 21), whose maximiser is consistent. The drift spread gets the boundary-avoiding
+/// penalty log(drift_sd) (Chung, Rabe-Hesketh, Dorie, Gelman & Liu 2013, Psychometrika 78): type-II
+/// maximum likelihood of a variance component otherwise collapses to zero on small panels. Segments as long as a short window plus the
 /// forecast horizon (5 + 8 = 13 years by default) make the prior describe how a series behaves
 /// over the span one predicts, not only over the few years one sees: drifts wander, and a prior
 /// learnt on 5-year segments trusts a window's own growth too much (benchmarks/calibration.md).
