@@ -12,6 +12,7 @@ countries of the Penn World Table 9.1, 1950-2017 (``data/pwt_trade.csv``; made b
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -167,6 +168,7 @@ def _period(period: Optional[tuple[int, int]]) -> dict[str, int]:
     return {"first_year": first, "last_year": last}
 
 
+@functools.lru_cache(maxsize=None)  # read once: the object is frozen, so sharing it is safe
 def bundled_reference() -> ReferenceClass:
     """The bundled reference class: total trade of 182 countries, Penn World Table 9.1."""
     text = resources.files("tradetarget").joinpath("data", BUNDLED_FILE).read_text(encoding="utf-8")
