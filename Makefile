@@ -12,7 +12,7 @@ SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps venv install cpp-test cpp-sanitize fuzz fuzz-build fuzz-explore py-test clean
+.PHONY: run test system-deps venv install cpp-test cpp-sanitize fuzz fuzz-build fuzz-explore py-test stub clean
 
 run: install
 	$(BIN)/tradetarget --plot tradetarget.png
@@ -34,7 +34,7 @@ $(BIN)/activate:
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm "dask[dataframe]" distributed \
-	  pytest hypothesis nbclient nbformat ipykernel statsmodels
+	  pytest hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy
 	touch $@
 
 venv: $(VENV)/.deps
@@ -92,6 +92,13 @@ fuzz-explore: fuzz-build
 
 py-test: install
 	$(BIN)/python -m pytest -q
+
+# The type stub of the compiled module, written by mypy's stubgen from the bindings' signatures
+# (tests/python/test_stub.py checks it with stubtest). Run after changing a binding.
+stub: install
+	$(BIN)/stubgen -q -m tradetarget._core -o build/stubs
+	{ echo "# Written by \`make stub\` (mypy stubgen) from the compiled module; checked by tests/python/test_stub.py."; \
+	  cat build/stubs/tradetarget/_core.pyi; } > python/tradetarget/_core.pyi
 
 clean:
 	rm -rf build $(VENV) tradetarget.png

@@ -138,7 +138,9 @@ int EtsSpec::n_free() const {
 EtsSpec EtsSpec::parse(const std::string& name) {
     for (const EtsSpec& s : all())
         if (s.name() == name) return s;
-    throw InputError("unknown ETS class '" + name + "'; expected one of ANN, AAN, AAdN, MNN, MAN, MAdN");
+    std::string names;
+    for (const EtsSpec& s : all()) names += (names.empty() ? "" : ", ") + s.name();
+    throw InputError("unknown ETS class '" + name + "'; expected one of " + names);
 }
 
 std::vector<EtsSpec> EtsSpec::all() {

@@ -120,7 +120,7 @@ LogLinearTrend::LogLinearTrend(const AnnualSeries& series)
     s_ = std::sqrt(rss / (n_ - 2));
 }
 
-double LogLinearTrend::growth_rate_se() const { return s_ * r_inverse_.row(1).norm(); }
+double LogLinearTrend::log_growth_se() const { return s_ * r_inverse_.row(1).norm(); }
 
 std::vector<std::pair<std::string, double>> LogLinearTrend::params() const {
     return {{"intercept", beta_(0)}, {"slope", beta_(1)}, {"sigma", s_}, {"centre_year", t_mean_}};
@@ -163,7 +163,7 @@ RandomWalkDrift::RandomWalkDrift(const AnnualSeries& series)
     s_ = std::sqrt(weighted_rss / (increments_ - 1));
 }
 
-double RandomWalkDrift::growth_rate_se() const { return s_ / std::sqrt(span_); }
+double RandomWalkDrift::log_growth_se() const { return s_ / std::sqrt(span_); }
 
 std::vector<std::pair<std::string, double>> RandomWalkDrift::params() const {
     return {{"drift", mu_}, {"sigma", s_}, {"span", span_}};

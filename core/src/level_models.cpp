@@ -57,12 +57,12 @@ Eigen::VectorXd LevelForecastModel::moments(int steps, bool variance) const {
     return variance ? theta_->variance(steps) : theta_->mean(steps);
 }
 
-double LevelForecastModel::growth_rate() const {
+double LevelForecastModel::log_growth() const {
     const double next = moments(1, false)(0);
     return next > 0.0 ? std::log(next) - last_log_level() : -std::numeric_limits<double>::infinity();
 }
 
-double LevelForecastModel::growth_rate_se() const {
+double LevelForecastModel::log_growth_se() const {
     return std::sqrt(moments(1, true)(0)) / std::fabs(moments(1, false)(0));
 }
 

@@ -93,6 +93,18 @@ double log_sum_exp(const double* values, int n) {
     return peak + std::log(sum);
 }
 
+// log p(increments | hyperparameters) with one drift, sigma integrated by the trapezoid rule (as below).
+double log_marginal_one(const Increments& inc, double m0, double tau2, double a, double b) {
+    constexpr int nodes = 41;
+    const Grid grid = grid_for(inc, a, b, nodes, 8.0);
+    double terms[nodes];
+    for (int k = 0; k < grid.nodes; ++k) {
+        const double u = grid.at(k);
+        terms[k] = log_likelihood_given_variance(inc, std::exp(2.0 * u), m0, tau2) + log_prior_log_sigma(u, a, b);
+    }
+    return log_sum_exp(terms, nodes) + std::log(grid.step);
+}
+
 // log p(segment | hyperparameters), sigma integrated by the trapezoid rule over log sigma (the
 // integrand vanishes at both ends of the grid, where the trapezoid and the rectangle rule agree):
 // the mixture (1 - reset) p(all, one drift) + reset p(window, one drift) p(after, another drift).
@@ -220,7 +232,10 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
     // the optimum is at the edge (growth rates barely persist), where the coordinate would run off.
     const bool learn_reset = options.window_years > 0;
     const auto reset_of = [](double x) { return 1.0 / (1.0 + std::exp(-std::clamp(x, -11.5, 11.5))); };
-    const auto objective = [&](const Eigen::VectorXd& x) {
+    // The negative objective at hyperparameters x = (m0, log tau, log a, log b, logit reset);
+    // `predictive`: the score of each segment's years after its window given the window,
+    // log p(after | window) = log p(segment) - log p(window).
+    const auto negative_objective = [&](const Eigen::VectorXd& x, bool predictive) {
         // A shape above 1e4 pins every series' volatility to one value to within 1%: beyond it the
         // inverse-gamma terms cancel catastrophically (a log b - lgamma(a) with a ~ 1e7 and more),
         // and the optimiser would chase rounding error. Outside the box counts as infeasible.
@@ -231,21 +246,45 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
         // Gelman & Liu (2013, Psychometrika 78), so that a small panel's drift spread is not estimated
         // as exactly zero (every series then gets one drift); negligible on large panels.
         double total = x(1);
-        for (const auto& seg : segments) total += log_marginal(seg, x(0), tau2, a, b, reset);
+        for (const auto& seg : segments) {
+            total += log_marginal(seg, x(0), tau2, a, b, reset);
+            if (predictive) total -= log_marginal_one(seg.window, x(0), tau2, a, b);
+        }
         return -total;
+    };
+    NelderMeadOptions nm;
+    nm.max_evaluations = 4000;
+    nm.relative_tolerance = 1e-10;
+    const auto minimise = [&nm](const auto& f, const Eigen::VectorXd& start) {
+        NelderMeadResult best = nelder_mead(f, start, nm);
+        for (int restart = 0; restart < 3; ++restart) {  // restart from the optimum until it stops moving
+            const NelderMeadResult again = nelder_mead(f, best.x, nm);
+            const bool moved = again.value < best.value - 1e-9 * std::abs(best.value);
+            if (again.value < best.value) best = again;
+            if (!moved) break;
+        }
+        return best;
     };
     Eigen::VectorXd x(learn_reset ? 5 : 4);
     x.head(4) << m0, 0.5 * std::log(drift_var), std::log(a0), std::log(b0);
     if (learn_reset) x(4) = -1.0;
-    NelderMeadOptions nm;
-    nm.max_evaluations = 4000;
-    nm.relative_tolerance = 1e-10;
-    NelderMeadResult best = nelder_mead(objective, x, nm);
-    for (int restart = 0; restart < 3; ++restart) {  // restart from the optimum until it stops moving
-        const NelderMeadResult again = nelder_mead(objective, best.x, nm);
-        const bool moved = again.value < best.value - 1e-9 * std::abs(best.value);
-        if (again.value < best.value) best = again;
-        if (!moved) break;
+    NelderMeadResult best = minimise([&](const Eigen::VectorXd& y) { return negative_objective(y, false); }, x);
+    if (options.predictive && learn_reset) {
+        // Second stage: the volatility prior (a, b) stays as the segments' likelihood learnt it; the
+        // drift's mean, spread and persistence maximise the predictive score. Alone the predictive
+        // score drives a to its bound (a window of five points then sets its own volatility), which
+        // leaves a one-point series an improper-looking prior.
+        const Eigen::Vector2d volatility = best.x.segment<2>(2);
+        const auto full = [&](const Eigen::Vector3d& y) {
+            Eigen::VectorXd z(5);
+            z << y(0), y(1), volatility(0), volatility(1), y(2);
+            return z;
+        };
+        const NelderMeadResult drift = minimise(
+            [&](const Eigen::VectorXd& y) { return negative_objective(full(y), true); },
+            Eigen::Vector3d(best.x(0), best.x(1), best.x(4)));
+        best.x = full(drift.x);
+        best.value = drift.value;
     }
 
     ReferenceClass rc;
@@ -260,6 +299,7 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
     rc.n_segments = static_cast<int>(segments.size());
     rc.first_year = first;
     rc.last_year = last;
+    rc.predictive = options.predictive && learn_reset;
     rc.log_likelihood = -best.value;
     rc.validate();
     return rc;

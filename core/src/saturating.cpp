@@ -160,13 +160,13 @@ ModelKind SaturatingCurve::kind() const {
 
 double SaturatingCurve::capacity() const { return std::exp(full(theta_)(0)); }
 
-double SaturatingCurve::growth_rate() const {
+double SaturatingCurve::log_growth() const {
     // d log f / dt at the last observed year, by a central difference.
     const double t = last_year() - origin_;
     return (log_curve(theta_, t + 0.5) - log_curve(theta_, t - 0.5));
 }
 
-double SaturatingCurve::growth_rate_se() const {
+double SaturatingCurve::log_growth_se() const {
     const double t = last_year() - origin_;
     const Eigen::VectorXd g = gradient(theta_, t + 0.5) - gradient(theta_, t - 0.5);
     return s_ * std::sqrt(g.dot(cov_unit_ * g));

@@ -16,7 +16,7 @@ void check_target(double target) {
 }  // namespace
 
 double FirstPassage::probability_by(int year) const {
-    if (observed_year) return year >= *observed_year ? 1.0 : 0.0;
+    if (already_reached_year) return year >= *already_reached_year ? 1.0 : 0.0;
     if (year < first_year) return 0.0;
     if (year > last_year())
         throw InputError("year " + std::to_string(year) + " is beyond the forecast horizon (" +
@@ -27,7 +27,7 @@ double FirstPassage::probability_by(int year) const {
 std::optional<int> FirstPassage::quantile_year(double p) const {
     if (!(p > 0.0 && p <= 1.0))
         throw InputError("a probability must be in (0, 1]; got " + std::to_string(p));
-    if (observed_year) return observed_year;
+    if (already_reached_year) return already_reached_year;
     for (Eigen::Index k = 0; k < cdf.size(); ++k)
         if (cdf(k) >= p) return first_year + static_cast<int>(k);
     return std::nullopt;
@@ -41,12 +41,12 @@ FirstPassage first_passage(const SamplePaths& paths, double target, const Annual
     const double log_target = std::log(target);
     for (int i = 0; i < observed.size(); ++i)
         if (observed.log_level(i) >= log_target) {
-            fp.observed_year = observed.years[static_cast<std::size_t>(i)];
+            fp.already_reached_year = observed.years[static_cast<std::size_t>(i)];
             break;
         }
     const Eigen::Index horizon = paths.log_level.cols();
     fp.cdf = Eigen::VectorXd::Zero(horizon);
-    if (fp.observed_year) {
+    if (fp.already_reached_year) {
         fp.cdf.setOnes();
         return fp;
     }
@@ -71,19 +71,19 @@ double required_growth(double base_value, int base_year, double target, int dead
 }
 
 TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorXd& point_log,
-                               double model_growth, const AnnualSeries& observed,
+                               double log_growth, const AnnualSeries& observed,
                                const std::vector<int>& prob_years, int deadline) {
     if (point_log.size() != passage.cdf.size())
         throw InputError("the point forecast has " + std::to_string(point_log.size()) + " years and the passage " +
                          std::to_string(passage.cdf.size()));
     TargetSummary s;
     s.target = passage.target;
-    s.observed_year = passage.observed_year;
+    s.already_reached_year = passage.already_reached_year;
     s.median_year = passage.quantile_year(0.5);
     s.p10_year = passage.quantile_year(0.1);
     s.p90_year = passage.quantile_year(0.9);
     s.horizon_end = passage.last_year();
-    s.point_cross_year = passage.observed_year;
+    s.point_cross_year = passage.already_reached_year;
     const double log_target = std::log(passage.target);
     for (Eigen::Index k = 0; !s.point_cross_year && k < point_log.size(); ++k)
         if (point_log(k) >= log_target) s.point_cross_year = passage.first_year + static_cast<int>(k);
@@ -95,7 +95,7 @@ TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorX
     s.historical_from = observed.years.front();
     s.historical_growth = compound_growth(std::exp(observed.log_level(0)), s.historical_from,
                                           s.base_value, s.base_year);
-    s.model_growth = std::exp(model_growth) - 1.0;
+    s.model_growth = std::exp(log_growth) - 1.0;
     return s;
 }
 
@@ -105,7 +105,7 @@ TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& m
     Eigen::VectorXd point_log(passage.cdf.size());
     for (Eigen::Index k = 0; k < point_log.size(); ++k)
         point_log(k) = model.mean_log(passage.first_year + static_cast<int>(k));
-    return summarize_target(passage, point_log, model.growth_rate(), observed, prob_years, deadline);
+    return summarize_target(passage, point_log, model.log_growth(), observed, prob_years, deadline);
 }
 
 }  // namespace tradetarget

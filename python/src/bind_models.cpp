@@ -22,8 +22,8 @@ void register_models(py::module_& m) {
 
     py::class_<GrowthModel>(m, "GrowthModel", "A fitted growth model in log levels.")
         .def_property_readonly("name", [](const GrowthModel& g) { return to_string(g.kind()); })
-        .def_property_readonly("growth_rate", &GrowthModel::growth_rate)
-        .def_property_readonly("growth_rate_se", &GrowthModel::growth_rate_se)
+        .def_property_readonly("log_growth", &GrowthModel::log_growth)
+        .def_property_readonly("log_growth_se", &GrowthModel::log_growth_se)
         .def_property_readonly("params", &GrowthModel::params)
         .def_property_readonly("df", &GrowthModel::df)
         .def_property_readonly("last_year", &GrowthModel::last_year)

@@ -1,6 +1,7 @@
 #include "bindings.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
@@ -49,43 +50,25 @@ std::vector<PanelSeries> to_panel(const std::vector<std::string>& ids,
 }  // namespace
 
 void register_panel(py::module_& m) {
-    py::class_<PanelResult>(m, "PanelResult", "One series of a panel run (see panel.hpp).")
+    py::class_<PanelResult, SeriesForecast>(m, "PanelResult", "One series of a panel run (see panel.hpp).")
         .def_readonly("id", &PanelResult::id)
-        .def_readonly("error", &PanelResult::error)
-        .def_readonly("method", &PanelResult::method)
-        .def_readonly("growth_rate", &PanelResult::growth_rate)
-        .def_readonly("first_year", &PanelResult::first_year)
-        .def_readonly("point", &PanelResult::point)
-        .def_readonly("lower", &PanelResult::lower)
-        .def_readonly("upper", &PanelResult::upper)
-        .def_readonly("targets", &PanelResult::targets)
-        .def_property_readonly("paths", [](const PanelResult& r) -> py::object {
-            if (!r.paths) return py::none();
-            return py::cast(r.paths->log_level);
-        });
+        .def_readonly("error", &PanelResult::error);
     m.def("series_seed", &series_seed, py::arg("seed"), py::arg("id"));
+    const PanelOptions defaults;
     m.def(
         "fit_panel",
         [](const std::vector<std::string>& ids, const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& offsets,
            const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& years,
            const py::array_t<double, py::array::c_style | py::array::forcecast>& values,
            const py::array_t<double, py::array::c_style | py::array::forcecast>& targets, const std::string& model,
-           double capacity, int horizon, const std::vector<double>& levels, const std::vector<int>& prob_years,
-           int n_paths, bool keep_paths, std::uint64_t seed, int threads,
-           const std::function<void(std::size_t)>& progress, bool parameter_uncertainty,
-           const ReferenceClass* reference) {
+           int horizon, const std::vector<double>& levels, const std::vector<int>& prob_years, int n_paths,
+           bool keep_paths, std::uint64_t seed, int threads, double capacity, bool parameter_uncertainty,
+           const ReferenceClass* reference, const std::function<void(std::size_t)>& progress) {
             PanelOptions options;
-            if (reference) options.model_options.reference = std::make_shared<ReferenceClass>(*reference);
+            static_cast<ForecastOptions&>(options) =
+                forecast_options(horizon, levels, prob_years, n_paths, keep_paths, seed, threads, true, capacity,
+                                 parameter_uncertainty, reference);
             options.model = parse_model(model);
-            options.model_options.capacity = capacity;
-            options.model_options.parameter_uncertainty = parameter_uncertainty;
-            options.horizon = horizon;
-            options.levels = levels;
-            options.prob_years = prob_years;
-            options.n_paths = n_paths;
-            options.keep_paths = keep_paths;
-            options.seed = seed;
-            options.threads = threads;
             const std::vector<PanelSeries> panel = to_panel(ids, offsets, years, values, targets);
             std::function<void(std::size_t)> report;
             if (progress)
@@ -97,9 +80,12 @@ void register_panel(py::module_& m) {
             py::gil_scoped_release release;
             return fit_panel(panel, options, report);
         },
-        py::arg("ids"), py::arg("offsets"), py::arg("years"), py::arg("values"), py::arg("targets"),
-        py::arg("model"), py::arg("capacity"), py::arg("horizon"), py::arg("levels"), py::arg("prob_years"),
-        py::arg("n_paths"), py::arg("keep_paths"), py::arg("seed"), py::arg("threads"), py::arg("progress"),
-        py::arg("parameter_uncertainty") = true, py::arg("reference") = py::none(),
+        py::arg("ids"), py::arg("offsets"), py::arg("years"), py::arg("values"), py::arg("targets"), py::kw_only(),
+        py::arg("model") = to_string(defaults.model), py::arg("horizon") = defaults.horizon,
+        py::arg("levels") = defaults.levels, py::arg("prob_years") = std::vector<int>{},
+        py::arg("n_paths") = defaults.n_paths, py::arg("keep_paths") = defaults.keep_paths,
+        py::arg("seed") = defaults.seed, py::arg("threads") = defaults.threads,
+        py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(), py::arg("parameter_uncertainty") = true,
+        py::arg("reference") = py::none(), py::arg("progress") = py::none(),
         "Fits every series of a flat panel on a thread pool (the GIL released); see tradetarget.panel.");
 }

@@ -29,8 +29,9 @@ std::vector<AnnualSeries> to_series(const std::vector<std::string>& ids, const s
 }
 
 ReferenceLearnOptions learn_options(int segment_years, int window_years, int first_year, int last_year,
-                                    int min_series, int min_segments) {
+                                    int min_series, int min_segments, bool predictive = false) {
     ReferenceLearnOptions o;
+    o.predictive = predictive;
     o.segment_years = segment_years;
     o.window_years = window_years;
     o.first_year = first_year;
@@ -46,8 +47,9 @@ void register_reference(py::module_& m) {
     py::class_<ReferenceClass>(m, "ReferenceClass", "Hyperparameters of a reference class (reference_class.hpp).")
         .def(py::init([](double drift_mean, double drift_sd, double variance_shape, double variance_scale,
                          double drift_reset, int segment_years, int window_years, int n_series, int n_segments,
-                         int first_year, int last_year, double log_likelihood) {
+                         int first_year, int last_year, double log_likelihood, bool predictive) {
                  ReferenceClass rc;
+                 rc.predictive = predictive;
                  rc.drift_reset = drift_reset;
                  rc.window_years = window_years;
                  rc.drift_mean = drift_mean;
@@ -66,7 +68,8 @@ void register_reference(py::module_& m) {
              py::arg("drift_mean"), py::arg("drift_sd"), py::arg("variance_shape"), py::arg("variance_scale"),
              py::arg("drift_reset") = 0.0, py::arg("segment_years") = 0, py::arg("window_years") = 0,
              py::arg("n_series") = 0, py::arg("n_segments") = 0,
-             py::arg("first_year") = 0, py::arg("last_year") = 0, py::arg("log_likelihood") = 0.0)
+             py::arg("first_year") = 0, py::arg("last_year") = 0, py::arg("log_likelihood") = 0.0,
+             py::arg("predictive") = false)
         .def_readonly("drift_mean", &ReferenceClass::drift_mean)
         .def_readonly("drift_sd", &ReferenceClass::drift_sd)
         .def_readonly("variance_shape", &ReferenceClass::variance_shape)
@@ -74,6 +77,7 @@ void register_reference(py::module_& m) {
         .def_readonly("drift_reset", &ReferenceClass::drift_reset)
         .def_readonly("segment_years", &ReferenceClass::segment_years)
         .def_readonly("window_years", &ReferenceClass::window_years)
+        .def_readonly("predictive", &ReferenceClass::predictive)
         .def_readonly("n_series", &ReferenceClass::n_series)
         .def_readonly("n_segments", &ReferenceClass::n_segments)
         .def_readonly("first_year", &ReferenceClass::first_year)
@@ -84,9 +88,10 @@ void register_reference(py::module_& m) {
         "learn_reference_class",
         [](const std::vector<std::string>& ids, const std::vector<std::int64_t>& offsets, const std::vector<int>& years,
            const std::vector<double>& values, int segment_years, int window_years, int first_year, int last_year,
-           int min_series, int min_segments) {
+           int min_series, int min_segments, bool predictive) {
             const auto panel = to_series(ids, offsets, years, values);
-            const auto options = learn_options(segment_years, window_years, first_year, last_year, min_series, min_segments);
+            const auto options =
+                learn_options(segment_years, window_years, first_year, last_year, min_series, min_segments, predictive);
             py::gil_scoped_release release;
             return learn_reference_class(panel, options);
         },
@@ -97,6 +102,7 @@ void register_reference(py::module_& m) {
         py::arg("last_year") = ReferenceLearnOptions{}.last_year,
         py::arg("min_series") = ReferenceLearnOptions{}.min_series,
         py::arg("min_segments") = ReferenceLearnOptions{}.min_segments,
+        py::arg("predictive") = ReferenceLearnOptions{}.predictive,
         "Learns a reference class from a panel by marginal likelihood (see reference_class.hpp).");
     m.def(
         "count_segments",

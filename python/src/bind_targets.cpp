@@ -11,7 +11,7 @@ void register_targets(py::module_& m) {
         .def_readonly("first_year", &FirstPassage::first_year)
         .def_property_readonly("last_year", &FirstPassage::last_year)
         .def_readonly("cdf", &FirstPassage::cdf)
-        .def_readonly("observed_year", &FirstPassage::observed_year)
+        .def_readonly("already_reached_year", &FirstPassage::already_reached_year)
         .def("probability_by", &FirstPassage::probability_by, py::arg("year"))
         .def("quantile_year", &FirstPassage::quantile_year, py::arg("p"));
 
@@ -21,7 +21,7 @@ void register_targets(py::module_& m) {
 
     py::class_<TargetSummary>(m, "TargetSummary")
         .def_readonly("target", &TargetSummary::target)
-        .def_readonly("observed_year", &TargetSummary::observed_year)
+        .def_readonly("already_reached_year", &TargetSummary::already_reached_year)
         .def_readonly("median_year", &TargetSummary::median_year)
         .def_readonly("p10_year", &TargetSummary::p10_year)
         .def_readonly("p90_year", &TargetSummary::p90_year)
@@ -38,7 +38,7 @@ void register_targets(py::module_& m) {
     m.def("summarize_target",
           py::overload_cast<const FirstPassage&, const Eigen::VectorXd&, double, const AnnualSeries&,
                             const std::vector<int>&, int>(&summarize_target),
-          py::arg("passage"), py::arg("point_log"), py::arg("model_growth"), py::arg("observed"),
+          py::arg("passage"), py::arg("point_log"), py::arg("log_growth"), py::arg("observed"),
           py::arg("prob_years"), py::arg("deadline"));
 
     m.def("brownian_first_passage_cdf", &brownian_first_passage_cdf, py::arg("t"),

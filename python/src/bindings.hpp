@@ -10,7 +10,20 @@ void register_observations(py::module_& m);
 void register_models(py::module_& m);
 void register_targets(py::module_& m);
 void register_measurement(py::module_& m);
-void register_ets(py::module_& m);
+void register_level_models(py::module_& m);
 void register_panel(py::module_& m);
 void register_mix(py::module_& m);
 void register_reference(py::module_& m);
+void register_forecast(py::module_& m);
+
+#include <cstdint>
+#include <vector>
+
+#include "tradetarget/forecast.hpp"
+
+// The forecast options from keyword arguments, for every binding that forecasts (bind_forecast.cpp).
+tradetarget::ForecastOptions forecast_options(int horizon, const std::vector<double>& levels,
+                                              const std::vector<int>& prob_years, int n_paths, bool keep_paths,
+                                              std::uint64_t seed, int threads, bool source_uncertainty,
+                                              double capacity, bool parameter_uncertainty,
+                                              const tradetarget::ReferenceClass* reference);

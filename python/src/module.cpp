@@ -12,7 +12,8 @@ PYBIND11_MODULE(_core, m) {
     register_reference(m);
     register_targets(m);
     register_measurement(m);
-    register_ets(m);
+    register_level_models(m);
+    register_forecast(m);
     register_panel(m);
     register_mix(m);
 }

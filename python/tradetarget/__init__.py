@@ -15,11 +15,12 @@ from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
 from .comtrade import read_comtrade
 from .evaluate import evaluate
-from .ets import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets, theta
+from .level_models import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets, theta
 from .hierarchy import forecast_hierarchy, one_step_errors, reconcile_paths, summing_matrix
 from .measurement import Measured, measure
 from .mix import Mix, export_mix, mix_change
-from .models import DEFAULT_MODEL, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_MODEL, DEFAULT_SEED, MODELS, Fit, Forecast, fit
+from .money import format_money, parse_money
 from .observations import Reconciled, read_observations, reconcile
 from .panel import PANEL_MODELS, forecast_panel, long_forecasts
 from .reference import ReferenceClass, bundled_reference
@@ -31,6 +32,9 @@ __all__ = [
     "ANALYSIS_MODELS",
     "ArimaFit",
     "DEFAULT_MODEL",
+    "DEFAULT_SEED",
+    "format_money",
+    "parse_money",
     "ReferenceClass",
     "bundled_reference",
     "AVAILABLE_MODELS",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -14,25 +15,18 @@ from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, REGISTRY, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .money import format_money, to_amount
 from .observations import ObservationSource, Reconciled, reconcile
 from .reference import ReferenceClass, bundled_reference, track_record
 from .targets import first_passage_table, time_to_target
 
-__all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "Analysis", "analyze", "format_money", "strict_json"]
+__all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "SCHEMA_VERSION", "Analysis", "analyze", "strict_json"]
 
 #: What analyze() runs by default: the calibrated model (its answer comes first), the two plain
 #: growth models, and the measurement model on every statement.
 ANALYSIS_MODELS = (DEFAULT_MODEL, *MODELS, "measurement")
 #: Every model analyze() can run (saturating curves on request: they need a capacity on short series).
 AVAILABLE_MODELS = (*GROWTH_MODELS, *LEVEL_MODELS, "measurement")
-
-
-def format_money(value: float) -> str:
-    """$10B, $5.4B, $680M: how economists write trade values."""
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= scale:
-            return f"${value / scale:.3g}{suffix}"
-    return f"${value:.3g}"
 
 
 def _finite(value: Any) -> Any:
@@ -44,6 +38,11 @@ def _finite(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_finite(v) for v in value]
     return value
+
+
+#: The version of the --json document (python/tradetarget/schemas/analysis.schema.json); a changed key is a new one.
+SCHEMA_VERSION = 1
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "analysis.schema.json"
 
 
 def strict_json(document: Any, indent: int | None = 2) -> str:
@@ -115,7 +114,7 @@ class Analysis:
                     lines.append(f"    {row.obs_id} ({row.where}): {row.reason}")
         lines += ["", "Models (annual growth, with the log growth rate's standard error)"]
         for name, f in self.fits.items():
-            lines.append(f"  {name:<12} {f.growth_rate:+7.1%}/yr  (s.e. {f.growth_rate_se:.3f})  {MODEL_LABELS[name]}")
+            lines.append(f"  {name:<12} {f.growth:+7.1%}/yr  (s.e. {f.log_growth_se:.3f})  {MODEL_LABELS[name]}")
         if m is not None:
             mean, sd = m.drift
             lines.append(f"  {'measurement':<12} {math.expm1(mean):+7.1%}/yr  (s.e. {sd:.3f})  {MODEL_LABELS['measurement']}")
@@ -239,6 +238,7 @@ class Analysis:
             )
         r = self.reconciled
         return {
+            "schema_version": SCHEMA_VERSION,
             "tradetarget_version": __version__,
             "data": self.settings["data"],
             "series": r.label,
@@ -268,8 +268,8 @@ class Analysis:
                 {
                     "model": name,
                     "description": MODEL_LABELS[name],
-                    "growth_rate": f.growth_rate,
-                    "log_growth_se": f.growth_rate_se,
+                    "growth": f.growth,
+                    "log_growth_se": f.log_growth_se,
                     "params": {k: (None if math.isnan(v) else v) for k, v in f.params.items()},
                 }
                 for name, f in self.fits.items()
@@ -279,7 +279,7 @@ class Analysis:
                     {
                         "model": "measurement",
                         "description": MODEL_LABELS["measurement"],
-                        "growth_rate": math.expm1(self.measured.drift[0]),
+                        "growth": math.expm1(self.measured.drift[0]),
                         "log_growth_se": self.measured.drift[1],
                         "params": {
                             "sigma_level": self.measured.core.sigma_level_mean,
@@ -321,7 +321,7 @@ def _combination(forecasts: dict[str, Forecast], seed: int) -> Forecast:
         paths=paths,
         observed=base.observed,
         point_log=np.log(median),
-        model_growth=float(np.mean([forecasts[n].model_growth for n in names])),
+        log_growth=float(np.mean([forecasts[n].log_growth for n in names])),
         levels=base.levels,
         seed=seed,
     )
@@ -397,7 +397,7 @@ def analyze(
         data_label = "DataFrame" if isinstance(observations, (pd.DataFrame, pd.Series)) else str(observations)
     if targets is None:
         raise ValueError("targets are needed for your own data (e.g. targets=[10e9])")
-    targets = [float(t) for t in targets]
+    targets = [to_amount(t) for t in targets]
     if not targets:
         raise ValueError("at least one target is needed")
     if not models:

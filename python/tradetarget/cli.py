@@ -5,33 +5,27 @@ from __future__ import annotations
 import argparse
 import os
 import json
-import re
 import sys
 from typing import Sequence
 
 import numpy as np
 
+from . import money
 from ._version import __version__
-from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, format_money, strict_json
-from .ets import ETS_CLASSES, arima, auto_arima, ets, parse_arima, read_series, theta
+from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, strict_json
+from .level_models import ETS_CLASSES, arima, auto_arima, ets, parse_arima, theta
+from .money import format_money
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
-from .observations import without_digit_grouping
+from .observations import read_series
 from .reference import ReferenceClass
 from .sensitivity import sensitivity
 
-_MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
-_SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-
-
 def parse_money(text: str) -> float:
-    """'10B', '$15b', '500M', '1.5e10' -> US$ (float)."""
-    match = _MONEY.match(without_digit_grouping(text.strip().lstrip("$").strip()))
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount; write e.g. 10B, 500M or 1.5e10")
-    value = float(match.group(1)) * _SCALE[match.group(2).lower()]
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"a target must be positive; got {text!r}")
-    return value
+    """An amount argument ('10B', '$15b', '500M', '1.5e10'); argparse reports the error."""
+    try:
+        return money.parse_money(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def sensitivity_records(table) -> list[dict]:
@@ -159,13 +153,13 @@ def fit_main(argv: Sequence[str]) -> int:
     """``tradetarget fit FILE.csv``: one model on any series, R forecast's numbers."""
     p = argparse.ArgumentParser(
         prog="tradetarget fit",
-        description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it. "
+        description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it (an observations file: its reconciled annual total). "
         "Models: the ETS classes and auto_ets (AICc), ARIMA(p,d,q) (--drift for a drift or mean) and auto_arima "
         "(KPSS + stepwise AICc), theta, and the growth models in logs (loglinear, rw_drift, logistic, gompertz, "
         "local_linear_trend: 'mean' is their median). auto picks among auto_ets, auto_arima and theta by "
         "rolling-origin MASE (their AICcs are not comparable).",
     )
-    p.add_argument("file", metavar="FILE.csv", help="one column of values, or the columns year,value")
+    p.add_argument("file", metavar="FILE.csv", help="one column of values, the columns year,value, or an observations file")
     p.add_argument("--model", default="auto", help=f"model (default: auto): {', '.join(FIT_MODELS)}, or ARIMA(p,d,q)")
     p.add_argument("--drift", action="store_true", help="ARIMA: include the drift (d = 1) or the mean (d = 0)")
     p.add_argument("--horizon", type=int, default=10, help="steps to forecast (default: 10)")
@@ -313,7 +307,7 @@ def panel_main(argv: Sequence[str]) -> int:
               "\n  (the bundled one: this panel is too small to pool, or its series too short; a panel of other series "
               "needs its own class: --reference FILE, made with tt.ReferenceClass.from_panel)"))
     shown = ["unique_id", "model", "last_year", "last_value", "growth"]
-    shown += [c for c in result.columns if c.endswith(("_median_year",)) or "_p_by_" in c]
+    shown += [c for c in result.columns if c.endswith(("_median_year",)) or "_prob_by_" in c]
     print(result.loc[~failed, shown].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     for _, row in result[failed].head(10).iterrows():
         print(f"not fitted: {row['unique_id']}: {row['error']}")

@@ -26,6 +26,9 @@ def evaluate(
     models = list(models) if models is not None else _core.evaluable_models()
     n = len(series)
     if min_train is None:
+        if n < 5:
+            raise ValueError(f"evaluation needs at least 5 years (4 to fit, 1 to score); the series has {n}"
+                             + (f" ({', '.join(str(y) for y in series.index)})" if n else ""))
         min_train = max(4, n // 2)
     rows = _core.rolling_origin([int(y) for y in series.index], [float(v) for v in series.to_numpy()],
                                 models, int(min_train), int(horizon))

@@ -167,6 +167,6 @@ def forecast_hierarchy(panel: pd.DataFrame, hierarchy: Mapping[str, Sequence[str
         median = np.median(coherent[top], axis=0)
         forecast = Forecast(model=f"{model} ({method})", paths=paths, observed=observed,
                             point_log=np.log(np.maximum(median, 1e-300)),
-                            model_growth=float(np.log1p(fits.loc[top, "growth"])), levels=(80.0,), seed=seed)
+                            log_growth=float(np.log1p(fits.loc[top, "growth"])), levels=(80.0,), seed=seed)
         out["targets"] = time_to_target(forecast, targets, by=by, deadline=deadline or int(by[0]))
     return out

@@ -39,6 +39,12 @@ class Measured:
     biases: pd.DataFrame
     label: str
 
+    def __repr__(self) -> str:
+        years = list(self.table.index)
+        kinds = self.table["kind"].value_counts().to_dict()
+        return (f"Measured({self.label}: {years[0]}-{years[-1]}, " + ", ".join(f"{n} {k}" for k, n in kinds.items())
+                + f"; {len(self.residuals)} statements; .table, .residuals, .biases)")
+
     @property
     def nowcast(self) -> pd.Series | None:
         """The row of the nowcast year (e.g. full-year 2025 from January–May), if any."""
@@ -66,7 +72,7 @@ class Measured:
             paths=paths,
             observed=self.core.observed_series(),
             point_log=np.asarray(self.core.point_log(horizon)),
-            model_growth=self.core.drift_mean,
+            log_growth=self.core.drift_mean,
             levels=levels,
             seed=seed,
         )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, datasets
+from .money import format_money
 from .observations import read_observations
 
 __all__ = ["Mix", "export_mix", "latest_share_of_trade", "mix_change"]
@@ -35,7 +36,7 @@ class Mix:
     def summary(self) -> str:
         c = self.concentration
         lines = [f"Export mix {self.snapshot}: exports {'$%.3gB' % (c['exports_total'] / 1e9)}"
-                 f" ({c['exports_basis']}), listed ${c['listed_total'] / 1e9:.3g}B"]
+                 f" ({c['exports_basis']}), listed {format_money(c['listed_total'])}"]
         lines.append(f"  {'commodity':<26} {'US$ m':>9} {'% exports':>10} {'% trade':>8}  class")
         for _, row in self.table.iterrows():
             trade = "" if math.isnan(row["share_of_trade"]) else f"{100 * row['share_of_trade']:.1f}"

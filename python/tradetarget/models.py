@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence, Union
+from typing import Iterable, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from .money import to_amount
 from .observations import Reconciled
 
 __all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "REGISTRY", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
@@ -29,7 +30,7 @@ MODEL_LABELS = {
 GROWTH_MODELS = tuple(name for name, info in REGISTRY.items() if info.family != "levels")
 #: Models of the levels of gap-free series, usable by the target engine too.
 LEVEL_MODELS = tuple(name for name, info in REGISTRY.items() if info.family == "levels")
-DEFAULT_SEED = 20250729
+DEFAULT_SEED = int(_core.DEFAULT_SEED)  # random.hpp
 
 SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]
 
@@ -70,14 +71,19 @@ class Fit:
     reference: object = field(default=None, repr=False)  # the ReferenceClass of reference_rw
 
     @property
-    def growth_rate(self) -> float:
-        """Estimated annual growth, exp(log growth) - 1."""
-        return float(np.expm1(self.core.growth_rate))
+    def growth(self) -> float:
+        """Estimated annual growth, exp(log_growth) - 1 (glossary: growth)."""
+        return float(np.expm1(self.core.log_growth))
 
     @property
-    def growth_rate_se(self) -> float:
-        """Standard error of the log growth rate."""
-        return float(self.core.growth_rate_se)
+    def log_growth(self) -> float:
+        """Estimated log growth per year."""
+        return float(self.core.log_growth)
+
+    @property
+    def log_growth_se(self) -> float:
+        """Standard error of the log growth per year."""
+        return float(self.core.log_growth_se)
 
     @property
     def params(self) -> dict[str, float]:
@@ -99,18 +105,20 @@ class Fit:
         the level models (ETS, ARIMA, Theta) at their estimates, as R does.
         """
         levels = check_levels(levels)
-        paths = _core.simulate_paths(
-            self.model, self.series, horizon=horizon, n_paths=n_paths, seed=seed,
-            source_uncertainty=source_uncertainty, capacity=self.capacity,
-            parameter_uncertainty=parameter_uncertainty,
-            reference=None if self.reference is None else self.reference.core,
-        )
-        point = np.array([self.core.mean_log(y) for y in range(paths.first_year, paths.last_year + 1)])
-        return Forecast(model=self.model, paths=paths, observed=self.series, point_log=point,
-                        model_growth=self.core.growth_rate, levels=levels, seed=seed)
+        reference = None if self.reference is None else self.reference.core
+        core = self.core
+        if not parameter_uncertainty and REGISTRY[self.model].family == "levels":
+            # the level models draw their parameters when fitted: at their estimates is another fit
+            core = _core.fit_model(self.model, self.series, self.capacity, parameter_uncertainty=False,
+                                   reference=reference)
+        result = _core.forecast_series(core, self.series, horizon=horizon, levels=list(levels), n_paths=n_paths,
+                                       seed=seed, source_uncertainty=source_uncertainty, capacity=self.capacity,
+                                       parameter_uncertainty=parameter_uncertainty, reference=reference)
+        return Forecast(model=self.model, paths=result.paths, observed=self.series, point_log=result.point_log,
+                        log_growth=result.log_growth, levels=levels, seed=seed)
 
     def __repr__(self) -> str:
-        return f"Fit({self.model}, growth {self.growth_rate:+.1%}/yr ± {self.growth_rate_se:.3f} log)"
+        return f"Fit({self.model}, growth {self.growth:+.1%}/yr ± {self.log_growth_se:.3f} log)"
 
 
 @dataclass
@@ -119,14 +127,14 @@ class Forecast:
 
     ``observed`` is the annual series the target engine treats as observed (already-reached
     targets, base year, historical growth); ``point_log`` the point forecast (log of the
-    predictive median) for each path year; ``model_growth`` the model's log growth per year.
+    predictive median) for each path year; ``log_growth`` the model's log growth per year.
     """
 
     model: str
     paths: _core.SamplePaths = field(repr=False)
     observed: _core.AnnualSeries = field(repr=False)
     point_log: np.ndarray = field(repr=False)
-    model_growth: float
+    log_growth: float
     levels: tuple[float, ...]
     seed: int
 
@@ -150,12 +158,39 @@ class Forecast:
             out[f"upper_{level:g}"] = q[:, 2 + 2 * i]
         return out
 
-    def time_to_target(self, targets, by=(2030, 2035), deadline=None) -> pd.DataFrame:
-        """``tt.time_to_target`` on these paths: first-passage year, P(reached by each year), the
-        growth needed by the deadline (default: the first of ``by``)."""
-        from .targets import time_to_target
+    def time_to_target(self, targets: Iterable[Union[float, str]], by: Sequence[int] = (2030, 2035),
+                       deadline: int | None = None) -> pd.DataFrame:
+        """One row per target (a number or an amount such as '10B'): when the paths first reach it
+        (median and 10%/90% years; <NA> when not within the horizon), P(reached by each year in
+        ``by``), the year the point forecast crosses, and the growth the target needs by ``deadline``
+        (default: the first of ``by``) beside the historical rate. A target already reached in an
+        observed year is reported with that year."""
+        by = [int(y) for y in by]
+        deadline = by[0] if deadline is None else int(deadline)
+        rows = []
+        for target in (to_amount(t) for t in targets):
+            passage = _core.first_passage(self.paths, target, self.observed)
+            s = _core.summarize_target(passage, self.point_log, self.log_growth, self.observed, by, deadline)
+            rows.append({
+                "target": s.target, "model": self.model, "already_reached_year": s.already_reached_year,
+                "median_year": s.median_year, "p10_year": s.p10_year, "p90_year": s.p90_year,
+                "point_cross_year": s.point_cross_year, **{f"prob_by_{year}": p for year, p in s.prob_by},
+                "required_growth": s.required_growth, "deadline": s.deadline, "base_year": s.base_year,
+                "base_value": s.base_value, "historical_growth": s.historical_growth,
+                "historical_from": s.historical_from, "model_growth": s.model_growth, "horizon_end": s.horizon_end,
+            })
+        table = pd.DataFrame(rows)
+        for column in ("already_reached_year", "median_year", "p10_year", "p90_year", "point_cross_year"):
+            table[column] = pd.array(table[column].tolist(), dtype="Int64")
+        return table
 
-        return time_to_target(self, targets, by=by, deadline=by[0] if deadline is None else deadline)
+    def first_passage_table(self, targets: Iterable[Union[float, str]]) -> pd.DataFrame:
+        """P(first reached in or before each year), one column per target (index: year)."""
+        columns = {}
+        for target in (to_amount(t) for t in targets):
+            passage = _core.first_passage(self.paths, target, self.observed)
+            columns[target] = [passage.probability_by(int(y)) for y in self.years]
+        return pd.DataFrame(columns, index=self.years)
 
     def sample_paths(self) -> pd.DataFrame:
         """All paths as levels: one row per path, one column per year."""

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .money import format_money, without_digit_grouping
 
-__all__ = ["OBSERVATION_COLUMNS", "Reconciled", "read_observations", "reconcile"]
+__all__ = ["OBSERVATION_COLUMNS", "Reconciled", "read_observations", "read_series", "reconcile"]
 
 #: The full schema (data/README.md). Only period_start, period_end, statement and value are
 #: required; the rest default to empty.
@@ -29,16 +30,6 @@ REQUIRED_COLUMNS = ("period_start", "period_end", "statement", "value")
 MINIMAL_COLUMNS = ("year", "value")
 
 ObservationSource = Union[str, os.PathLike, pd.DataFrame, pd.Series]
-
-
-#: A number with thousands separators as the articles write them ("5,300,000,000", "1,234.5").
-DIGIT_GROUPING = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
-
-
-def without_digit_grouping(text: str) -> str:
-    """'5,300,000,000' -> '5300000000'. A comma anywhere else (a decimal comma, '3,4') is left in
-    place, so the number does not parse and the caller reports it: never read '3,4' as 34."""
-    return text.replace(",", "") if DIGIT_GROUPING.match(text) else text
 
 
 def _numbers(frame: pd.DataFrame, column: str, where: pd.Series, required: bool) -> np.ndarray:
@@ -182,6 +173,14 @@ class Reconciled:
         """The annual values (index: year)."""
         return self.table["value"]
 
+    def __repr__(self) -> str:
+        years = list(self.table.index)
+        used = int(self.decisions["used"].sum()) if "used" in self.decisions else len(self.decisions)
+        span = f"{years[0]}-{years[-1]}" if years else "no years"
+        last = f", last {format_money(float(self.table['value'].iloc[-1]))} in {years[-1]}" if years else ""
+        return (f"Reconciled({self.label}: {len(years)} years, {span}{last}; {used} of {len(self.decisions)} "
+                f"observations used; .table, .decisions)")
+
     def to_core(self) -> _core.AnnualSeries:
         return _core.AnnualSeries.from_levels(
             [int(y) for y in self.table.index], self.table["value"].tolist(), self.table["log_sd"].tolist()
@@ -290,3 +289,35 @@ def reconcile(
         observations=selected,
         label=label,
     )
+
+
+def read_series(path: Union[str, Path]) -> pd.Series:
+    """A one-column CSV (values, in order), a ``year,value`` CSV, or an observations file (the full
+    schema: reconciled to its annual total trade, ``tt.reconcile``), as a Series indexed by year (or
+    by position 1..n for one column)."""
+    file = Path(path)
+    if not file.is_file():
+        raise ValueError(f"no such file: {file}")
+    frame, lines = read_csv_strictly(file)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if set(REQUIRED_COLUMNS) <= set(frame.columns):
+        return reconcile(file).series.rename_axis("year")
+    if frame.shape[1] == 1:
+        values, index = frame.iloc[:, 0], pd.RangeIndex(1, len(frame) + 1)
+    elif list(frame.columns) == ["year", "value"]:
+        values = frame["value"]
+        years = pd.to_numeric(frame["year"], errors="coerce")
+        if years.isna().any() or (years != years.round()).any():
+            i = int(np.flatnonzero((years.isna() | (years != years.round())).to_numpy())[0])
+            raise ValueError(f"line {lines[i]} of {file.name}: column 'year' is {frame['year'].iloc[i]!r}; a whole year is needed")
+        index = pd.Index(years.astype(int), name="year")
+    else:
+        raise ValueError(f"{file.name}: expected one column of values, the columns 'year,value' or an observations "
+                         f"file (columns {', '.join(REQUIRED_COLUMNS)}, ...); got {list(frame.columns)}")
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.isna().any():
+        i = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+        raise ValueError(f"line {lines[i]} of {file.name}: {values.iloc[i]!r} is not a number")
+    if len(numbers) == 0:
+        raise ValueError(f"{file.name}: no values")
+    return pd.Series(numbers.to_numpy(dtype=float), index=index)

@@ -155,8 +155,8 @@ def forecast_panel(
     commodity, ...), ``model`` (the fitted class), ``error`` (why a series was not fitted; empty
     otherwise), ``n_years``, ``last_year``, ``last_value``, ``growth`` (the model's annual growth),
     ``point_h1`` ... with ``lower80_h1``/``upper80_h1`` ... per level, and per target ``{label}_*``:
-    ``target``, ``reached_in`` (an observed year), ``median_year``, ``p10_year``, ``p90_year``,
-    ``point_year`` (when the point forecast crosses), ``p_by_{year}``, ``required_growth``.
+    ``target``, ``already_reached_year`` (an observed year), ``median_year``, ``p10_year``, ``p90_year``,
+    ``point_cross_year`` (when the point forecast crosses), ``prob_by_{year}``, ``required_growth``.
     ``long_forecasts()`` turns the forecast columns into one row per series and year.
     """
     targets = dict(targets or {})
@@ -187,11 +187,12 @@ def forecast_panel(
 
     callback, bar = _progress_callback(progress, len(ids))
     try:
-        results = _core.fit_panel(ids, offsets, years, values, matrix, model,
-                                  math.nan if capacity is None else float(capacity), int(horizon), levels,
-                                  [int(year) for year in by], int(n_paths), bool(keep_paths), int(seed),
-                                  int(threads), callback, bool(parameter_uncertainty),
-                                  None if reference is None else reference.core)
+        results = _core.fit_panel(ids, offsets, years, values, matrix, model=model, horizon=int(horizon),
+                                  levels=levels, prob_years=[int(year) for year in by], n_paths=int(n_paths),
+                                  keep_paths=bool(keep_paths), seed=int(seed), threads=int(threads),
+                                  capacity=math.nan if capacity is None else float(capacity),
+                                  parameter_uncertainty=bool(parameter_uncertainty),
+                                  reference=None if reference is None else reference.core, progress=callback)
     finally:
         if bar is not None:
             bar.close()
@@ -210,7 +211,7 @@ def forecast_panel(
     last_rows = offsets[1:] - 1
     out["last_year"] = years[last_rows] if len(ids) else np.array([], np.int64)
     out["last_value"] = values[last_rows] if len(ids) else np.array([], float)
-    out["growth"] = np.array([math.expm1(r.growth_rate) if r.error == "" else math.nan for r in results], dtype=float)
+    out["growth"] = np.array([math.expm1(r.log_growth) if r.error == "" else math.nan for r in results], dtype=float)
     # The forecasts as arrays (series x horizon [x level]); NaN for a series not fitted.
     point = np.full((len(ids), int(horizon)), np.nan)
     lower = np.full((len(ids), int(horizon), len(levels)), np.nan)
@@ -231,17 +232,16 @@ def forecast_panel(
             position = int(np.count_nonzero(~np.isnan(matrix[i, :k])))
             summaries.append(r.targets[position] if r.error == "" and not math.isnan(matrix[i, k]) else None)
         columns[f"{label}_target"] = matrix[:, k]
-        for name, attribute in (("reached_in", "observed_year"), ("median_year", "median_year"),
-                                ("p10_year", "p10_year"), ("p90_year", "p90_year"), ("point_year", "point_cross_year")):
-            columns[f"{label}_{name}"] = _year_column([getattr(s, attribute) if s else None for s in summaries])
+        for name in ("already_reached_year", "median_year", "p10_year", "p90_year", "point_cross_year"):
+            columns[f"{label}_{name}"] = _year_column([getattr(s, name) if s else None for s in summaries])
         for year in by:
-            columns[f"{label}_p_by_{int(year)}"] = [dict(s.prob_by)[int(year)] if s else math.nan for s in summaries]
+            columns[f"{label}_prob_by_{int(year)}"] = [dict(s.prob_by)[int(year)] if s else math.nan for s in summaries]
         columns[f"{label}_required_growth"] = [s.required_growth if s else math.nan for s in summaries]
     typed = {name: (column if isinstance(column, pd.Series) else np.asarray(column, dtype=float))
              for name, column in columns.items()}
     out = pd.concat([out, pd.DataFrame(typed, index=out.index)], axis=1)
     if keep_paths:
-        out["paths"] = [None if r.paths is None else np.exp(r.paths) for r in results]  # None: not fitted
+        out["paths"] = [None if r.paths is None else np.exp(r.paths.log_level) for r in results]  # None: not fitted
     out.attrs.update(model=model, reference=None if reference is None else reference.to_dict(), horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out

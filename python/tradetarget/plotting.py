@@ -25,7 +25,7 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from .analysis import format_money
+    from .money import format_money
 
     fig, (ax, ax_fp) = plt.subplots(1, 2, figsize=(13, 5.2), gridspec_kw={"width_ratios": [3, 2]})
     r = analysis.reconciled
@@ -122,7 +122,7 @@ def plot_sensitivity(table, path: str | None = None):
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from .analysis import format_money
+    from .money import format_money
 
     targets = list(dict.fromkeys(table["target"]))
     columns = [c for c in table.columns if c.startswith("prob_by_")]

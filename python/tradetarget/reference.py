@@ -29,7 +29,7 @@ from ._version import __version__
 __all__ = ["FORMAT", "FORMAT_VERSION", "MIN_SEGMENTS", "MIN_SERIES", "ReferenceClass", "bundled_reference"]
 
 FORMAT = "tradetarget reference class"
-FORMAT_VERSION = 2  # 2: drift_reset and window_years
+FORMAT_VERSION = 2  # 2: drift_reset and window_years (and the optional key "predictive", false if absent)
 #: The fewest series and segments a reference class is learnt from (see reference_class.hpp).
 MIN_SERIES = int(_core.MIN_REFERENCE_SERIES)
 MIN_SEGMENTS = int(_core.MIN_REFERENCE_SEGMENTS)
@@ -80,13 +80,16 @@ class ReferenceClass:
     @classmethod
     def from_panel(cls, data: pd.DataFrame, *, name: str = "user panel", source: str = "",
                    segment_years: int = 13, window_years: int = 5, period: Optional[tuple[int, int]] = None,
+                   predictive: bool = True,
                    id_col: str = "unique_id", year_col: str = "year", value_col: str = "value") -> "ReferenceClass":
         """Learns a reference class from a long panel (one row per series and year, values > 0).
 
         Every run of ``segment_years`` consecutive years of a series is a segment (gaps end a run);
         ``period=(1990, 2017)`` keeps only segments within those years (growth in the 1970s is not
         growth in the 2010s). ``window_years``: where each segment is split to learn how much of a
-        window's growth persists (``drift_reset``; 0: assume it all does). To restrict by kind of series, filter the rows first, e.g.
+        window's growth persists (``drift_reset``; 0: assume it all does). ``predictive``: the drift's
+        mean, spread and persistence maximise the score of each segment's years after its window given
+        the window (what a forecast from a short window needs; False: the segments' likelihood alone). To restrict by kind of series, filter the rows first, e.g.
         ``df[df.flow == "exports"]``. Raises ValueError for a panel with fewer than ``MIN_SERIES``
         series or ``MIN_SEGMENTS`` segments, naming what it found.
         """
@@ -94,7 +97,7 @@ class ReferenceClass:
             raise TypeError(f"the panel must be a pandas DataFrame; got {type(data).__name__}")
         core = _core.learn_reference_class(*_flat_panel(data, id_col, year_col, value_col),
                                            segment_years=int(segment_years), window_years=int(window_years),
-                                           **_period(period))
+                                           predictive=bool(predictive), **_period(period))
         if not source:
             source = (f"ReferenceClass.from_panel: column {value_col!r} of {core.n_series} series ({id_col!r}), "
                       f"{core.first_year}-{core.last_year}, tradetarget {__version__}")
@@ -103,7 +106,7 @@ class ReferenceClass:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION, "name": self.name,
                                "source": self.source, "made_by": f"tradetarget {__version__}"}
-        out.update({k: getattr(self.core, k) for k in (*_HYPERPARAMETERS, *_COUNTS, "log_likelihood")})
+        out.update({k: getattr(self.core, k) for k in (*_HYPERPARAMETERS, *_COUNTS, "predictive", "log_likelihood")})
         return out
 
     def save(self, path: Union[str, Path]) -> None:
@@ -133,12 +136,13 @@ class ReferenceClass:
             raise ValueError(f"{origin}: key {missing[0]!r} is missing or not a number")
         core = _core.ReferenceClass(**{k: float(data[k]) for k in _HYPERPARAMETERS},
                                     **{k: int(data.get(k, 0)) for k in _COUNTS},
-                                    log_likelihood=float(data.get("log_likelihood", 0.0)))
+                                    log_likelihood=float(data.get("log_likelihood", 0.0)),
+                                    predictive=bool(data.get("predictive", False)))
         return cls(core=core, name=str(data.get("name", "")), source=str(data.get("source", "")))
 
     # -- what it says
     def __getattr__(self, item: str) -> Any:
-        if item in (*_HYPERPARAMETERS, *_COUNTS, "log_likelihood", "median_sigma"):
+        if item in (*_HYPERPARAMETERS, *_COUNTS, "predictive", "log_likelihood", "median_sigma"):
             return getattr(self.core, item)
         raise AttributeError(item)
 

@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import _core
 from .models import DEFAULT_SEED, Forecast
+from .money import format_money
 from .targets import time_to_target
 
 __all__ = ["Lever", "Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
@@ -108,7 +109,7 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
         import tomllib
     except ModuleNotFoundError:  # Python < 3.11
         import tomli as tomllib  # type: ignore[no-redef]
-    from .cli import parse_money
+    from .money import parse_money
 
     file = Path(path)
     if not file.is_file():
@@ -287,7 +288,7 @@ def run_scenario(scenario: Union[Scenario, str, Path], observations=None, baseli
                       for lv, c in zip(scenario.levers, core_levers)]
     central = _core.apply_levers(point_path, first_year, central_levers, scenario.seed)
     scenario_forecast = Forecast(model="scenario", paths=paths.total_paths(), observed=baseline.observed,
-                                 point_log=np.log(np.maximum(central.total[0], 1e-300)), model_growth=baseline.model_growth,
+                                 point_log=np.log(np.maximum(central.total[0], 1e-300)), log_growth=baseline.log_growth,
                                  levels=baseline.levels, seed=scenario.seed)
     base_table = time_to_target(baseline, scenario.targets, by=scenario.by, deadline=scenario.deadline)
     new_table = time_to_target(scenario_forecast, scenario.targets, by=scenario.by, deadline=scenario.deadline)
@@ -296,7 +297,7 @@ def run_scenario(scenario: Union[Scenario, str, Path], observations=None, baseli
     steps += [dict(step=lv.name, kind=lv.kind, value=float(c[0, k])) for lv, c in zip(scenario.levers, central.contributions)]
     steps.append(dict(step="scenario", kind="scenario", value=float(central.total[0, k])))
     for target in scenario.targets:
-        steps.append(dict(step=f"gap to ${target / 1e9:g}B", kind="gap", value=float(target - central.total[0, k])))
+        steps.append(dict(step=f"gap to {format_money(target)}", kind="gap", value=float(target - central.total[0, k])))
     return ScenarioResult(scenario, base_table, new_table, pd.DataFrame(steps), paths)
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .measurement import measure
 from .models import DEFAULT_SEED
+from .money import format_money
 from .observations import ObservationSource, read_observations
 from .targets import time_to_target
 
@@ -54,7 +55,7 @@ def sensitivity(
         raise ValueError(f"{year} has levels from fewer than two sources: nothing to compare")
     scenarios = {"all sources": set()}
     for source, rows in about_year.groupby("source", sort=True):
-        said = ", ".join(sorted({f"${v / 1e9:.3g}B" if v >= 1e8 else f"{v:.4g}" for v in rows["value"]}))
+        said = ", ".join(sorted({format_money(v) if v >= 1e8 else f"{v:.4g}" for v in rows["value"]}))
         others = set(about_year.loc[about_year["source"] != source, "obs_id"])
         scenarios[f"only {source} ({said})"] = others
     results = []

@@ -8,7 +8,7 @@ int main() {
     const auto series = tradetarget::AnnualSeries::from_levels({2020, 2021, 2022, 2024},
                                                                {3.354e9, 5.3e9, 4.0e9, 5.4e9});
     const auto model = tradetarget::fit_model(tradetarget::ModelKind::RandomWalkDrift, series);
-    std::cout << "growth " << model->growth_rate() << "\n";
+    std::cout << "growth " << model->log_growth() << "\n";
     std::cout << "required " << tradetarget::required_growth(5.4e9, 2024, 10e9, 2030) << "\n";
     tradetarget::SimulationOptions options;
     options.n_paths = 5000;

@@ -43,10 +43,10 @@ TEST_CASE("compound growth is the closed form") {
 TEST_CASE("log-linear trend: least squares on a known line, by hand") {
     // x = 2001..2005, y = 1 3 2 5 4: slope Sxy/Sxx = 8/10, level 3 at 2003, RSS = 3.6, s^2 = 1.2.
     const LogLinearTrend m(from_logs({2001, 2002, 2003, 2004, 2005}, {1, 3, 2, 5, 4}));
-    CHECK(m.growth_rate() == Approx(0.8).epsilon(1e-12));
+    CHECK(m.log_growth() == Approx(0.8).epsilon(1e-12));
     CHECK(m.mean_log(2003) == Approx(3.0).epsilon(1e-12));
     CHECK(m.sigma() == Approx(std::sqrt(1.2)).epsilon(1e-12));
-    CHECK(m.growth_rate_se() == Approx(std::sqrt(1.2 / 10.0)).epsilon(1e-12));
+    CHECK(m.log_growth_se() == Approx(std::sqrt(1.2 / 10.0)).epsilon(1e-12));
     CHECK(m.df() == 3.0);
     // Prediction at 2006: s sqrt(1 + 1/n + (2006 - 2003)^2 / Sxx).
     CHECK(m.predictive_scale(2006) == Approx(std::sqrt(1.2 * 2.1)).epsilon(1e-12));
@@ -58,7 +58,7 @@ TEST_CASE("log-linear trend recovers an exact exponential exactly") {
     std::vector<double> logs;
     for (int t = 0; t < 6; ++t) logs.push_back(std::log(2.0) + 0.07 * t);
     const LogLinearTrend m(from_logs({2000, 2001, 2002, 2003, 2004, 2005}, logs));
-    CHECK(m.growth_rate() == Approx(0.07).epsilon(1e-12));
+    CHECK(m.log_growth() == Approx(0.07).epsilon(1e-12));
     CHECK(m.sigma() == Approx(0.0).margin(1e-12));
     CHECK(m.mean_log(2010) == Approx(std::log(2.0) + 0.7).epsilon(1e-12));
 }

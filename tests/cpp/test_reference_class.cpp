@@ -45,6 +45,26 @@ AnnualSeries draw_series(const ReferenceClass& rc, int years, Rng& rng, double& 
     return AnnualSeries::from_levels(y, v);
 }
 
+// A 13-year series whose first 5 years come from the hierarchical model and whose last 8 grow at
+// after(mu), mu its own drift (a reset or another regime), with the same volatility.
+template <class After>
+AnnualSeries two_regime_series(const ReferenceClass& rc, Rng& rng, After after) {
+    boost::random::normal_distribution<double> normal;
+    double mu = 0, sigma = 0;
+    const AnnualSeries first = draw_series(rc, 5, rng, mu, sigma);
+    std::vector<int> y(first.years);
+    std::vector<double> v;
+    for (int t = 0; t < 5; ++t) v.push_back(std::exp(first.log_level(t)));
+    const double drift = after(mu);
+    double x = first.log_level(4);
+    for (int t = 5; t < 13; ++t) {
+        x += drift + sigma * normal(rng);
+        y.push_back(1990 + t);
+        v.push_back(std::exp(x));
+    }
+    return AnnualSeries::from_levels(y, v);
+}
+
 }  // namespace
 
 TEST_CASE("The reference class estimator recovers known hyperparameters from a simulated panel") {
@@ -132,15 +152,15 @@ TEST_CASE("The posterior moves from the reference class to the series' own drift
         return AnnualSeries::from_levels(y, v);
     };
     const ReferenceRandomWalk short_fit(growing(3), rc), long_fit(growing(40), rc);
-    CHECK(short_fit.growth_rate() < long_fit.growth_rate());
-    CHECK(long_fit.growth_rate() == Approx(0.2).margin(0.005));
+    CHECK(short_fit.log_growth() < long_fit.log_growth());
+    CHECK(long_fit.log_growth() == Approx(0.2).margin(0.005));
     CHECK(short_fit.own_weight() < long_fit.own_weight());
     CHECK(long_fit.own_weight() > 0.95);
     // one increment: the posterior is the prior's normal-normal update at every sigma, so the
     // posterior mean drift lies strictly between the reference mean and the series' own growth
     const ReferenceRandomWalk two(growing(2), rc);
-    CHECK(two.growth_rate() > rc.drift_mean);
-    CHECK(two.growth_rate() < 0.2);
+    CHECK(two.log_growth() > rc.drift_mean);
+    CHECK(two.log_growth() < 0.2);
 }
 
 TEST_CASE("reference_rw paths have the predictive quantiles of the mixture it states") {
@@ -231,21 +251,10 @@ TEST_CASE("The estimator recovers how often a drift resets after the window (dri
     boost::random::normal_distribution<double> normal;
     boost::random::uniform_01<double> uniform;
     std::vector<AnnualSeries> panel;
-    for (int i = 0; i < 1000; ++i) {
-        double mu = 0, sigma = 0;
-        const AnnualSeries first = draw_series(truth, 5, rng, mu, sigma);
-        std::vector<int> y(first.years);
-        std::vector<double> v;
-        for (int t = 0; t < 5; ++t) v.push_back(std::exp(first.log_level(t)));
-        const double after = uniform(rng) < 0.4 ? truth.drift_mean + truth.drift_sd * normal(rng) : mu;
-        double x = first.log_level(4);
-        for (int t = 5; t < 13; ++t) {
-            x += after + sigma * normal(rng);
-            y.push_back(1990 + t);
-            v.push_back(std::exp(x));
-        }
-        panel.push_back(AnnualSeries::from_levels(y, v));
-    }
+    for (int i = 0; i < 1000; ++i)
+        panel.push_back(two_regime_series(truth, rng, [&](double mu) {
+            return uniform(rng) < 0.4 ? truth.drift_mean + truth.drift_sd * normal(rng) : mu;
+        }));
     const ReferenceClass learnt = learn_reference_class(panel);
     CHECK(learnt.window_years == 5);
     CHECK(learnt.drift_reset == Approx(0.4).margin(0.12));
@@ -256,4 +265,28 @@ TEST_CASE("The estimator recovers how often a drift resets after the window (dri
     double mu = 0, sigma = 0;
     for (int i = 0; i < 150; ++i) steady.push_back(draw_series(truth, 25, rng2, mu, sigma));
     CHECK(learn_reference_class(steady).drift_reset < 0.1);
+}
+
+TEST_CASE("The predictive stage fits the drift to the years after the window, where they differ from the window") {
+    // Series that grow at about 6%/yr for 5 years and then at a fresh drift around 2%/yr (fast early
+    // growth that does not last, as in M3): the likelihood alone fits a compromise between the two
+    // drifts; the predictive score of the 8 years after each window finds the 2% the future holds.
+    const ReferenceClass truth = known_reference();
+    Rng rng = make_rng(23, 0);
+    boost::random::normal_distribution<double> normal;
+    std::vector<AnnualSeries> panel;
+    for (int i = 0; i < 600; ++i)
+        panel.push_back(two_regime_series(truth, rng, [&](double) { return 0.02 + truth.drift_sd * normal(rng); }));
+    ReferenceLearnOptions likelihood_only;
+    likelihood_only.predictive = false;
+    const ReferenceClass joint = learn_reference_class(panel, likelihood_only);
+    const ReferenceClass predictive = learn_reference_class(panel);
+    CHECK_FALSE(joint.predictive);
+    CHECK(predictive.predictive);
+    CHECK(joint.drift_mean > 0.03);
+    CHECK(predictive.drift_mean == Approx(0.02).margin(0.008));
+    CHECK(predictive.drift_reset > 0.8);  // the window's own drift says little about what follows
+    // the volatility prior is the likelihood's in both
+    CHECK(predictive.variance_shape == joint.variance_shape);
+    CHECK(predictive.variance_scale == joint.variance_scale);
 }

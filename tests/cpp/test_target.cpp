@@ -56,8 +56,8 @@ TEST_CASE("a target already reached is an answer: probability one from the year 
     opt.n_paths = 100;
     const auto paths = simulate_paths(ModelKind::LogLinearTrend, series, opt);
     const auto fp = first_passage(paths, 5.0e9, series);
-    REQUIRE(fp.observed_year);
-    CHECK(*fp.observed_year == 2021);
+    REQUIRE(fp.already_reached_year);
+    CHECK(*fp.already_reached_year == 2021);
     CHECK(fp.probability_by(2030) == 1.0);
     CHECK(fp.probability_by(2020) == 0.0);
     CHECK(*fp.quantile_year(0.5) == 2021);

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tradetarget.analysis import SCHEMA_FILE, SCHEMA_VERSION
 from tradetarget.cli import main, parse_money
 
 JSON_TARGET_KEYS = {
@@ -52,6 +53,27 @@ def test_json_contract(capsys) -> None:
     assert any(not d["used"] and "partial year" in d["reason"] for d in doc["decisions"])
 
 
+def _validate(doc: dict) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(doc)
+
+
+def test_json_follows_its_schema_and_says_its_version(capsys) -> None:
+    """The --json document carries schema_version and validates against the packaged JSON Schema,
+    with the sensitivity table too; a renamed key fails here (issue 14)."""
+    code, out, _ = run(capsys, "--json", "--paths", "2000", "--sensitivity")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["sensitivity"]
+    _validate(doc)
+    doc["models"][0]["growth_rate"] = doc["models"][0].pop("growth")  # the unversioned name
+    with pytest.raises(Exception, match="growth"):
+        _validate(doc)
+
+
 def test_same_seed_same_json(capsys) -> None:
     _, a, _ = run(capsys, "--json", "--paths", "3000", "--seed", "11")
     _, b, _ = run(capsys, "--json", "--paths", "3000", "--seed", "11")
@@ -75,8 +97,8 @@ def test_own_file_targets_deadline_and_plot(capsys, tmp_path: Path) -> None:
         (["--data", "nope.csv", "--target", "1B"], "no such file"),
         (["--data", "x.csv"], "--target is needed with --data"),
         (["--target", "ten"], "is not an amount"),
-        (["--target=-5B"], "a target must be positive"),
-        (["--target", "0"], "a target must be positive"),
+        (["--target=-5B"], "a target must be finite and positive"),
+        (["--target", "0"], "a target must be finite and positive"),
         (["--deadline", "2020"], "the deadline 2020 is not after the last observed year 2024"),
         (["--paths", "0"], "n_paths is 0"),
         (["--horizon", "3"], "needs a horizon of at least 11 years"),
@@ -141,6 +163,7 @@ def test_json_is_strict_for_values_near_the_largest_double(tmp_path: Path, capsy
     assert code == 0
     doc = json.loads(out, parse_constant=_no_constants)
     assert doc["targets"]
+    _validate(doc)
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:

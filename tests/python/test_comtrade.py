@@ -29,7 +29,7 @@ def test_comtrade_plus_file_becomes_a_panel() -> None:
                             by=(2030,), n_paths=2000, progress=False)
     assert (result["error"] == "").all()
     assert {"reporter", "partner", "flow", "commodity"} <= set(result.columns)
-    assert result["double_p_by_2030"].between(0, 1).all()
+    assert result["double_prob_by_2030"].between(0, 1).all()
 
 
 def test_legacy_schema(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_panel_command_on_a_comtrade_file(tmp_path: Path, capsys) -> None:
     printed = capsys.readouterr()
     assert printed.out.startswith("5 series, 5 fitted (reference_rw), 0 not fitted") and printed.err == ""
     table = pd.read_csv(out)
-    assert len(table) == 5 and {"x2_p_by_2030", "$1B_p_by_2030", "point_h10"} <= set(table.columns)
+    assert len(table) == 5 and {"x2_prob_by_2030", "$1B_prob_by_2030", "point_h10"} <= set(table.columns)
     assert main(["panel", str(tmp_path / "missing.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["panel", str(SAMPLE)]) == 2  # a Comtrade file without --comtrade has no unique_id column

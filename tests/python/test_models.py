@@ -17,7 +17,7 @@ def test_fit_accepts_series_and_frames(kz_series: pd.Series) -> None:
     assert a.params == b.params
     # Drift over the 4 years from 2020 to 2024, the 2023 gap included.
     assert a.params["drift"] == pytest.approx(math.log(5.4 / 3.354) / 4, rel=1e-12)
-    assert a.growth_rate == pytest.approx(math.expm1(math.log(5.4 / 3.354) / 4), rel=1e-12)
+    assert a.growth == pytest.approx(math.expm1(math.log(5.4 / 3.354) / 4), rel=1e-12)
 
 
 def test_forecast_table_is_ordered_and_matches_the_t_predictive(kz_series: pd.Series) -> None:

@@ -58,7 +58,7 @@ def test_panel_reproduces_r_forecast_on_six_series(model: str) -> None:
 def test_panel_auto_arima_picks_r_orders() -> None:
     result = forecast_panel(r_panel(), model="auto_arima", horizon=H, n_paths=0, progress=False).set_index("unique_id")
     for name, ref in REFERENCE["series"].items():
-        if name == "LakeHuron":  # R stops early there; see test_ets.py
+        if name == "LakeHuron":  # R stops early there; see test_level_models.py
             continue
         p, d, q = (int(v) for v in ref["auto_arima"]["order"])
         assert result.loc[name, "model"].startswith(f"ARIMA({p},{d},{q})"), name
@@ -96,7 +96,7 @@ def test_first_passage_matches_the_closed_form_for_rw_drift() -> None:
         fitted = _core.fit_model("rw_drift", _core.AnnualSeries.from_levels(series["year"].tolist(), series["value"].tolist()))
         cdf = _core.random_walk_first_passage(fitted, float(np.log(1.3 * series["value"].max())), 10, "annual")
         for year in (2027, 2030, 2034):
-            assert result.loc[uid, f"x1.3_p_by_{year}"] == pytest.approx(cdf[year - 2025], abs=0.015), (uid, year)
+            assert result.loc[uid, f"x1.3_prob_by_{year}"] == pytest.approx(cdf[year - 2025], abs=0.015), (uid, year)
 
 
 def test_kept_paths_are_the_ones_the_summary_comes_from() -> None:
@@ -106,8 +106,8 @@ def test_kept_paths_are_the_ones_the_summary_comes_from() -> None:
     for _, row in result.iterrows():
         paths = row["paths"]
         assert paths.shape == (300, 8)
-        if pd.isna(row["t_reached_in"]):
-            assert row["t_p_by_2030"] == pytest.approx(np.mean((paths[:, :6] >= 120.0).any(axis=1)), abs=1e-12)
+        if pd.isna(row["t_already_reached_year"]):
+            assert row["t_prob_by_2030"] == pytest.approx(np.mean((paths[:, :6] >= 120.0).any(axis=1)), abs=1e-12)
     forecasts = long_forecasts(result)
     assert len(forecasts) == 4 * 8 and list(forecasts.columns[:3]) == ["unique_id", "year", "point"]
     assert forecasts["year"].min() == 2025 and forecasts["year"].max() == 2032
@@ -148,7 +148,7 @@ def test_a_series_that_cannot_be_fitted_is_reported_and_the_rest_goes_on() -> No
     assert "2020 is missing" in result.loc["gap", "error"]
     assert "increasing" in result.loc["twice", "error"]
     assert "2019" in result.loc["zero", "error"] and "positive" in result.loc["zero", "error"]
-    assert result.loc["short", ["point_h1", "growth", "t_p_by_2030"]].isna().all()
+    assert result.loc["short", ["point_h1", "growth", "t_prob_by_2030"]].isna().all()
     # The log models take the gap.
     gap = forecast_panel(data[data["unique_id"] == "gap"], model="rw_drift", n_paths=0, progress=False)
     assert gap.loc[0, "error"] == "" and gap.loc[0, "growth"] > 0

@@ -51,7 +51,7 @@ def test_scaling_scales_forecasts_and_leaves_growth_and_years_unchanged(
 ) -> None:
     s = series_from(start, steps)
     a, b = tt.fit(s, model), tt.fit(s * scale, model)
-    assert b.growth_rate == pytest.approx(a.growth_rate, abs=1e-9)
+    assert b.growth == pytest.approx(a.growth, abs=1e-9)
     fa, fb = a.forecast(horizon=15, n_paths=300, seed=4), b.forecast(horizon=15, n_paths=300, seed=4)
     np.testing.assert_allclose(fb.table["point"], fa.table["point"] * scale, rtol=1e-9)
     np.testing.assert_allclose(fb.table["median"], fa.table["median"] * scale, rtol=1e-9)

@@ -25,3 +25,56 @@ def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     for i, block in enumerate(blocks):
         exec(compile(block, f"README.md python block {i + 1}", "exec"), {})
+
+
+def test_every_python_block_of_the_docs_runs(tmp_path, monkeypatch) -> None:
+    """The same for every page of docs/ (the glossary and whatever is added)."""
+    pages = sorted((ROOT / "docs").glob("*.md"))
+    assert pages
+    monkeypatch.chdir(tmp_path)
+    for page in pages:
+        for i, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)):
+            exec(compile(block, f"{page.name} python block {i + 1}", "exec"), {})
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """module -> the package's modules it imports, anywhere in its body (imports inside functions
+    count: they hide a cycle, they do not remove it), except under ``if TYPE_CHECKING:``."""
+    import ast
+
+    package = ROOT / "python" / "tradetarget"
+    graph: dict[str, set[str]] = {}
+    for file in sorted(package.glob("*.py")):
+        name = file.stem
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and getattr(node.test, "id", None) == "TYPE_CHECKING" for n in ast.walk(node)}
+        found = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped or not isinstance(node, ast.ImportFrom) or node.level != 1:
+                continue
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+        graph[name] = {m for m in found if (package / f"{m}.py").exists() and m != name}
+    return graph
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    graph = _package_imports()
+    assert len(graph) > 10
+    done: set[str] = set()
+
+    def visit(module: str, stack: list[str]) -> None:
+        if module in stack:
+            raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(module):] + [module]))
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, stack + [module])
+        done.add(module)
+
+    for module in sorted(graph):
+        if module != "__init__":
+            visit(module, [])

@@ -55,8 +55,8 @@ public:
     /// The fitted class in words (e.g. "ETS(M,A,N)"); the model's name where there is one class.
     virtual std::string method() const { return to_string(kind()); }
     /// Estimated log growth per year, and its standard error.
-    virtual double growth_rate() const = 0;
-    virtual double growth_rate_se() const = 0;
+    virtual double log_growth() const = 0;
+    virtual double log_growth_se() const = 0;
     /// Named parameter estimates.
     virtual std::vector<std::pair<std::string, double>> params() const = 0;
     /// Predictive distribution of log level in `year` (> last observed year):
@@ -93,8 +93,8 @@ class LogLinearTrend final : public GrowthModel {
 public:
     explicit LogLinearTrend(const AnnualSeries& series);
     ModelKind kind() const override { return ModelKind::LogLinearTrend; }
-    double growth_rate() const override { return beta_(1); }
-    double growth_rate_se() const override;
+    double log_growth() const override { return beta_(1); }
+    double log_growth_se() const override;
     std::vector<std::pair<std::string, double>> params() const override;
     double mean_log(int year) const override;
     double predictive_scale(int year) const override;
@@ -119,8 +119,8 @@ class RandomWalkDrift final : public GrowthModel {
 public:
     explicit RandomWalkDrift(const AnnualSeries& series);
     ModelKind kind() const override { return ModelKind::RandomWalkDrift; }
-    double growth_rate() const override { return mu_; }
-    double growth_rate_se() const override;
+    double log_growth() const override { return mu_; }
+    double log_growth_se() const override;
     std::vector<std::pair<std::string, double>> params() const override;
     double mean_log(int year) const override;
     double predictive_scale(int year) const override;

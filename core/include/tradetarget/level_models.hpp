@@ -32,8 +32,8 @@ public:
                        const ImportanceOptions& posterior = {});
 
     ModelKind kind() const override { return kind_; }
-    double growth_rate() const override;
-    double growth_rate_se() const override;
+    double log_growth() const override;
+    double log_growth_se() const override;
     std::vector<std::pair<std::string, double>> params() const override;
     double mean_log(int year) const override;
     double predictive_scale(int year) const override;

@@ -16,9 +16,8 @@
 
 #include <Eigen/Core>
 
+#include "tradetarget/forecast.hpp"
 #include "tradetarget/growth_models.hpp"
-#include "tradetarget/simulation.hpp"
-#include "tradetarget/target.hpp"
 
 namespace tradetarget {
 
@@ -29,34 +28,17 @@ struct PanelSeries {
     std::vector<double> targets;   ///< this series' targets (levels); may be empty
 };
 
-struct PanelOptions {
+/// The forecast options (forecast.hpp; threads: series run in parallel, each on one thread), and
+/// the model every series is fitted with.
+struct PanelOptions : ForecastOptions {
     ModelKind model = ModelKind::AutoEts;
-    ModelOptions model_options;
-    int horizon = 10;                        ///< forecast years after each series' last year
-    std::vector<double> levels = {80.0, 95.0};  ///< interval levels, percent
-    std::vector<int> prob_years;             ///< P(target reached by year); the first is the deadline
-    int n_paths = 1000;                      ///< paths per series for the first passage (0: none);
-                                             ///< they run to the last of prob_years if that is later
-    bool keep_paths = false;
-    std::uint64_t seed = 20250729;
-    int threads = 0;                         ///< 0: every hardware thread
-
-    /// Throws InputError naming the bad option.
-    void validate() const;
 };
 
-/// One series' result. A series the model cannot fit (too short, a non-positive value, ...)
+/// One series' forecast (forecast.hpp). A series the model cannot fit (too short, a non-positive value, ...)
 /// has `error` set to the reason and nothing else; the rest of the panel goes on.
-struct PanelResult {
+struct PanelResult : SeriesForecast {
     std::string id;
     std::string error;
-    std::string method;          ///< the fitted class, e.g. "ETS(M,A,N)", "ARIMA(0,1,1) with drift"
-    double growth_rate = 0.0;    ///< the model's log growth per year
-    int first_year = 0;          ///< first forecast year
-    Eigen::VectorXd point;       ///< point forecast per year: median (log models), mean (level models)
-    Eigen::MatrixXd lower, upper;  ///< horizon x levels
-    std::vector<TargetSummary> targets;
-    std::optional<SamplePaths> paths;
 
     bool ok() const { return error.empty(); }
 };

@@ -16,6 +16,8 @@
 
 #include <Eigen/Core>
 
+#include "tradetarget/random.hpp"
+
 namespace tradetarget {
 
 struct ImportanceOptions {
@@ -24,7 +26,7 @@ struct ImportanceOptions {
     int adaptation_rounds = 3;     ///< PMC rounds before it
     int adaptation_proposals = 1000;
     double degrees_of_freedom = 4.0;  ///< of the Student-t proposal: heavy tails cover the target's
-    std::uint64_t seed = 20250729;
+    std::uint64_t seed = default_seed;
 };
 
 struct ImportanceDraws {

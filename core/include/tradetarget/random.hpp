@@ -11,6 +11,9 @@ namespace tradetarget {
 
 using Rng = boost::random::mt19937_64;
 
+/// The seed every seeded computation uses unless given another (bound as tradetarget.DEFAULT_SEED).
+constexpr std::uint64_t default_seed = 20250729;
+
 /// The generator for stream `stream` of `seed` (SplitMix64 mixing of both, Steele et al. 2014).
 Rng make_rng(std::uint64_t seed, std::uint64_t stream);
 

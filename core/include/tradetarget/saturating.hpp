@@ -28,8 +28,8 @@ public:
     SaturatingCurve(CurveShape shape, const AnnualSeries& series, double capacity);
 
     ModelKind kind() const override;
-    double growth_rate() const override;
-    double growth_rate_se() const override;
+    double log_growth() const override;
+    double log_growth_se() const override;
     std::vector<std::pair<std::string, double>> params() const override;
     double mean_log(int year) const override;
     double predictive_scale(int year) const override;

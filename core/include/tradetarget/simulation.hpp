@@ -18,7 +18,7 @@ using PathMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 struct SimulationOptions {
     int horizon = 30;                 ///< years after the last observed year
     int n_paths = 20000;
-    std::uint64_t seed = 20250729;
+    std::uint64_t seed = default_seed;
     bool source_uncertainty = true;   ///< redraw the observed years within their log_sd
     int paths_per_refit = 10;         ///< paths simulated from each redrawn series
     ModelOptions model;               ///< passed to fit_model (e.g. a given capacity)

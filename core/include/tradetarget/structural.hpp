@@ -20,8 +20,8 @@ public:
     explicit LocalLinearTrendModel(const AnnualSeries& series);
 
     ModelKind kind() const override { return ModelKind::LocalLinearTrend; }
-    double growth_rate() const override { return end_mean_(1); }
-    double growth_rate_se() const override { return std::sqrt(end_cov_(1, 1)); }
+    double log_growth() const override { return end_mean_(1); }
+    double log_growth_se() const override { return std::sqrt(end_cov_(1, 1)); }
     std::vector<std::pair<std::string, double>> params() const override;
     double mean_log(int year) const override;
     double predictive_scale(int year) const override;

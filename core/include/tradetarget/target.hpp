@@ -18,7 +18,7 @@ struct FirstPassage {
     double target = 0.0;
     int first_year = 0;       ///< first forecast year
     Eigen::VectorXd cdf;      ///< cdf(k) = P(first year <= first_year + k); monotone
-    std::optional<int> observed_year;  ///< the target was already reached in this observed year
+    std::optional<int> already_reached_year;  ///< the target was already reached in this observed year
 
     int last_year() const { return first_year + static_cast<int>(cdf.size()) - 1; }
     /// P(reached in or before `year`). Throws InputError past the horizon.
@@ -40,7 +40,7 @@ double required_growth(double base_value, int base_year, double target, int dead
 /// Everything the product reports for one target and one model.
 struct TargetSummary {
     double target = 0.0;
-    std::optional<int> observed_year;
+    std::optional<int> already_reached_year;
     std::optional<int> median_year, p10_year, p90_year;
     std::optional<int> point_cross_year;
     std::vector<std::pair<int, double>> prob_by;
@@ -55,9 +55,9 @@ struct TargetSummary {
 };
 
 /// `point_log` is the point forecast (log of the predictive median) for each forecast year of
-/// the passage, `model_growth` the model's log growth per year.
+/// the passage, `log_growth` the model's log growth per year.
 TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorXd& point_log,
-                               double model_growth, const AnnualSeries& observed,
+                               double log_growth, const AnnualSeries& observed,
                                const std::vector<int>& prob_years, int deadline);
 /// The same for a fitted growth model, whose point forecast is mean_log(year).
 TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& model,

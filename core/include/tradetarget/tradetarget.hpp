@@ -7,6 +7,7 @@
 #include "tradetarget/ets.hpp"
 #include "tradetarget/evaluate.hpp"
 #include "tradetarget/first_passage.hpp"
+#include "tradetarget/forecast.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/hierarchy.hpp"
 #include "tradetarget/level_models.hpp"

@@ -7,7 +7,7 @@
 
 using namespace tradetarget;
 
-void register_ets(py::module_& m) {
+void register_level_models(py::module_& m) {
     py::class_<EtsModel>(m, "EtsModel", "A fitted exponential smoothing model (see ets.hpp).")
         .def_property_readonly("name", [](const EtsModel& e) { return e.spec().name(); })
         .def_property_readonly("params", &EtsModel::params)
@@ -65,6 +65,11 @@ void register_ets(py::module_& m) {
     m.def("ndiffs", &ndiffs, py::arg("y"), py::arg("max_d") = 2);
     m.def("kpss_statistic", &kpss_statistic, py::arg("x"));
     m.def("evaluable_models", &evaluable_models);
+    m.def("ets_classes", [] {
+        std::vector<std::string> names;
+        for (const EtsSpec& s : EtsSpec::all()) names.push_back(s.name());
+        return names;
+    }, "The ETS classes, by name (ets.hpp).");
     m.def("rolling_origin", &rolling_origin, py::arg("years"), py::arg("values"), py::arg("models"),
           py::arg("min_train"), py::arg("horizon"), py::call_guard<py::gil_scoped_release>(),
           "Rolling-origin evaluation: MASE, RMSSE, sMAPE, 80%/95% coverage and scaled CRPS per model.");

@@ -1,9 +1,8 @@
-"""Exponential smoothing (ETS) for one series: fit, select, forecast (computation in C++)."""
+"""Models of levels as R's forecast fits them: ETS, ARIMA and Theta; fit, select, forecast (computation in C++)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence, Union
 
 import numpy as np
@@ -11,45 +10,18 @@ import pandas as pd
 
 from . import _core
 from .models import check_levels
-from .observations import read_csv_strictly, to_year_series
+from .observations import to_year_series
 
-__all__ = ["ETS_CLASSES", "ArimaFit", "auto_arima", "EtsFit", "ThetaFit", "arima", "ets", "parse_arima", "read_series", "theta"]
+__all__ = ["ETS_CLASSES", "ArimaFit", "auto_arima", "EtsFit", "ThetaFit", "arima", "ets", "parse_arima", "theta"]
 
-ETS_CLASSES = ("ANN", "AAN", "AAdN", "MNN", "MAN", "MAdN")
+#: The ETS classes of the C++ core (ets.hpp), by name.
+ETS_CLASSES = tuple(_core.ets_classes())
 
 
 def _normal_quantile(p: float) -> float:
     from statistics import NormalDist
 
     return NormalDist().inv_cdf(p)
-
-
-def read_series(path: Union[str, Path]) -> pd.Series:
-    """A one-column CSV (values, in order) or a ``year,value`` CSV, as a Series indexed by year
-    (or by position 1..n for one column)."""
-    file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"no such file: {file}")
-    frame, lines = read_csv_strictly(file)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.shape[1] == 1:
-        values, index = frame.iloc[:, 0], pd.RangeIndex(1, len(frame) + 1)
-    elif list(frame.columns) == ["year", "value"]:
-        values = frame["value"]
-        years = pd.to_numeric(frame["year"], errors="coerce")
-        if years.isna().any() or (years != years.round()).any():
-            i = int(np.flatnonzero((years.isna() | (years != years.round())).to_numpy())[0])
-            raise ValueError(f"line {lines[i]} of {file.name}: column 'year' is {frame['year'].iloc[i]!r}; a whole year is needed")
-        index = pd.Index(years.astype(int), name="year")
-    else:
-        raise ValueError(f"{file.name}: expected one column of values or the columns 'year,value'; got {list(frame.columns)}")
-    numbers = pd.to_numeric(values, errors="coerce")
-    if numbers.isna().any():
-        i = int(np.flatnonzero(numbers.isna().to_numpy())[0])
-        raise ValueError(f"line {lines[i]} of {file.name}: {values.iloc[i]!r} is not a number")
-    if len(numbers) == 0:
-        raise ValueError(f"{file.name}: no values")
-    return pd.Series(numbers.to_numpy(dtype=float), index=index)
 
 
 def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.Index]:
@@ -102,6 +74,13 @@ class _AnalyticForecast:
             out[f"lower_{level:g}"] = mean - z * sd
             out[f"upper_{level:g}"] = mean + z * sd
         return out
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k} {v:.4g}" for k, v in self.params.items())
+        aicc = self.criteria["aicc"]
+        years = f"{self.index[0]}-{self.index[-1]}" if len(self.index) else "no data"
+        return (f"{type(self).__name__}({self.label} on {len(self.index)} values, {years}: {params}"
+                + ("" if aicc is None else f"; AICc {aicc:.2f}") + ")")
 
     def summary_dict(self, horizon: int, levels: Sequence[float]) -> dict:
         fc = self.forecast(horizon, levels)

@@ -178,7 +178,7 @@ def test_arima_errors_and_command(tmp_path: Path, capsys) -> None:
         tt.arima([1.0, 2.0, 3.0, 4.0, 5.0], (1, 1, 1))
     with pytest.raises(ValueError, match="orders must be"):
         tt.arima(list(range(1, 30)), (7, 1, 0))
-    from tradetarget.ets import parse_arima
+    from tradetarget.level_models import parse_arima
 
     assert parse_arima(" arima(2, 1,0)") == (2, 1, 0)
     with pytest.raises(ValueError, match="not an ARIMA order"):

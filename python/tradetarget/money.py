@@ -1,0 +1,51 @@
+"""Money as economists write it: '$10B' in, $10B out (the one place amounts are parsed and formatted)."""
+
+from __future__ import annotations
+
+import re
+from typing import Union
+
+__all__ = ["format_money", "parse_money", "to_amount", "without_digit_grouping"]
+
+#: A number with thousands separators as the articles write them ("5,300,000,000", "1,234.5").
+DIGIT_GROUPING = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
+
+_MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
+_SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+
+
+def without_digit_grouping(text: str) -> str:
+    """'5,300,000,000' -> '5300000000'. A comma anywhere else (a decimal comma, '3,4') is left in
+    place, so the number does not parse and the caller reports it: never read '3,4' as 34."""
+    return text.replace(",", "") if DIGIT_GROUPING.match(text) else text
+
+
+def format_money(value: float) -> str:
+    """$10B, $5.4B, $680M: how economists write trade values."""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= scale:
+            return f"${value / scale:.3g}{suffix}"
+    return f"${value:.3g}"
+
+
+def parse_money(text: str) -> float:
+    """'10B', '$15b', '500M', '1.5e10' -> US$ (float); ValueError naming the text otherwise."""
+    match = _MONEY.match(without_digit_grouping(str(text).strip().lstrip("$").strip()))
+    if not match:
+        raise ValueError(f"{text!r} is not an amount; write e.g. 10B, 500M or 1.5e10")
+    value = float(match.group(1)) * _SCALE[match.group(2).lower()]
+    if not value > 0:
+        raise ValueError(f"a target must be finite and positive; got {text!r}")
+    return value
+
+
+def to_amount(value: Union[str, float, int]) -> float:
+    """A target given as a number or as text ('10B'): positive and finite, or ValueError."""
+    if isinstance(value, str):
+        return parse_money(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"a target is a number or an amount such as '10B'; got {type(value).__name__}")
+    amount = float(value)
+    if not (amount > 0 and amount < float("inf")):
+        raise ValueError(f"a target must be finite and positive; got {value!r}")
+    return amount
