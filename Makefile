@@ -99,6 +99,7 @@ stub: install
 	$(BIN)/stubgen -q -m tradetarget._core -o build/stubs
 	{ echo "# Written by \`make stub\` (mypy stubgen) from the compiled module; checked by tests/python/test_stub.py."; \
 	  cat build/stubs/tradetarget/_core.pyi; } > python/tradetarget/_core.pyi
+	$(BIN)/pip install -q --no-build-isolation --no-deps .
 
 clean:
 	rm -rf build $(VENV) tradetarget.png

@@ -57,9 +57,7 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
         return normal_predictive(mean, var);
     }
     if (is_ets(model) || model == "theta" || model == "auto_arima") {
-        for (std::size_t i = 1; i < years.size(); ++i)
-            if (years[i] != years[i - 1] + 1)
-                throw InputError(model + " needs consecutive years: " + std::to_string(years[i - 1] + 1) + " is missing");
+        require_consecutive_years(years, model);
         if (model == "theta") {
             const ThetaModel m = ThetaModel::fit(values);
             return normal_predictive(m.mean(horizon), m.variance(horizon));

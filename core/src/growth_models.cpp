@@ -194,11 +194,7 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
     // What every model needs, checked once from the registry.
     const ModelInfo& info = model_info(kind);
     require_years(kind, series);
-    if (!info.gaps_allowed)
-        for (std::size_t i = 1; i < series.years.size(); ++i)
-            if (series.years[i] != series.years[i - 1] + 1)
-                throw InputError(info.name + " models the levels of consecutive years: " +
-                                 std::to_string(series.years[i - 1] + 1) + " is missing");
+    if (!info.gaps_allowed) require_consecutive_years(series.years, info.name);
     if (info.needs_reference && !options.reference)
         throw InputError("the " + info.name + " model needs a reference class (ModelOptions::reference)");
     switch (kind) {

@@ -19,10 +19,14 @@ namespace {
 // State layout: level x_t, slope mu_t, lagged level x_{t-1}, then one bias per source.
 constexpr int kLevel = 0, kSlope = 1, kLag = 2, kBias = 3;
 
-std::string month_text(const YearMonth& m) {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d", m.year, m.month);
-    return buffer;
+// T of the state equation a_{t+1} = T a_t + noise: the level takes the slope, the lag takes the
+// level, the slope and the source biases stay.
+Eigen::MatrixXd transition_matrix(int n_state) {
+    Eigen::MatrixXd transition = Eigen::MatrixXd::Identity(n_state, n_state);
+    transition(kLevel, kSlope) = 1.0;
+    transition(kLag, kLag) = 0.0;
+    transition(kLag, kLevel) = 1.0;
+    return transition;
 }
 
 struct Setup {
@@ -56,10 +60,7 @@ Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<i
                     const Setup& s, bool keep) {
     const int n_state = kBias + s.n_bias;
     const int n_years = s.last_year - s.first_year + 1;
-    Eigen::MatrixXd transition = Eigen::MatrixXd::Identity(n_state, n_state);
-    transition(kLevel, kSlope) = 1.0;
-    transition(kLag, kLag) = 0.0;
-    transition(kLag, kLevel) = 1.0;
+    const Eigen::MatrixXd transition = transition_matrix(n_state);
     Eigen::MatrixXd q = Eigen::MatrixXd::Zero(n_state, n_state);
     q(kLevel, kLevel) = s.sigma_level * s.sigma_level;
     q(kSlope, kSlope) = s.sigma_slope * s.sigma_slope;
@@ -116,10 +117,7 @@ Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<i
 // per year, written over the filtered ones.
 void smooth(Filtered& f, const Setup& s) {
     const int n_state = kBias + s.n_bias;
-    Eigen::MatrixXd transition = Eigen::MatrixXd::Identity(n_state, n_state);
-    transition(kLevel, kSlope) = 1.0;
-    transition(kLag, kLag) = 0.0;
-    transition(kLag, kLevel) = 1.0;
+    const Eigen::MatrixXd transition = transition_matrix(n_state);
     for (std::size_t t = f.a_filt.size() - 1; t-- > 0;) {
         const Eigen::MatrixXd cross = f.p_filt[t] * transition.transpose();
         // J = P_t|t T' P_{t+1|t}^{-1}, through a symmetric solve rather than an inverse.
@@ -234,7 +232,7 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
         };
         const bool dated = o.period_start.has_value();
         const bool one_year = dated && o.period_start->year == o.period_end->year;
-        const std::string period = dated ? month_text(*o.period_start) + " to " + month_text(*o.period_end) : "";
+        const std::string period = o.period_text();
         if (!o.component.empty()) {
             if (one_year && (o.statement == Statement::Level || o.statement == Statement::ApproxLevel))
                 components[{o.source, period}].push_back({i, o.value});
@@ -249,16 +247,10 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
             case Statement::CurrentLevel: {
                 row.multiplier = o.statement == Statement::Level ? 1.0 : options.approx_multiplier;
                 if (!dated) {
-                    int published = 0;
-                    try {
-                        published = std::stoi(o.published.substr(0, 4));
-                    } catch (const std::exception&) {
-                        throw InputError(o.where + ": column 'published' is '" + o.published +
-                                         "'; a date is needed for a current_level statement");
-                    }
+                    const int year = o.current_level_year();
                     row.y = std::log(o.value);
-                    use(published - 1, "'current' level stated on " + o.published + ": a level of " +
-                                           std::to_string(published - 1) + " with a wider error");
+                    use(year, "'current' level stated on " + o.published + ": a level of " + std::to_string(year) +
+                                  " with a wider error");
                 } else if (!one_year) {
                     d.reason = "covers " + period + ": multi-year totals are not used yet";
                 } else {

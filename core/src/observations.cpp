@@ -32,12 +32,6 @@ std::string format_number(double x) {
     return buffer;
 }
 
-std::string format_month(const YearMonth& m) {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d", m.year, m.month);
-    return buffer;
-}
-
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
     throw InputError(where + ": " + what);
 }
@@ -139,6 +133,18 @@ YearMonth parse_year_month(const std::string& text, bool is_end, const std::stri
     return m;
 }
 
+std::string to_string(const YearMonth& m) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d", m.year, m.month);
+    return buffer;
+}
+
+std::string Observation::period_text() const {
+    return period_start ? to_string(*period_start) + " to " + to_string(*period_end) : "";
+}
+
+int Observation::current_level_year() const { return published_year(published, where) - 1; }
+
 bool Observation::is_full_year() const {
     return period_start && period_end && period_start->year == period_end->year &&
            period_start->month == 1 && period_end->month == 12;
@@ -183,8 +189,8 @@ Observation make_observation(std::string id, std::string where, std::string sour
         o.period_end = parse_year_month(period_end, true, at);
         const auto s = *o.period_start, e = *o.period_end;
         if (e.year * 12 + e.month < s.year * 12 + s.month)
-            fail(at, "the period ends (" + format_month(e) + ") before it starts (" +
-                         format_month(s) + ")");
+            fail(at, "the period ends (" + to_string(e) + ") before it starts (" +
+                         to_string(s) + ")");
     } else if (o.statement != Statement::CurrentLevel) {
         fail(at, "columns 'period_start' and 'period_end' are empty; only a current_level "
                  "statement may omit its period");
@@ -233,7 +239,7 @@ ReconciledSeries reconcile_annual(const std::vector<Observation>& observations,
             d.reason = reason;
         };
         const std::string period =
-            o.period_start ? format_month(*o.period_start) + " to " + format_month(*o.period_end) : "";
+            o.period_text();
         if (!o.component.empty()) {
             d.reason = "a component (" + o.component + ") of the series: only the measurement model uses components";
             continue;
@@ -250,7 +256,7 @@ ReconciledSeries reconcile_annual(const std::vector<Observation>& observations,
                     if (!options.use_current_levels) {
                         d.reason = "'current' level with no period: not used (option off)";
                     } else {
-                        const int year = published_year(o.published, o.where) - 1;
+                        const int year = o.current_level_year();
                         use(year, "'current' level stated on " + o.published + ", read as " +
                                       std::to_string(year) + ", the last full year before it");
                     }

@@ -55,4 +55,15 @@ const ModelInfo& model_info(const std::string& name) {
     throw InputError("unknown model '" + name + "'; expected one of " + known);
 }
 
+void require_consecutive_years(const std::vector<int>& years, const std::string& who) {
+    for (std::size_t i = 1; i < years.size(); ++i) {
+        if (years[i] == years[i - 1] + 1) continue;
+        std::string gaps;
+        for (const ModelInfo& info : model_registry())
+            if (info.gaps_allowed) gaps += (gaps.empty() ? "" : ", ") + info.name;
+        throw InputError(who + " needs consecutive years: " + std::to_string(years[i - 1] + 1) + " is missing (" +
+                         gaps + " and the measurement model take gaps)");
+    }
+}
+
 }  // namespace tradetarget

@@ -67,6 +67,8 @@ void register_models(py::module_& m) {
         .def_readonly("needs_reference", &ModelInfo::needs_reference)
         .def_readonly("evaluable", &ModelInfo::evaluable)
         .def("__repr__", [](const ModelInfo& i) { return "ModelInfo(" + i.name + ", " + i.family + ")"; });
+    m.def("require_consecutive_years", &require_consecutive_years, py::arg("years"), py::arg("who"),
+          "InputError (ValueError) at the first missing year, naming the models that take gaps.");
     m.def("model_registry", &model_registry, py::return_value_policy::reference,
           "Every model, in the order they are listed: name, family, label and what it needs.");
     m.def("minimum_years", [](const std::string& model) { return minimum_years(parse_model(model)); },

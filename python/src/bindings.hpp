@@ -13,6 +13,8 @@ void register_measurement(py::module_& m);
 void register_level_models(py::module_& m);
 void register_panel(py::module_& m);
 void register_mix(py::module_& m);
+void register_hierarchy(py::module_& m);
+void register_scenario(py::module_& m);
 void register_reference(py::module_& m);
 void register_forecast(py::module_& m);
 

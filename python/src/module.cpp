@@ -16,4 +16,6 @@ PYBIND11_MODULE(_core, m) {
     register_forecast(m);
     register_panel(m);
     register_mix(m);
+    register_hierarchy(m);
+    register_scenario(m);
 }

@@ -168,30 +168,26 @@ def fit_main(argv: Sequence[str]) -> int:
     p.add_argument("--json", action="store_true", help="print JSON: model, params, loglik, aic, aicc, bic, forecast")
     args = p.parse_args(argv)
     levels = args.level or [80.0, 95.0]
-    try:
-        if args.horizon < 1 or args.horizon > 500:
-            raise ValueError(f"--horizon is {args.horizon}; it must be 1 to 500")
-        if args.model not in FIT_MODELS and not args.model.upper().startswith("ARIMA"):
-            raise ValueError(f"unknown model {args.model!r}; expected one of {', '.join(FIT_MODELS)} or ARIMA(p,d,q)")
-        series = read_series(args.file)
-        why = None
-        model = args.model
-        if model == "auto":
-            model, why = choose_auto(series)
-        if model == "auto_arima":
-            doc = auto_arima(series).summary_dict(args.horizon, check_levels(levels))
-        elif model.upper().startswith("ARIMA"):
-            doc = arima(series, parse_arima(args.model), constant=args.drift).summary_dict(args.horizon, check_levels(levels))
-        elif model in GROWTH_MODELS:
-            doc = growth_fit_dict(series, model, args.horizon, check_levels(levels), args.capacity)
-        else:
-            fitted = theta(series) if model == "theta" else ets(series, model)
-            doc = fitted.summary_dict(args.horizon, levels)
-        if why:
-            doc["selection"] = why
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"tradetarget fit: error: {exc}", file=sys.stderr)
-        return 2
+    if args.horizon < 1 or args.horizon > 500:
+        raise ValueError(f"--horizon is {args.horizon}; it must be 1 to 500")
+    if args.model not in FIT_MODELS and not args.model.upper().startswith("ARIMA"):
+        raise ValueError(f"unknown model {args.model!r}; expected one of {', '.join(FIT_MODELS)} or ARIMA(p,d,q)")
+    series = read_series(args.file)
+    why = None
+    model = args.model
+    if model == "auto":
+        model, why = choose_auto(series)
+    if model == "auto_arima":
+        doc = auto_arima(series).summary_dict(args.horizon, check_levels(levels))
+    elif model.upper().startswith("ARIMA"):
+        doc = arima(series, parse_arima(args.model), constant=args.drift).summary_dict(args.horizon, check_levels(levels))
+    elif model in GROWTH_MODELS:
+        doc = growth_fit_dict(series, model, args.horizon, check_levels(levels), args.capacity)
+    else:
+        fitted = theta(series) if model == "theta" else ets(series, model)
+        doc = fitted.summary_dict(args.horizon, levels)
+    if why:
+        doc["selection"] = why
     if args.json:
         print(json.dumps(doc, indent=2))
         return 0
@@ -226,11 +222,7 @@ def evaluate_main(argv: Sequence[str]) -> int:
     p.add_argument("--min-train", type=int, help="observations in the first training window (default: half, at least 4)")
     p.add_argument("--json", action="store_true", help="print the table as JSON records")
     args = p.parse_args(argv)
-    try:
-        table = evaluate(read_series(args.file), models=args.model, min_train=args.min_train, horizon=args.horizon)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"tradetarget evaluate: error: {exc}", file=sys.stderr)
-        return 2
+    table = evaluate(read_series(args.file), models=args.model, min_train=args.min_train, horizon=args.horizon)
     if args.json:
         print(table.reset_index().to_json(orient="records", indent=2))
     else:
@@ -270,32 +262,28 @@ def panel_main(argv: Sequence[str]) -> int:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--output", metavar="OUT.csv", help="write the table (one row per series) to this CSV")
     args = p.parse_args(argv)
-    try:
-        if args.comtrade:
-            data = read_comtrade(args.file, flows=args.flow)
-        else:
-            from pathlib import Path
+    if args.comtrade:
+        data = read_comtrade(args.file, flows=args.flow)
+    else:
+        from pathlib import Path
 
-            if not Path(args.file).is_file():
-                raise ValueError(f"no such file: {args.file}")
-            data, _ = read_csv_strictly(Path(args.file))
-        # each series' value in its last *year* (not the file's last row: files may run backwards)
-        last = data.assign(value=pd.to_numeric(data["value"], errors="coerce"),
-                           year=pd.to_numeric(data["year"], errors="coerce")) \
-            .sort_values(["unique_id", "year"], kind="stable").groupby("unique_id")["value"].last() \
-            if {"unique_id", "year", "value"} <= set(data.columns) else None
-        targets: dict = {format_money(t): t for t in args.target}
-        for m in args.multiple:
-            if not m > 0:
-                raise ValueError(f"--multiple must be positive; got {m}")
-            targets[f"x{m:g}"] = m * last if last is not None else m
-        reference = None if args.reference is None else ReferenceClass.load(args.reference)
-        result = forecast_panel(data, model=args.model, reference=reference, targets=targets, by=args.by or (2030, 2035), horizon=args.horizon,
-                                n_paths=args.paths, seed=args.seed, threads=args.threads,
-                                progress=False if args.no_progress else None)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"tradetarget panel: error: {exc}", file=sys.stderr)
-        return 2
+        if not Path(args.file).is_file():
+            raise ValueError(f"no such file: {args.file}")
+        data, _ = read_csv_strictly(Path(args.file))
+    # each series' value in its last *year* (not the file's last row: files may run backwards)
+    last = data.assign(value=pd.to_numeric(data["value"], errors="coerce"),
+                       year=pd.to_numeric(data["year"], errors="coerce")) \
+        .sort_values(["unique_id", "year"], kind="stable").groupby("unique_id")["value"].last() \
+        if {"unique_id", "year", "value"} <= set(data.columns) else None
+    targets: dict = {format_money(t): t for t in args.target}
+    for m in args.multiple:
+        if not m > 0:
+            raise ValueError(f"--multiple must be positive; got {m}")
+        targets[f"x{m:g}"] = m * last if last is not None else m
+    reference = None if args.reference is None else ReferenceClass.load(args.reference)
+    result = forecast_panel(data, model=args.model, reference=reference, targets=targets, by=args.by or (2030, 2035), horizon=args.horizon,
+                            n_paths=args.paths, seed=args.seed, threads=args.threads,
+                            progress=False if args.no_progress else None)
     if args.output:
         result.to_csv(args.output, index=False)
     failed = result["error"] != ""
@@ -326,11 +314,7 @@ def mix_main(argv: Sequence[str]) -> int:
     p.add_argument("--exports-total", type=parse_money, help="the snapshot's exports, if you know them (e.g. 1.3B)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
-    try:
-        mixes = export_mix(args.data, exports_total=args.exports_total)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"tradetarget mix: error: {exc}", file=sys.stderr)
-        return 2
+    mixes = export_mix(args.data, exports_total=args.exports_total)
     if args.json:
         print(json.dumps([m.to_dict() for m in mixes], indent=2, ensure_ascii=False, default=float))
         return 0
@@ -352,13 +336,9 @@ def scenario_main(argv: Sequence[str]) -> int:
     p.add_argument("--plot", metavar="FILE.png", help="save the waterfall chart")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
-    try:
-        result = run_scenario(args.file, observations=args.data)
-        if args.plot:
-            result.plot_waterfall(args.plot)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"tradetarget scenario: error: {exc}", file=sys.stderr)
-        return 2
+    result = run_scenario(args.file, observations=args.data)
+    if args.plot:
+        result.plot_waterfall(args.plot)
     if args.json:
         doc = {"scenario": result.scenario.name,
                "baseline": json.loads(result.baseline.to_json(orient="records")),
@@ -373,60 +353,52 @@ def scenario_main(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``tradetarget`` command. Output piped into a reader that stops early (``| head``) ends
-    the command quietly, as Unix tools do."""
+    """The ``tradetarget`` command. Bad input (a ValueError, TypeError or OSError from anywhere below)
+    is one line on stderr, ``tradetarget [command]: error: ...``, and exit status 2. Output piped
+    into a reader that stops early (``| head``) ends the command quietly, as Unix tools do."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     try:
-        return _main(argv)
+        return SUBCOMMANDS[command](argv[1:]) if command else analyze_main(argv)
     except BrokenPipeError:
         # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"tradetarget{' ' + command if command else ''}: error: {exc}", file=sys.stderr)
+        return 2
 
 
-def _main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] == "mix":
-        return mix_main(argv[1:])
-    if argv and argv[0] == "scenario":
-        return scenario_main(argv[1:])
-    if argv and argv[0] == "panel":
-        return panel_main(argv[1:])
-    if argv and argv[0] == "fit":
-        return fit_main(argv[1:])
-    if argv and argv[0] == "evaluate":
-        return evaluate_main(argv[1:])
+def analyze_main(argv: Sequence[str]) -> int:
+    """``tradetarget [options]``: the main job (``tt.analyze``), on the bundled data by default."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data is not None and not args.target:
         parser.error("--target is needed with --data (e.g. --target 10B)")
-    try:
-        result = analyze(
-            observations=args.data,
-            targets=args.target,
-            models=AVAILABLE_MODELS if args.model and "all" in args.model else (args.model or ANALYSIS_MODELS),
-            by=args.by or (2030, 2035),
-            deadline=args.deadline,
-            horizon=args.horizon,
-            n_paths=args.paths,
-            seed=args.seed,
-            source_uncertainty=not args.no_source_uncertainty,
-            indicator=args.indicator,
-            flow=args.flow,
-            capacity=args.capacity,
-            reference=None if args.reference is None else ReferenceClass.load(args.reference),
-            evidence=args.evidence,
+    result = analyze(
+        observations=args.data,
+        targets=args.target,
+        models=AVAILABLE_MODELS if args.model and "all" in args.model else (args.model or ANALYSIS_MODELS),
+        by=args.by or (2030, 2035),
+        deadline=args.deadline,
+        horizon=args.horizon,
+        n_paths=args.paths,
+        seed=args.seed,
+        source_uncertainty=not args.no_source_uncertainty,
+        indicator=args.indicator,
+        flow=args.flow,
+        capacity=args.capacity,
+        reference=None if args.reference is None else ReferenceClass.load(args.reference),
+        evidence=args.evidence,
+    )
+    table = None
+    if args.sensitivity:
+        table = sensitivity(
+            observations=args.data, targets=result.targets["target"].unique(), by=args.by or (2030, 2035),
+            deadline=args.deadline, n_paths=args.paths, seed=args.seed, indicator=args.indicator, flow=args.flow,
         )
-        table = None
-        if args.sensitivity:
-            table = sensitivity(
-                observations=args.data, targets=result.targets["target"].unique(), by=args.by or (2030, 2035),
-                deadline=args.deadline, n_paths=args.paths, seed=args.seed, indicator=args.indicator, flow=args.flow,
-            )
-        if args.plot:
-            result.plot(args.plot)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"tradetarget: error: {exc}", file=sys.stderr)
-        return 2
+    if args.plot:
+        result.plot(args.plot)
     if args.json:
         doc = result.to_dict()
         if table is not None:
@@ -444,3 +416,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+SUBCOMMANDS = {"mix": mix_main, "scenario": scenario_main, "panel": panel_main, "fit": fit_main,
+               "evaluate": evaluate_main}

@@ -24,7 +24,7 @@ def _normal_quantile(p: float) -> float:
     return NormalDist().inv_cdf(p)
 
 
-def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.Index]:
+def _values(data: Union[pd.Series, Sequence[float]], model: str) -> tuple[list[float], pd.Index]:
     data = to_year_series(data)
     if isinstance(data, pd.Series):
         index = data.index
@@ -32,10 +32,7 @@ def _values(data: Union[pd.Series, Sequence[float]]) -> tuple[list[float], pd.In
             steps = np.diff(index.to_numpy())
             if (steps <= 0).any():
                 raise ValueError("the years must be increasing")
-            if (steps > 1).any():
-                gap = int(index[int(np.flatnonzero(steps > 1)[0])]) + 1
-                raise ValueError(f"this model needs consecutive years: {gap} is missing (the measurement model, "
-                                 "rw_drift and loglinear handle gaps)")
+            _core.require_consecutive_years([int(y) for y in index], model)
         return [float(v) for v in data.to_numpy()], index
     values = [float(v) for v in data]
     return values, pd.RangeIndex(1, len(values) + 1)
@@ -142,20 +139,20 @@ def parse_arima(name: str) -> tuple[int, int, int]:
 
 def auto_arima(data: Union[pd.Series, Sequence[float]]) -> ArimaFit:
     """Automatic ARIMA (Hyndman & Khandakar 2008): d by KPSS, stepwise search by AICc."""
-    values, index = _values(data)
+    values, index = _values(data, "auto_arima")
     return ArimaFit(core=_core.auto_arima(values), index=index)
 
 
 def arima(data: Union[pd.Series, Sequence[float]], order: tuple[int, int, int] = (0, 1, 1), constant: bool = True) -> ArimaFit:
     """ARIMA(p, d, q) with a constant (the mean when d = 0, the drift when d = 1; none for d = 2)."""
-    values, index = _values(data)
+    values, index = _values(data, "arima")
     p, d, q = order
     return ArimaFit(core=_core.arima_fit(values, p, d, q, bool(constant) and d < 2), index=index)
 
 
 def theta(data: Union[pd.Series, Sequence[float]]) -> ThetaFit:
     """The Theta method of Assimakopoulos & Nikolopoulos (2000) as SES with drift."""
-    values, index = _values(data)
+    values, index = _values(data, "theta")
     return ThetaFit(core=_core.theta_fit(values), index=index)
 
 
@@ -163,7 +160,7 @@ def ets(data: Union[pd.Series, Sequence[float]], model: str = "auto") -> EtsFit:
     """Fit an ETS class (``ANN``, ``AAN``, ``AAdN``, ``MNN``, ``MAN``, ``MAdN``) or choose one by
     AICc (``auto``), as R's ``forecast::ets`` does, but with a clear error instead of a silent
     Holt–Winters fallback when the series is too short."""
-    values, index = _values(data)
+    values, index = _values(data, "ets")
     if model in ("auto", "auto_ets"):
         core = _core.ets_select(values)
     else:

@@ -111,7 +111,7 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
     gap = tmp_path / "gap.csv"
     gap.write_text("year,value\n2019,1\n2020,2\n2021,3\n2023,4\n2024,5\n2025,6\n")
     assert main(["fit", str(gap), "--model", "ANN"]) == 2
-    assert "this model needs consecutive years: 2022 is missing" in capsys.readouterr().err
+    assert "ets needs consecutive years: 2022 is missing (" in capsys.readouterr().err
     short = tmp_path / "short.csv"
     short.write_text("year,value\n2021,5.3e9\n2022,4.0e9\n2023,4.6e9\n2024,5.4e9\n")
     assert main(["fit", str(short)]) == 2
@@ -294,7 +294,7 @@ def test_level_models_refuse_gaps() -> None:
 
     import tradetarget as tt
 
-    with pytest.raises(ValueError, match="auto_ets models the levels of consecutive years: 2023 is missing"):
+    with pytest.raises(ValueError, match=r"auto_ets needs consecutive years: 2023 is missing \(reference_rw, loglinear, rw_drift"):
         tt.fit(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=[2019, 2020, 2021, 2022, 2024]), "auto_ets")
 
 

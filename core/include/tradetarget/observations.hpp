@@ -33,6 +33,8 @@ struct YearMonth {
 };
 /// Parses "YYYY-MM" (or "YYYY", read as a whole year when `is_end`); throws InputError naming `where`.
 YearMonth parse_year_month(const std::string& text, bool is_end, const std::string& where);
+/// "YYYY-MM".
+std::string to_string(const YearMonth& m);
 
 struct Observation {
     std::string id;      ///< stable identifier (obs_id)
@@ -50,6 +52,11 @@ struct Observation {
     std::string component;
 
     bool is_full_year() const;
+    /// "YYYY-MM to YYYY-MM", or "" when the observation states no period.
+    std::string period_text() const;
+    /// The year a level stated with no period describes: the last full year before `published`
+    /// (YYYY-MM or YYYY-MM-DD); InputError naming `where` when the date is not one.
+    int current_level_year() const;
 };
 
 /// Validates every field and builds an Observation; throws InputError naming `where`, the

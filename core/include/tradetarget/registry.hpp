@@ -28,5 +28,8 @@ const std::vector<ModelInfo>& model_registry();
 const ModelInfo& model_info(ModelKind kind);
 /// Throws InputError naming the known models for an unknown name.
 const ModelInfo& model_info(const std::string& name);
+/// Throws InputError at the first missing year: "<who> needs consecutive years: 2023 is missing
+/// (... take gaps)", naming the models that take gaps.
+void require_consecutive_years(const std::vector<int>& years, const std::string& who);
 
 }  // namespace tradetarget
