@@ -6,12 +6,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .models import DEFAULT_MODEL
+
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import Analysis
 
 __all__ = ["plot_analysis", "plot_sensitivity"]
 
 _COLOURS = ("#1f5fa8", "#c2571a", "#2e8540", "#7a3e9d", "#b8860b", "#008b8b", "#c71585", "#555555")
+
+
+def _colour(i: int) -> str:
+    """The i-th model's colour: eight chosen ones, then matplotlib's tab20, so no model is dropped."""
+    if i < len(_COLOURS):
+        return _COLOURS[i]
+    import matplotlib
+
+    return matplotlib.colors.to_hex(matplotlib.colormaps["tab20"]((i - len(_COLOURS)) % 20))
 
 
 def plot_analysis(analysis: "Analysis", path: str | None = None):
@@ -46,7 +57,7 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     if m is not None:
         t = m.table
         names = list(analysis.forecasts)
-        colour = _COLOURS[names.index("measurement") % len(_COLOURS)] if "measurement" in names else "grey"
+        colour = _colour(names.index("measurement")) if "measurement" in names else "grey"
         kinds = [f"{', '.join(str(y) for y in t.index[t['kind'] == kind])} {kind}"
                  for kind in ("estimated", "nowcast") if (t["kind"] == kind).any()]
         ax.errorbar(t.index, t["value"] / scale,
@@ -54,10 +65,12 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
                     fmt="D", ms=4, color=colour, capsize=2, lw=0.9, alpha=0.8,
                     label="measurement model: every year, 80%" + (f" ({'; '.join(kinds)})" if kinds else ""), zorder=5)
 
-    # With many models, one band (the combination's, else the first model's) keeps the chart legible.
-    banded = set(analysis.forecasts) if len(analysis.forecasts) <= 3 else (
-        {"combination"} if "combination" in analysis.forecasts else {next(iter(analysis.forecasts))})
-    for colour, (name, forecast) in zip(_COLOURS, analysis.forecasts.items()):
+    # With many models, one band keeps the chart legible: the calibrated model's (the answer), else
+    # the combination's, else the first model's.
+    banded = set(analysis.forecasts) if len(analysis.forecasts) <= 3 else next(
+        {name} for name in (DEFAULT_MODEL, "combination", next(iter(analysis.forecasts))) if name in analysis.forecasts)
+    for i, (name, forecast) in enumerate(analysis.forecasts.items()):
+        colour = _colour(i)
         table = forecast.table
         # Paths start after the last full year; join them to it.
         start = forecast.observed.years[-1]
@@ -88,10 +101,15 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
     styles = ("-", "--", ":", "-.")
-    for colour, (name, table) in zip(_COLOURS, analysis.first_passage.items()):
-        for style, target in zip(styles, table.columns):
-            ax_fp.step(table.index, table[target], where="post", color=colour, ls=style,
+    deadline = analysis.settings["deadline"]
+    for i, (name, table) in enumerate(analysis.first_passage.items()):
+        for k, target in enumerate(table.columns):
+            ax_fp.step(table.index, table[target], where="post", color=_colour(i), ls=styles[k % len(styles)],
                        label=f"{format_money(target)}, {name}")
+            if name == DEFAULT_MODEL and deadline in table.index:
+                p = float(table.loc[deadline, target])
+                ax_fp.annotate(f"P({format_money(target)} by {deadline}) = {p:.2f}", (deadline, p),
+                               textcoords="offset points", xytext=(6, -10 if k else 4), fontsize=8, color=_colour(i))
     for year in analysis.settings["prob_by"]:
         ax_fp.axvline(year, color="0.6", lw=0.8, ls=":")
     ax_fp.axhline(0.5, color="0.6", lw=0.8)
@@ -131,7 +149,7 @@ def plot_sensitivity(table, path: str | None = None):
                              sharey=True, squeeze=False)
     for ax, target in zip(axes[0], targets):
         rows = table[table["target"] == target].reset_index(drop=True)
-        for colour, column in zip(_COLOURS, columns):
+        for colour, column in zip(map(_colour, range(len(columns))), columns):
             ax.scatter(rows[column], rows.index, color=colour, label=f"by {column.removeprefix('prob_by_')}", zorder=3)
         ax.set_yticks(rows.index, [f"{s}\n{year}: {format_money(v)}" for s, v in zip(rows["scenario"], rows[f"level_{year}"])],
                       fontsize=8)
