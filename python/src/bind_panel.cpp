@@ -70,13 +70,13 @@ void register_panel(py::module_& m) {
                                  parameter_uncertainty, reference);
             options.model = parse_model(model);
             const std::vector<PanelSeries> panel = to_panel(ids, offsets, years, values, targets);
-            std::function<void(std::size_t)> report;
-            if (progress)
-                report = [&progress](std::size_t done) {
-                    py::gil_scoped_acquire gil;
-                    if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C stops the run
-                    progress(done);
-                };
+            // Called on this thread a few times a second, with or without a progress bar: Ctrl-C
+            // (a pending signal) stops the run there.
+            const std::function<void(std::size_t)> report = [&progress](std::size_t done) {
+                py::gil_scoped_acquire gil;
+                if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+                if (progress) progress(done);
+            };
             py::gil_scoped_release release;
             return fit_panel(panel, options, report);
         },

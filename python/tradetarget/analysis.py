@@ -15,6 +15,7 @@ from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, REGISTRY, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .arguments import INT_MAX, SEED_MAX, one_or_many, whole
 from .money import format_money, to_amount
 from .observations import ObservationSource, Reconciled, reconcile
 from .reference import ReferenceClass, bundled_reference, track_record
@@ -397,12 +398,17 @@ def analyze(
         data_label = "DataFrame" if isinstance(observations, (pd.DataFrame, pd.Series)) else str(observations)
     if targets is None:
         raise ValueError("targets are needed for your own data (e.g. targets=[10e9])")
-    targets = [to_amount(t) for t in targets]
+    targets = list(dict.fromkeys(to_amount(t) for t in one_or_many(targets)))  # a repeated target once
     if not targets:
         raise ValueError("at least one target is needed")
+    models = one_or_many(models)
     if not models:
         raise ValueError("at least one model is needed")
-    by = sorted({int(y) for y in by})
+    by = sorted({whole("a year of by", y) for y in one_or_many(by)})
+    deadline = whole("deadline", deadline)
+    horizon = None if horizon is None else whole("horizon", horizon, 1, 500, "years")
+    n_paths = whole("n_paths", n_paths, 1, INT_MAX)
+    seed = whole("seed", seed, 0, SEED_MAX)
     reconciled = reconcile(observations, indicator=indicator, flow=flow, commodity=commodity)
     last = int(reconciled.table.index[-1])
     if deadline <= last:

@@ -20,6 +20,17 @@ from .observations import read_series
 from .reference import ReferenceClass
 from .sensitivity import sensitivity
 
+def plot_file(text: str) -> str:
+    """A --plot argument: a file name in a folder that exists, checked before the run (not after
+    it); no suffix means PNG."""
+    from pathlib import Path
+
+    path = Path(text)
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"no folder {str(path.parent)!r} to write {path.name!r} in")
+    return str(path if path.suffix else path.with_suffix(".png"))
+
+
 def parse_money(text: str) -> float:
     """An amount argument ('10B', '$15b', '500M', '1.5e10'); argparse reports the error."""
     try:
@@ -103,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sensitivity", action="store_true",
                    help="also answer under each source alone for the year the sources disagree on most")
     p.add_argument("--json", action="store_true", help="print the stable JSON contract instead of the report")
-    p.add_argument("--plot", metavar="FILE.png", help="also save the fan chart and first-passage plot")
+    p.add_argument("--plot", type=plot_file, metavar="FILE.png", help="also save the fan chart and first-passage plot")
     p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
     return p
 
@@ -333,7 +344,7 @@ def scenario_main(argv: Sequence[str]) -> int:
                                 "baseline paths: first-passage years, P(by year), target-gap decomposition.")
     p.add_argument("file", metavar="FILE.toml")
     p.add_argument("--data", metavar="FILE.csv", help="observations (default: the bundled data)")
-    p.add_argument("--plot", metavar="FILE.png", help="save the waterfall chart")
+    p.add_argument("--plot", type=plot_file, metavar="FILE.png", help="save the waterfall chart")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     result = run_scenario(args.file, observations=args.data)
@@ -367,6 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as exc:
         print(f"tradetarget{' ' + command if command else ''}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT, no traceback
+        print(f"tradetarget{' ' + command if command else ''}: interrupted", file=sys.stderr)
+        return 130
 
 
 def analyze_main(argv: Sequence[str]) -> int:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .arguments import INT_MAX, SEED_MAX, one_or_many, whole
 from .money import to_amount
 from .observations import Reconciled
 
@@ -105,6 +106,8 @@ class Fit:
         the level models (ETS, ARIMA, Theta) at their estimates, as R does.
         """
         levels = check_levels(levels)
+        horizon, n_paths = whole("horizon", horizon, 1, 500, "years"), whole("n_paths", n_paths, 1, INT_MAX)
+        seed = whole("seed", seed, 0, SEED_MAX)
         reference = None if self.reference is None else self.reference.core
         core = self.core
         if not parameter_uncertainty and REGISTRY[self.model].family == "levels":
@@ -165,10 +168,13 @@ class Forecast:
         ``by``), the year the point forecast crosses, and the growth the target needs by ``deadline``
         (default: the first of ``by``) beside the historical rate. A target already reached in an
         observed year is reported with that year."""
-        by = [int(y) for y in by]
-        deadline = by[0] if deadline is None else int(deadline)
+        by = [whole("a year of by", y) for y in one_or_many(by)]
+        deadline = by[0] if deadline is None else whole("deadline", deadline)
+        targets = [to_amount(t) for t in one_or_many(targets)]
+        if not targets:
+            raise ValueError("at least one target is needed")
         rows = []
-        for target in (to_amount(t) for t in targets):
+        for target in targets:
             passage = _core.first_passage(self.paths, target, self.observed)
             s = _core.summarize_target(passage, self.point_log, self.log_growth, self.observed, by, deadline)
             rows.append({

@@ -302,6 +302,11 @@ def read_series(path: Union[str, Path]) -> pd.Series:
     frame.columns = [str(c).strip() for c in frame.columns]
     if set(REQUIRED_COLUMNS) <= set(frame.columns):
         return reconcile(file).series.rename_axis("year")
+    if frame.shape[1] == 1 and not pd.isna(pd.to_numeric(without_digit_grouping(frame.columns[0]), errors="coerce")):
+        # no header line: the first line is a value, not a column name (never drop it)
+        frame = pd.concat([pd.DataFrame({frame.columns[0]: [frame.columns[0]]}), frame], ignore_index=True)
+        lines = [1, *lines]
+    frame.columns = [c.lower() for c in frame.columns]  # Year,Value as year,value
     if frame.shape[1] == 1:
         values, index = frame.iloc[:, 0], pd.RangeIndex(1, len(frame) + 1)
     elif list(frame.columns) == ["year", "value"]:

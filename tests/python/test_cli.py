@@ -184,3 +184,57 @@ def test_panel_multiple_is_of_each_series_last_year_whatever_the_row_order(tmp_p
     capsys.readouterr()
     table = pd.read_csv(out)
     assert table.loc[0, "x2_target"] == pytest.approx(2 * 471.6)
+
+
+def test_ctrl_c_ends_a_long_panel_run_quickly_and_quietly(tmp_path: Path) -> None:
+    """SIGINT reaches a panel run without a progress bar (issue 16: it was checked only in the bar's
+    callback): the command ends within seconds, says so in one line, exit status 130."""
+    import signal
+    import time
+
+    rows = ["unique_id,year,value"] + [f"s{i},{2000 + t},{100 * 1.05 ** t * (1 + 0.01 * (i % 7))}"
+                                       for i in range(4000) for t in range(25)]
+    data = tmp_path / "many.csv"
+    data.write_text("\n".join(rows) + "\n")
+    exe = Path(sys.executable).with_name("tradetarget")
+    child = subprocess.Popen([str(exe), "panel", str(data), "--model", "auto_arima", "--paths", "200", "--target", "200",
+                              "--threads", "1", "--no-progress", "--output", str(tmp_path / "out.csv")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)  # reading the file and starting the fits
+    assert child.poll() is None, "the run ended before the signal: make the panel larger"
+    sent = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert time.monotonic() - sent < 5
+    assert child.returncode == 130
+    assert err.strip().splitlines() == ["tradetarget panel: interrupted"]
+
+
+def test_a_headerless_file_keeps_its_first_value_and_headers_ignore_case(tmp_path: Path, capsys) -> None:
+    """Issue 16: a one-column file without a header lost its first value to the header; Year,Value was refused."""
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text("3.1\n3.4\n3.9\n4.4\n5.1\n5.6\n")
+    assert main(["fit", str(headerless), "--model", "ANN", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["forecast"]["index"][0] == 7  # six values, positions 1..6
+    upper = tmp_path / "upper.csv"
+    upper.write_text("Year,Value\n2019,3.1\n2020,3.4\n2021,3.9\n2022,4.4\n2023,5.1\n2024,5.6\n")
+    assert main(["fit", str(upper), "--model", "ANN", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["forecast"]["index"][0] == 2025
+
+
+def test_plot_path_is_checked_before_the_run_and_named_as_written(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:  # argparse's usage error, before any work
+        main(["--plot", str(tmp_path / "no_such_dir" / "fan.png"), "--paths", "200"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "argument --plot: no folder" in err and "no_such_dir" in err
+    code, out, _ = run(capsys, "--plot", str(tmp_path / "fan"), "--paths", "500", "--model", "rw_drift")
+    assert code == 0 and (tmp_path / "fan.png").is_file()
+    assert f"plot saved to {tmp_path / 'fan.png'}" in out
+
+
+def test_a_repeated_target_is_one_row_per_model(capsys) -> None:
+    code, out, _ = run(capsys, "--json", "--paths", "500", "--model", "rw_drift", "--target", "10B", "--target", "1e10",
+                       "--data", str(Path(__file__).resolve().parents[2] / "data" / "kazakhstan_turkiye.csv"))
+    assert code == 0
+    assert [t["target"] for t in json.loads(out)["targets"]] == [1e10]

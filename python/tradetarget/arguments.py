@@ -1,0 +1,35 @@
+"""Checks of the arguments every entry point shares: whole numbers stay whole, one value or many."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Optional
+
+
+def whole(name: str, value: Any, minimum: Optional[int] = None, maximum: Optional[int] = None, unit: str = "") -> int:
+    """``value`` as an int, or ValueError/TypeError naming ``name``: 2030.9 is not a year, True is not
+    a horizon, and a seed outside 0..2**64-1 is not a seed."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a whole number; got {type(value).__name__} {value!r}")
+    if isinstance(value, numbers.Integral):
+        out = int(value)
+    elif float(value).is_integer():
+        out = int(value)
+    else:
+        raise ValueError(f"{name} must be a whole number; got {value!r}")
+    if minimum is not None and out < minimum or maximum is not None and out > maximum:
+        bounds = f"at least {minimum}" if maximum is None else f"{minimum} to {maximum}" if minimum is not None \
+            else f"at most {maximum}"
+        raise ValueError(f"{name} is {out}{' ' + unit if unit else ''}; it must be {bounds}")
+    return out
+
+
+def one_or_many(value: Any) -> list:
+    """A single value (a name, a number, '10B') as a one-element list; a sequence as a list."""
+    if isinstance(value, (str, bytes, numbers.Number)):
+        return [value]
+    return list(value)
+
+
+SEED_MAX = 2**64 - 1  # seeds are unsigned 64-bit in the core
+INT_MAX = 2**31 - 1  # counts are C++ ints
