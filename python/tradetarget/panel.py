@@ -16,7 +16,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, arguments
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS
 from .reference import ReferenceClass, bundled_reference, panel_reference
 
@@ -160,7 +160,12 @@ def forecast_panel(
     ``long_forecasts()`` turns the forecast columns into one row per series and year.
     """
     targets = dict(targets or {})
-    if targets and int(n_paths) == 0:
+    horizon = arguments.whole("horizon", horizon, 1, 500, "years")
+    n_paths = arguments.whole("n_paths", n_paths, 0, arguments.INT_MAX)
+    seed = arguments.whole("seed", seed, 0, arguments.SEED_MAX)
+    threads = arguments.whole("threads", threads, 0, 4096)
+    by = [arguments.whole("a year of by", y) for y in arguments.one_or_many(by)]
+    if targets and n_paths == 0:
         raise ValueError("targets need sample paths: n_paths is 0")
     if model not in PANEL_MODELS:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(PANEL_MODELS)}")

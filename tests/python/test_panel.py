@@ -221,3 +221,16 @@ def test_dask_cluster_with_two_worker_processes_gives_the_in_process_result() ->
     pd.testing.assert_frame_equal(plain_text(computed), plain_text(expected), check_exact=True, check_dtype=True)
     with pytest.raises(ValueError, match="keep_paths is not available for a Dask panel"):
         forecast_panel(dd.from_pandas(data, npartitions=2), keep_paths=True)
+
+
+def test_panel_counts_and_years_stay_whole() -> None:
+    """Issue 16: by=[2030.7], seed=1.5 or horizon=True were truncated or cast silently."""
+    frame = pd.DataFrame({"unique_id": ["a"] * 8, "year": range(2015, 2023), "value": np.linspace(10, 20, 8)})
+    with pytest.raises(ValueError, match="a year of by must be a whole number; got 2030.7"):
+        tt.forecast_panel(frame, model="rw_drift", by=[2030.7], progress=False)
+    with pytest.raises(ValueError, match="seed must be a whole number; got 1.5"):
+        tt.forecast_panel(frame, model="rw_drift", seed=1.5, progress=False)
+    with pytest.raises(TypeError, match="horizon must be a whole number; got bool True"):
+        tt.forecast_panel(frame, model="rw_drift", horizon=True, progress=False)
+    assert tt.forecast_panel(frame, model="rw_drift", by=2030, targets={"t": 30.0}, n_paths=200,
+                             progress=False).loc[0, "t_prob_by_2030"] >= 0
