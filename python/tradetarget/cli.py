@@ -275,6 +275,8 @@ def panel_main(argv: Sequence[str]) -> int:
     args = p.parse_args(argv)
     if args.comtrade:
         data = read_comtrade(args.file, flows=args.flow)
+        if data.empty:
+            raise ValueError(f"{args.file}: no rows" + (f" with flow {', '.join(args.flow)}" if args.flow else ""))
     else:
         from pathlib import Path
 

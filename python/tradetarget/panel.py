@@ -100,6 +100,11 @@ def _year_column(values: list[Optional[int]]) -> pd.Series:
 def _flat(data: pd.DataFrame, id_col: str, year_col: str, value_col: str):
     """The panel sorted by series and year, as ids, offsets (series i is rows offsets[i]:offsets[i+1]),
     years and values, with the sorted frame and each row's id."""
+    originals = pd.Series(pd.unique(data[id_col]))
+    clash = originals[originals.astype(str).duplicated(keep=False)]
+    if len(clash):
+        raise ValueError(f"column {id_col!r}: the ids {', '.join(repr(v) for v in clash.tolist())} are different values "
+                         "written the same way; name them differently")
     ordered = data.assign(**{year_col: pd.to_numeric(data[year_col]), value_col: pd.to_numeric(data[value_col])})
     ordered = ordered.sort_values([id_col, year_col], kind="stable")
     ids_per_row = ordered[id_col].astype(str).to_numpy()

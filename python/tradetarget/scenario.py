@@ -39,8 +39,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .arguments import INT_MAX, SEED_MAX, one_or_many, whole
 from .models import DEFAULT_SEED, Forecast
-from .money import format_money
+from .money import format_money, to_amount
 from .targets import time_to_target
 
 __all__ = ["Lever", "Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
@@ -109,7 +110,6 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
         import tomllib
     except ModuleNotFoundError:  # Python < 3.11
         import tomli as tomllib  # type: ignore[no-redef]
-    from .money import parse_money
 
     file = Path(path)
     if not file.is_file():
@@ -147,15 +147,20 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"line {line} of {name}: a lever value has the wrong type ({exc})") from None
         levers.append(lever)
-    try:
-        targets = [parse_money(str(t)) if isinstance(t, str) else float(t) for t in head.get("targets", ["10B", "15B"])]
-    except Exception as exc:  # noqa: BLE001 - argparse's error type
-        raise ValueError(f"{name}: [scenario] targets: {exc}") from None
-    scenario = Scenario(name=str(head.get("name", file.stem)), levers=levers, targets=targets,
-                        by=[int(y) for y in head.get("by", (2030, 2035))],
-                        decompose_year=int(head.get("decompose_year", 2030)), deadline=int(head.get("deadline", 2030)),
-                        n_paths=int(head.get("n_paths", 20000)), seed=int(head.get("seed", DEFAULT_SEED)),
-                        horizon=int(head.get("horizon", 15)), file=name)
+    try:  # one value or a list ("10B" or ["10B", "15B"]; 2030 or [2030, 2035]), whole numbers kept whole
+        targets = list(dict.fromkeys(to_amount(t) for t in one_or_many(head.get("targets", ["10B", "15B"]))))
+        if not targets:
+            raise ValueError("targets: at least one target is needed")
+        scenario = Scenario(
+            name=str(head.get("name", file.stem)), levers=levers, targets=targets,
+            by=[whole("a year of by", y) for y in one_or_many(head.get("by", (2030, 2035)))],
+            decompose_year=whole("decompose_year", head.get("decompose_year", 2030)),
+            deadline=whole("deadline", head.get("deadline", 2030)),
+            n_paths=whole("n_paths", head.get("n_paths", 20000), 1, INT_MAX),
+            seed=whole("seed", head.get("seed", DEFAULT_SEED), 0, SEED_MAX),
+            horizon=whole("horizon", head.get("horizon", 15), 1, 500, "years"), file=name)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: [scenario] {exc}") from None
     check_levers(scenario)
     return scenario
 

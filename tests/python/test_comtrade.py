@@ -76,3 +76,25 @@ def test_panel_command_on_a_comtrade_file(tmp_path: Path, capsys) -> None:
     assert "no such file" in capsys.readouterr().err
     assert main(["panel", str(SAMPLE)]) == 2  # a Comtrade file without --comtrade has no unique_id column
     assert "no column 'unique_id'" in capsys.readouterr().err
+
+
+def test_a_flow_the_file_does_not_hold_is_an_error_not_an_empty_run(capsys) -> None:
+    """Issue 16: `--flow Z` ran on 0 series and exited 0."""
+    from tradetarget.cli import main
+
+    assert main(["panel", str(SAMPLE), "--comtrade", "--flow", "Z", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "no rows with flow Z" in err and len(err.strip().splitlines()) == 1
+
+
+def test_ids_that_differ_only_in_type_are_not_merged() -> None:
+    """Issue 16: ids 1 (a number) and "1" (text) were silently one series."""
+    import pandas as pd
+    import pytest
+
+    import tradetarget as tt
+
+    frame = pd.DataFrame({"unique_id": [1, 1, 1, "1", "1", "1"], "year": [2020, 2021, 2022] * 2,
+                          "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    with pytest.raises(ValueError, match="column 'unique_id': the ids 1, '1' are different values written the same way"):
+        tt.forecast_panel(frame, model="rw_drift", progress=False)

@@ -198,6 +198,11 @@ def write(tmp_path: Path, text: str) -> Path:
         ('[[lever]]\nname="a"\nkind="new_exports"\namount=-1\nstart=2026\n', "line 4 of s.toml: lever 'a': amount must be finite and >= 0"),
         ('[scenario\n', "not valid TOML"),
         ('[scenario]\ncolour="red"\n', "unknown key 'colour' in \\[scenario\\]"),
+        ('[scenario]\ntargets=[]\n', "s.toml: \\[scenario\\] targets: at least one target is needed"),
+        ('[scenario]\nseed=-1\n', "s.toml: \\[scenario\\] seed is -1; it must be 0 to"),
+        ('[scenario]\nn_paths=10000000000\n', "s.toml: \\[scenario\\] n_paths is 10000000000; it must be 1 to 2147483647"),
+        ('[scenario]\nby=2030.5\n', "s.toml: \\[scenario\\] a year of by must be a whole number; got 2030.5"),
+        ('[scenario]\ntargets=["10 apples"]\n', "s.toml: \\[scenario\\] '10 apples' is not an amount"),
     ],
 )
 def test_bad_scenario_files_name_the_line(tmp_path: Path, baseline, text: str, message: str) -> None:
@@ -275,3 +280,9 @@ def test_forecast_hierarchy_mint_is_coherent_and_reports_the_top_target() -> Non
     assert 0.0 < h["targets"].loc[0, "prob_by_2030"] < 1.0
     with pytest.raises(ValueError, match="node 'gold' is not a series of the panel"):
         forecast_hierarchy(panel, {"total": ["exports", "gold"]}, model="rw_drift", method="bottom_up")
+
+
+def test_scenario_takes_one_target_and_one_year_as_written(tmp_path: Path) -> None:
+    """Issue 16: targets = "10B" was split into characters and by = 2030 was not iterable."""
+    scenario = load_scenario(write(tmp_path, '[scenario]\ntargets="10B"\nby=2030\n'))
+    assert scenario.targets == [10e9] and scenario.by == [2030]
