@@ -75,6 +75,11 @@ class Analysis:
         """A plain-text report: observations used and how, each model's growth, each target."""
         r = self.reconciled
         lines = [f"tradetarget {__version__}: {self.settings['data']} ({r.label})", ""]
+        last = float(r.table["value"].iloc[-1])
+        for target in sorted(set(self.targets["target"])):
+            if not 0.01 <= target / last <= 100:  # a target in dollars against data in billions, or the reverse
+                lines += [f"Note: the target {format_money(target)} is {target / last:.3g} times the last value "
+                          f"({format_money(last)} in {r.table.index[-1]}): are the data and the target in the same units?", ""]
         answer = self.targets[self.targets["model"] == DEFAULT_MODEL]
         if len(answer):
             by = self.settings["prob_by"]

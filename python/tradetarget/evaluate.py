@@ -25,6 +25,9 @@ def evaluate(
                         f"series; got {type(series).__name__}")
     models = list(models) if models is not None else _core.evaluable_models()
     n = len(series)
+    if n and series.nunique() == 1:
+        raise ValueError(f"the series is constant ({series.iloc[0]:g} in every year): scaled errors (MASE, RMSSE) "
+                         "divide by its in-sample changes, which are all zero")
     if min_train is None:
         if n < 5:
             raise ValueError(f"evaluation needs at least 5 years (4 to fit, 1 to score); the series has {n}"

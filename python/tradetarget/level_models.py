@@ -26,6 +26,11 @@ def _normal_quantile(p: float) -> float:
 
 def _values(data: Union[pd.Series, Sequence[float]], model: str) -> tuple[list[float], pd.Index]:
     data = to_year_series(data)
+    numbers = np.asarray(data.to_numpy() if isinstance(data, pd.Series) else list(data), dtype=float)
+    bad = np.flatnonzero(~np.isfinite(numbers))
+    if bad.size:
+        where = data.index[bad[0]] if isinstance(data, pd.Series) else f"position {bad[0] + 1}"
+        raise ValueError(f"{model}: the value for {where} is {numbers[bad[0]]}; every value must be a finite number")
     if isinstance(data, pd.Series):
         index = data.index
         if len(index) > 1 and pd.api.types.is_integer_dtype(index):

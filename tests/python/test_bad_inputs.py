@@ -145,3 +145,21 @@ def test_file_outcome(tmp_path: Path, capsys, name, content, message) -> None:
 
 def test_the_table_is_large_enough() -> None:
     assert len(API_CASES) + len(FILE_CASES) >= 40
+
+
+def test_units_that_do_not_match_are_pointed_out() -> None:
+    """Issue 16: data in billions with a target of 5B answered '+3517.8% a year needed' with no word on units."""
+    billions = pd.Series([3.354, 5.3, 4.0, 5.4], index=YEARS)
+    text = tt.analyze(billions, targets=["5B"], models=["rw_drift"], n_paths=200).summary()
+    assert "Note: the target $5B is 9.26e+08 times the last value ($5.4 in 2024): are the data and the target in the same units?" in text
+    assert "same units" not in tt.analyze(GOOD, targets=["10B"], models=["rw_drift"], n_paths=200).summary()
+
+
+def test_a_missing_value_inside_a_level_model_series_is_named() -> None:
+    with pytest.raises(ValueError, match="ets: the value for 2021 is nan; every value must be a finite number"):
+        tt.ets(pd.Series([1.0, np.nan, 2.0, 3.0, 4.0, 5.0], index=range(2020, 2026)))
+
+
+def test_evaluate_on_a_constant_series_says_why_it_cannot_score() -> None:
+    with pytest.raises(ValueError, match="the series is constant \\(5 in every year\\)"):
+        tt.evaluate(pd.Series([5.0] * 12, index=range(2010, 2022)))
