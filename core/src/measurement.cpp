@@ -12,6 +12,7 @@
 #include <boost/random/uniform_01.hpp>
 
 #include "tradetarget/errors.hpp"
+#include "tradetarget/parallel.hpp"
 
 namespace tradetarget {
 namespace {
@@ -54,16 +55,28 @@ void design(const MeasurementRow& row, int bias_index, const Setup& s, Eigen::Ve
     h = e * e + row.extra_variance;
 }
 
-// Kalman filter (Durbin & Koopman 2012, §4.3), one scalar row at a time (§6.4), Joseph-form
-// covariance update for stability with the large diffuse variance kappa.
+// a <- T a and P <- T P T' for the T of transition_matrix, in O(n) and O(n^2): T only moves the
+// slope into the level and the level into the lag (a dense product would cost O(n^3) a year, with
+// one bias state per source).
+void predict(Eigen::VectorXd& a, Eigen::MatrixXd& p) {
+    a(kLag) = a(kLevel);
+    a(kLevel) += a(kSlope);
+    // rows (T P), then columns ((T P) T')
+    p.row(kLag) = p.row(kLevel);
+    p.row(kLevel) += p.row(kSlope);
+    p.col(kLag) = p.col(kLevel);
+    p.col(kLevel) += p.col(kSlope);
+}
+
+// Kalman filter (Durbin & Koopman 2012, §4.3), one scalar row at a time (§6.4). The covariance
+// update is the Joseph form (I - k z') P (I - k z')' + k h k', expanded into rank-one terms,
+// P - k (Pz)' - (Pz) k' + k k' (z'Pz + h): the same matrix in O(n^2) instead of O(n^3), kept
+// symmetric by construction.
 Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<int>& bias_of_row,
                     const Setup& s, bool keep) {
     const int n_state = kBias + s.n_bias;
     const int n_years = s.last_year - s.first_year + 1;
-    const Eigen::MatrixXd transition = transition_matrix(n_state);
-    Eigen::MatrixXd q = Eigen::MatrixXd::Zero(n_state, n_state);
-    q(kLevel, kLevel) = s.sigma_level * s.sigma_level;
-    q(kSlope, kSlope) = s.sigma_slope * s.sigma_slope;
+    const double q_level = s.sigma_level * s.sigma_level, q_slope = s.sigma_slope * s.sigma_slope;
 
     Eigen::VectorXd a = Eigen::VectorXd::Zero(n_state);
     Eigen::MatrixXd p = Eigen::MatrixXd::Zero(n_state, n_state);
@@ -76,14 +89,14 @@ Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<i
         out.a_filt.reserve(static_cast<std::size_t>(n_years));
     }
     Eigen::VectorXd z(n_state), k(n_state);
-    const Eigen::MatrixXd identity = Eigen::MatrixXd::Identity(n_state, n_state);
     const double log_2pi = std::log(2.0 * boost::math::constants::pi<double>());
     int seen = 0;
     std::size_t next = 0;  // rows are sorted by year
     for (int year = s.first_year; year <= s.last_year; ++year) {
         if (year > s.first_year) {
-            a = transition * a;
-            p = transition * p * transition.transpose() + q;
+            predict(a, p);
+            p(kLevel, kLevel) += q_level;
+            p(kSlope, kSlope) += q_slope;
         }
         if (keep) {
             out.a_pred.push_back(a);
@@ -97,8 +110,9 @@ Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<i
             const double f = z.dot(pz) + h;
             k = pz / f;
             a += k * v;
-            const Eigen::MatrixXd i_kz = identity - k * z.transpose();
-            p = i_kz * p * i_kz.transpose() + (k * k.transpose()) * h;
+            p.noalias() -= k * pz.transpose();
+            p.noalias() -= pz * k.transpose();
+            p.noalias() += (k * k.transpose()) * f;
             if (seen++ >= s.burn) out.loglik -= 0.5 * (log_2pi + std::log(f) + v * v / f);
         }
         if (keep) {
@@ -393,15 +407,17 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
     // ---- 3. Posterior over the (sigma_level, sigma_obs) grid, log-uniform prior.
     const auto levels = log_grid(options.sigma_level_min, options.sigma_level_max, options.grid_points);
     const auto obs = log_grid(options.sigma_obs_min, options.sigma_obs_max, options.grid_points);
-    std::vector<double> loglik;
     std::vector<std::pair<double, double>> cells;
     for (double sl : levels)
-        for (double so : obs) {
-            setup.sigma_level = sl;
-            setup.sigma_obs = so;
-            loglik.push_back(run_filter(rows_, bias_of_row, setup, false).loglik);
-            cells.emplace_back(sl, so);
-        }
+        for (double so : obs) cells.emplace_back(sl, so);
+    // The cells are independent filters: run them on every core (each writes its own entry).
+    std::vector<double> loglik(cells.size());
+    parallel_for(cells.size(), 0, [&](std::size_t c) {
+        Setup cell = setup;
+        cell.sigma_level = cells[c].first;
+        cell.sigma_obs = cells[c].second;
+        loglik[c] = run_filter(rows_, bias_of_row, cell, false).loglik;
+    });
     const double best = *std::max_element(loglik.begin(), loglik.end());
     std::vector<double> weight(loglik.size());
     for (std::size_t c = 0; c < loglik.size(); ++c) weight[c] = std::exp(loglik[c] - best);
