@@ -4,7 +4,7 @@ a ministry file with a few hundred statements must take seconds).
 Synthetic observations (seeded): a series of 15 years, each source states levels for `per_source`
 of them with its own bias (sd 0.05 in logs) and noise (0.03). The model keeps one bias state per
 source, so each filter step is O(n^2) in the n = 3 + sources states (rank-one updates, a
-structured transition); the 20 x 20 grid of (sigma_level, sigma_obs) runs on every core.
+structured transition); the 25 x 25 grid of (sigma_level, sigma_obs) runs on every core.
 
 Run (from the repository root): .venv/bin/python benchmarks/measurement_scale.py
 Writes benchmarks/results/measurement_scale.md.
@@ -41,7 +41,7 @@ def observations(n_sources: int, per_source: int, seed: int = 0) -> pd.DataFrame
 def main() -> None:
     lines = ["# Measurement model: time against sources and statements", "",
              f"`.venv/bin/python benchmarks/measurement_scale.py` on {os.cpu_count()} cores (one run each; "
-             "wall time of `tt.measure`, grid of 20 x 20 cells).", "",
+             "wall time of `tt.measure`, grid of 25 x 25 cells).", "",
              "| sources | statements | seconds | 2024 estimate ($B) |", "|---|---|---|---|"]
     for n_sources, per_source in ((10, 3), (20, 3), (50, 3), (100, 3), (100, 10), (200, 5)):
         frame = observations(n_sources, per_source)

@@ -174,6 +174,7 @@ void MeasurementOptions::validate() const {
         throw InputError("measurement option sigma_obs_max must be >= sigma_obs_min");
     if (grid_points < 1 || grid_points > 200)
         throw InputError("measurement option grid_points must be 1 to 200; got " + std::to_string(grid_points));
+    if (threads < 0) throw InputError("measurement option threads must be >= 0 (0: all cores); got " + std::to_string(threads));
 }
 
 LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma_irregular,
@@ -412,7 +413,7 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
         for (double so : obs) cells.emplace_back(sl, so);
     // The cells are independent filters: run them on every core (each writes its own entry).
     std::vector<double> loglik(cells.size());
-    parallel_for(cells.size(), 0, [&](std::size_t c) {
+    parallel_for(cells.size(), options.threads, [&](std::size_t c) {
         Setup cell = setup;
         cell.sigma_level = cells[c].first;
         cell.sigma_obs = cells[c].second;

@@ -47,6 +47,7 @@ struct MeasurementOptions {
     /// Systematic differences (definitions, mirror statistics) are the sources' biases.
     double sigma_obs_min = 0.005, sigma_obs_max = 0.15;
     int grid_points = 25;             ///< per parameter
+    int threads = 0;                  ///< the grid's cells run on this many threads (0: all cores)
 
     void validate() const;
 };
