@@ -140,6 +140,13 @@ class Forecast:
     log_growth: float
     levels: tuple[float, ...]
     seed: int
+    _passages: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _passage(self, target: float) -> _core.FirstPassage:
+        """The first-passage distribution of one target, computed once (the table and the curve share it)."""
+        if target not in self._passages:
+            self._passages[target] = _core.first_passage(self.paths, target, self.observed)
+        return self._passages[target]
 
     @property
     def years(self) -> pd.Index:
@@ -175,7 +182,7 @@ class Forecast:
             raise ValueError("at least one target is needed")
         rows = []
         for target in targets:
-            passage = _core.first_passage(self.paths, target, self.observed)
+            passage = self._passage(target)
             s = _core.summarize_target(passage, self.point_log, self.log_growth, self.observed, by, deadline)
             rows.append({
                 "target": s.target, "model": self.model, "already_reached_year": s.already_reached_year,
@@ -194,7 +201,7 @@ class Forecast:
         """P(first reached in or before each year), one column per target (index: year)."""
         columns = {}
         for target in (to_amount(t) for t in targets):
-            passage = _core.first_passage(self.paths, target, self.observed)
+            passage = self._passage(target)
             columns[target] = [passage.probability_by(int(y)) for y in self.years]
         return pd.DataFrame(columns, index=self.years)
 
