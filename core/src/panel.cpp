@@ -48,6 +48,14 @@ std::vector<PanelResult> fit_panel(const std::vector<PanelSeries>& panel, const 
     for (const PanelSeries& item : panel)
         if (!seen.insert(item.id).second) throw InputError("series id '" + item.id + "' appears more than once");
 
+    if (options.keep_paths) {  // every series' paths are kept at once: the limit is on the whole panel
+        const double path_years = static_cast<double>(panel.size()) * options.n_paths * options.horizon;
+        if (path_years > SimulationOptions::max_path_values)
+            throw InputError("keep_paths: " + std::to_string(panel.size()) + " series x " + std::to_string(options.n_paths) +
+                             " paths x " + std::to_string(options.horizon) + " years would take " +
+                             std::to_string(path_years * 8 / 1e9) + " GB; ask for at most " +
+                             std::to_string(static_cast<long long>(SimulationOptions::max_path_values)) + " path-years");
+    }
     std::vector<PanelResult> results(panel.size());
     parallel_for(panel.size(), options.threads, [&](std::size_t i) { results[i] = fit_series(panel[i], options); },
                  progress);

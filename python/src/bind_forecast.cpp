@@ -39,6 +39,7 @@ void register_forecast(py::module_& m) {
         .def_readonly("targets", &SeriesForecast::targets)
         .def_readonly("paths", &SeriesForecast::paths);
     m.attr("DEFAULT_SEED") = default_seed;
+    m.attr("MAX_PATH_VALUES") = SimulationOptions::max_path_values;
     const ForecastOptions defaults;
     m.def(
         "forecast_series",

@@ -15,7 +15,7 @@ from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, REGISTRY, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
-from .arguments import INT_MAX, SEED_MAX, one_or_many, whole
+from .arguments import INT_MAX, SEED_MAX, check_path_memory, one_or_many, whole
 from .money import format_money, to_amount
 from .observations import ObservationSource, Reconciled, reconcile
 from .reference import ReferenceClass, bundled_reference, track_record
@@ -422,6 +422,8 @@ def analyze(
         horizon = max(30, max(by) - last, deadline - last)
     elif by and max(by) > last + horizon:
         raise ValueError(f"P(by {max(by)}) needs a horizon of at least {max(by) - last} years; got {horizon}")
+    check_path_memory(f"{len(models)} models (and their combination) x {n_paths:,} paths x {horizon} years",
+                      (len(models) + 1) * float(n_paths) * horizon)
     unknown = [m for m in models if m not in AVAILABLE_MODELS]
     if unknown:
         raise ValueError(f"unknown model(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(AVAILABLE_MODELS)}")

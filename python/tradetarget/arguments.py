@@ -31,5 +31,15 @@ def one_or_many(value: Any) -> list:
     return list(value)
 
 
+def check_path_memory(what: str, path_years: float) -> None:
+    """The whole request's sample paths (every model or series at once) within the core's limit of
+    MAX_PATH_VALUES doubles, checked before anything is allocated."""
+    from . import _core
+
+    if path_years > _core.MAX_PATH_VALUES:
+        raise ValueError(f"{what} would hold {path_years:.3g} path-years ({path_years * 8 / 1e9:.3g} GB) at once; "
+                         f"ask for at most {_core.MAX_PATH_VALUES:.3g} (fewer paths, models, series or years)")
+
+
 SEED_MAX = 2**64 - 1  # seeds are unsigned 64-bit in the core
 INT_MAX = 2**31 - 1  # counts are C++ ints

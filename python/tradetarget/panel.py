@@ -189,6 +189,10 @@ def forecast_panel(
         raise TypeError(f"the panel must be a pandas or Dask DataFrame; got {type(data).__name__}")
     _check_frame(data, id_col, year_col, value_col)
     ids, offsets, years, values, ordered, ids_per_row = _flat(data, id_col, year_col, value_col)
+    if keep_paths and len(ids):  # every series' paths are kept at once, to the last year asked for
+        path_years = max(horizon, max(by, default=0) - int(years[offsets[1:] - 1].min()))
+        arguments.check_path_memory(f"keep_paths: {len(ids):,} series x {n_paths:,} paths x {path_years} years",
+                                    len(ids) * float(n_paths) * path_years)
     matrix = _target_matrix(targets, ids, whole_panel=not _partition)
     levels = [float(level) for level in levels]
 

@@ -191,3 +191,14 @@ TEST_CASE("parallel_for: every index once, on any number of threads, and excepti
     CHECK(resolve_threads(3) == 3);
     CHECK(resolve_threads(0) >= 1);
 }
+
+TEST_CASE("panel: kept paths are limited for the whole panel, before any is simulated") {
+    std::vector<PanelSeries> panel;
+    for (int i = 0; i < 20; ++i) panel.push_back({"s" + std::to_string(i), {2020, 2021, 2022, 2023}, {1.0, 1.1, 1.2, 1.3}, {}});
+    PanelOptions options;
+    options.model = ModelKind::RandomWalkDrift;
+    options.keep_paths = true;
+    options.n_paths = 2000000;
+    options.horizon = 10;
+    CHECK_THROWS_WITH(fit_panel(panel, options), Catch::Contains("keep_paths: 20 series x 2000000 paths x 10 years"));
+}
