@@ -5,6 +5,7 @@ import numpy.typing
 import typing
 
 DEFAULT_SEED: int
+MAX_PATH_VALUES: float
 MIN_REFERENCE_SEGMENTS: int
 MIN_REFERENCE_SERIES: int
 
