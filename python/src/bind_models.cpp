@@ -22,6 +22,7 @@ void register_models(py::module_& m) {
 
     py::class_<GrowthModel>(m, "GrowthModel", "A fitted growth model in log levels.")
         .def_property_readonly("name", [](const GrowthModel& g) { return to_string(g.kind()); })
+        .def_property_readonly("method", &GrowthModel::method, "The fitted class in words, e.g. ETS(M,A,N).")
         .def_property_readonly("log_growth", &GrowthModel::log_growth)
         .def_property_readonly("log_growth_se", &GrowthModel::log_growth_se)
         .def_property_readonly("params", &GrowthModel::params)
@@ -40,7 +41,6 @@ void register_models(py::module_& m) {
         .def_property_readonly("sigma", &RandomWalkDrift::sigma)
         .def_property_readonly("span", &RandomWalkDrift::span);
     py::class_<LevelForecastModel, GrowthModel>(m, "LevelForecastModel")
-        .def_property_readonly("method", &LevelForecastModel::method)
         .def_property_readonly("posterior_ess", &LevelForecastModel::posterior_ess,
                                "Effective sample size behind the ETS parameter draws (NaN before any path).");
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import _core
 from .arguments import INT_MAX, SEED_MAX, one_or_many, whole
-from .money import to_amount
+from .money import format_money, to_amount
 from .observations import Reconciled
 
 __all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "REGISTRY", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
@@ -89,6 +89,35 @@ class Fit:
     @property
     def params(self) -> dict[str, float]:
         return dict(self.core.params)
+
+    @property
+    def method(self) -> str:
+        """The fitted class in words (e.g. 'ETS(M,A,N)'); the model's name where there is one class."""
+        return str(self.core.method)
+
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        """One row per estimate: the log growth per year with its standard error, then the model's
+        named parameters (their standard errors where the model gives one; else <NA>)."""
+        rows = [{"name": "log_growth", "estimate": self.log_growth, "std_error": self.log_growth_se}]
+        rows += [{"name": k, "estimate": v, "std_error": np.nan} for k, v in self.params.items()]
+        return pd.DataFrame(rows).set_index("name")
+
+    def summary(self) -> str:
+        """What was fitted, to what, and what it says: the class, the years, the growth and the estimates."""
+        years = list(self.series.years)
+        lines = [f"{self.model}: {REGISTRY[self.model].label}",
+                 f"  fitted class: {self.method}; {len(years)} years, {years[0]}-{years[-1]}",
+                 f"  growth {self.growth:+.2%} a year (log growth {self.log_growth:.4f}, s.e. {self.log_growth_se:.4f})"]
+        if self.reference is not None:
+            lines.append(f"  reference class: {self.reference.describe()}")
+        lines += [f"  {k} = {v:.6g}" for k, v in self.params.items()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = (f"<b>{self.model}</b> ({self.method}): growth {self.growth:+.1%} a year, "
+                f"log growth s.e. {self.log_growth_se:.3f}")
+        return head + self.coefficients.to_html(float_format=lambda v: f"{v:.6g}", na_rep="")
 
     def forecast(
         self,
@@ -204,6 +233,18 @@ class Forecast:
             passage = self._passage(target)
             columns[target] = [passage.probability_by(int(y)) for y in self.years]
         return pd.DataFrame(columns, index=self.years)
+
+    def __repr__(self) -> str:
+        t = self.table
+        last = t.index[-1]
+        return (f"Forecast({self.model}, {len(self.paths.log_level):,} paths, {t.index[0]}-{last}: "
+                f"median {format_money(float(t.loc[last, 'median']))} in {last}"
+                + (f", 80% {format_money(float(t.loc[last, 'lower_80']))} to {format_money(float(t.loc[last, 'upper_80']))}"
+                   if "lower_80" in t else "") + "; .table, .time_to_target(targets))")
+
+    def _repr_html_(self) -> str:
+        return (f"<b>Forecast</b>: {self.model}, {len(self.paths.log_level):,} seeded paths (seed {self.seed})"
+                + self.table.to_html(float_format=format_money))
 
     def sample_paths(self) -> pd.DataFrame:
         """All paths as levels: one row per path, one column per year."""

@@ -60,3 +60,20 @@ def test_every_model_says_clearly_what_it_cannot_take(name: str) -> None:
 def test_measurement_is_not_a_fit_model_and_says_where_it_is() -> None:
     with pytest.raises(ValueError, match=r"the measurement model works on the statements: tt.measure\(\)"):
         tt.fit(SERIES, "measurement")
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_fit_explains_itself(name: str) -> None:
+    """One Fit type for every model (issue 14): its class, a coefficient table, a summary and reprs."""
+    fitted = tt.fit(SERIES, name, capacity=40e9 if REGISTRY[name].takes_capacity else None)
+    table = fitted.coefficients
+    assert table.index[0] == "log_growth"
+    assert table.loc["log_growth", "estimate"] == fitted.log_growth
+    assert table.loc["log_growth", "std_error"] == fitted.log_growth_se
+    assert set(fitted.params) <= set(table.index)
+    text = fitted.summary()
+    assert text.startswith(f"{name}: {REGISTRY[name].label}") and "2013-2024" in text and fitted.method in text
+    assert f"<b>{name}</b>" in fitted._repr_html_()
+    forecast = fitted.forecast(horizon=5, n_paths=200, seed=1)
+    assert repr(forecast).startswith(f"Forecast({name}, 200 paths, 2025-2029: median $")
+    assert "<table" in forecast._repr_html_()
