@@ -69,9 +69,9 @@ void predict(Eigen::VectorXd& a, Eigen::MatrixXd& p) {
 }
 
 // Kalman filter (Durbin & Koopman 2012, §4.3), one scalar row at a time (§6.4). The covariance
-// update is the Joseph form (I - k z') P (I - k z')' + k h k', expanded into rank-one terms,
-// P - k (Pz)' - (Pz) k' + k k' (z'Pz + h): the same matrix in O(n^2) instead of O(n^3), kept
-// symmetric by construction.
+// update is the Joseph form (I - k z') P (I - k z')' + k h k', evaluated as two rank-one updates
+// in the product's own order: the same matrix, the same rounding behaviour with the diffuse
+// kappa, in O(n^2) instead of O(n^3).
 Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<int>& bias_of_row,
                     const Setup& s, bool keep) {
     const int n_state = kBias + s.n_bias;
@@ -110,9 +110,12 @@ Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<i
             const double f = z.dot(pz) + h;
             k = pz / f;
             a += k * v;
+            // (I - k z') P (I - k z')' + k h k', in the product's own order: A = P - k (P z)', then
+            // A - (A z) k' + k h k' (z'P = (Pz)' by symmetry).
             p.noalias() -= k * pz.transpose();
-            p.noalias() -= pz * k.transpose();
-            p.noalias() += (k * k.transpose()) * f;
+            const Eigen::VectorXd az = p * z;
+            p.noalias() -= az * k.transpose();
+            p.noalias() += (k * k.transpose()) * h;
             if (seen++ >= s.burn) out.loglik -= 0.5 * (log_2pi + std::log(f) + v * v / f);
         }
         if (keep) {
