@@ -84,8 +84,10 @@ class Analysis:
         if len(answer):
             by = self.settings["prob_by"]
             lines.append(f"Answer ({DEFAULT_MODEL}, the calibrated model): " + "; ".join(
-                f"P({format_money(row.target)} by {by[0]}) = {getattr(row, f'prob_by_{by[0]}'):.2f}" for row in answer.itertuples()
-                if pd.isna(row.already_reached_year)) + ". Details, every model and the evidence below.")
+                f"P({format_money(row.target)} by {by[0]}) = {getattr(row, f'prob_by_{by[0]}'):.2f}"
+                if pd.isna(row.already_reached_year) else
+                f"{format_money(row.target)} already reached in {int(row.already_reached_year)}"
+                for row in answer.itertuples()) + ". Details, every model and the evidence below.")
             lines.append("")
         lines.append("Observations -> annual series (sources averaged in logs; their spread is kept as uncertainty)")
         lines.append(f"  {'year':<6}{'value':>9}  {'log sd':>6}  {'sources':>7}  how")
@@ -418,6 +420,8 @@ def analyze(
     last = int(reconciled.table.index[-1])
     if deadline <= last:
         raise ValueError(f"the deadline {deadline} is not after the last observed year {last}")
+    if by and by[0] <= last:
+        raise ValueError(f"P(reached by {by[0]}) asks about a year that is not after the last observed year {last}")
     if horizon is None:
         horizon = max(30, max(by) - last, deadline - last)
     elif by and max(by) > last + horizon:

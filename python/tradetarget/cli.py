@@ -129,6 +129,10 @@ def choose_auto(series) -> tuple[str, str]:
     from .evaluate import evaluate
 
     n = len(series)
+    steps = np.diff(np.asarray(series.index, dtype=float)) if len(series) > 1 else np.array([])
+    if (steps > 1).any():  # the level models need consecutive years; the calibrated model takes gaps
+        gap = int(series.index[int(np.flatnonzero(steps > 1)[0])]) + 1
+        return DEFAULT_MODEL, f"{gap} is missing and the level models need consecutive years: {DEFAULT_MODEL} takes gaps"
     if n < 10:
         return "auto_ets", f"{n} observations are too few to compare models out of sample: ETS chosen by AICc"
     table = evaluate(series, models=AUTO_CANDIDATES, min_train=max(6, n // 2), horizon=min(3, n // 4))

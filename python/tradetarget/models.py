@@ -278,7 +278,7 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
         raise ValueError(f"capacity is for the saturating curves "
                          f"({', '.join(n for n, i in REGISTRY.items() if i.takes_capacity)}); {model} has none")
     series = _to_core(data)
-    cap = float("nan") if capacity is None else float(capacity)
+    cap = float("nan") if capacity is None else to_amount(capacity, "capacity")
     from .reference import ReferenceClass, bundled_reference
 
     if reference is not None and not isinstance(reference, ReferenceClass):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from typing import Union
 
@@ -28,24 +29,25 @@ def format_money(value: float) -> str:
     return f"${value:.3g}"
 
 
-def parse_money(text: str) -> float:
+def parse_money(text: str, what: str = "a target") -> float:
     """'10B', '$15b', '500M', '1.5e10' -> US$ (float); ValueError naming the text otherwise."""
     match = _MONEY.match(without_digit_grouping(str(text).strip().lstrip("$").strip()))
     if not match:
         raise ValueError(f"{text!r} is not an amount; write e.g. 10B, 500M or 1.5e10")
     value = float(match.group(1)) * _SCALE[match.group(2).lower()]
     if not value > 0:
-        raise ValueError(f"a target must be finite and positive; got {text!r}")
+        raise ValueError(f"{what} must be finite and positive; got {text!r}")
     return value
 
 
-def to_amount(value: Union[str, float, int]) -> float:
-    """A target given as a number or as text ('10B'): positive and finite, or ValueError."""
+def to_amount(value: Union[str, float, int], what: str = "a target") -> float:
+    """An amount (a target, a capacity) given as a number or as text ('10B'): positive and finite,
+    or ValueError/TypeError saying which."""
     if isinstance(value, str):
-        return parse_money(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"a target is a number or an amount such as '10B'; got {type(value).__name__}")
+        return parse_money(value, what)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} is a number or an amount such as '10B'; got {type(value).__name__}")
     amount = float(value)
     if not (amount > 0 and amount < float("inf")):
-        raise ValueError(f"a target must be finite and positive; got {value!r}")
+        raise ValueError(f"{what} must be finite and positive; got {value!r}")
     return amount

@@ -122,6 +122,12 @@ def read_observations(source: ObservationSource) -> pd.DataFrame:
         for i, y in enumerate(years):
             if y != int(y):
                 raise ValueError(f"{where.iloc[i]}: column 'year' is {float(y):g}; a whole year is needed")
+        seen: dict[int, int] = {}
+        for i, y in enumerate(years.astype(int)):
+            if y in seen:  # one value a year: two would be averaged as if from one source
+                raise ValueError(f"{where.iloc[i]}: year {y} again (first at {where.iloc[seen[y]]}); a year,value file "
+                                 "has one value a year (several sources of one year: the full schema, one row each)")
+            seen[y] = i
         full = pd.DataFrame({c: [""] * len(frame) for c in OBSERVATION_COLUMNS})
         full["obs_id"] = [str(int(y)) for y in years]
         full["period_start"] = [f"{int(y):04d}-01" for y in years]

@@ -174,3 +174,25 @@ def test_the_memory_limit_holds_for_the_whole_request() -> None:
                           "value": np.tile(np.linspace(1, 2, 6), 20)})
     with pytest.raises(ValueError, match="keep_paths: 20 series x 2,000,000 paths x 11 years would hold 4.4e\\+08 path-years"):
         tt.forecast_panel(frame, model="rw_drift", keep_paths=True, n_paths=2_000_000, progress=False)
+
+
+def test_review_findings_of_a_new_user() -> None:
+    """Issue 16 rows from a new-user review: an already-reached target in the headline, a repeated year
+    in a year,value file, a probability year before the data ends, capacity as text, numpy targets."""
+    text = tt.analyze(targets=["3B"], models=["rw_drift"], n_paths=200).summary()
+    assert "Answer (reference_rw" not in text or "already reached in" in text
+    text = tt.analyze(targets=["3B", "10B"], n_paths=500).summary()
+    assert "Answer (reference_rw, the calibrated model): $3B already reached in 2020; P($10B by 2030) = " in text
+    with pytest.raises(ValueError, match="P\\(reached by 2020\\) asks about a year that is not after the last observed year 2024"):
+        tt.analyze(by=[2020, 2030], n_paths=200)
+    assert tt.fit(GOOD, "logistic", capacity="20B").capacity == 20e9
+    with pytest.raises(ValueError, match="capacity must be finite and positive; got '-2B'"):
+        tt.fit(GOOD, "logistic", capacity="-2B")
+    assert list(fc().time_to_target(np.array([6, 10], dtype=np.int64) * 10**9)["target"]) == [6e9, 1e10]
+
+
+def test_a_year_twice_in_a_year_value_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("year,value\n2020,2.4e9\n2020,2.5e9\n2021,3e9\n2022,3.5e9\n")
+    with pytest.raises(ValueError, match="line 3 of dup.csv: year 2020 again \\(first at line 2 of dup.csv\\)"):
+        tt.reconcile(path)
