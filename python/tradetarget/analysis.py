@@ -71,6 +71,13 @@ class Analysis:
     first_passage: dict[str, pd.DataFrame]
     settings: dict[str, Any]
 
+    def __repr__(self) -> str:
+        by = self.settings["prob_by"][0]
+        answer = self.targets[self.targets["model"] == DEFAULT_MODEL]
+        said = "; ".join(f"P({format_money(r.target)} by {by}) = {getattr(r, f'prob_by_{by}'):.2f}" for r in answer.itertuples())
+        return (f"Analysis({self.reconciled.label}: models {', '.join(self.forecasts)}"
+                + (f"; {DEFAULT_MODEL}: {said}" if said else "") + "; .summary(), .targets, .plot(), .to_json())")
+
     def summary(self) -> str:
         """A plain-text report: observations used and how, each model's growth, each target."""
         r = self.reconciled

@@ -77,3 +77,9 @@ def test_every_fit_explains_itself(name: str) -> None:
     forecast = fitted.forecast(horizon=5, n_paths=200, seed=1)
     assert repr(forecast).startswith(f"Forecast({name}, 200 paths, 2025-2029: median $")
     assert "<table" in forecast._repr_html_()
+
+
+def test_an_analysis_repr_is_one_line_with_the_answer() -> None:
+    text = repr(tt.analyze(models=["reference_rw", "rw_drift"], n_paths=500))
+    assert text.startswith("Analysis(trade total: models reference_rw, rw_drift, combination; reference_rw: P($10B by 2030) = ")
+    assert "\n" not in text
