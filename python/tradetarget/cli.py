@@ -172,7 +172,7 @@ def fit_main(argv: Sequence[str]) -> int:
         "Models: the ETS classes and auto_ets (AICc), ARIMA(p,d,q) (--drift for a drift or mean) and auto_arima "
         "(KPSS + stepwise AICc), theta, and the growth models in logs (loglinear, rw_drift, logistic, gompertz, "
         "local_linear_trend: 'mean' is their median). auto picks among auto_ets, auto_arima and theta by "
-        "rolling-origin MASE (their AICcs are not comparable).",
+        "rolling-origin MASE (their AICcs are not comparable); for a series with gaps, the calibrated reference_rw.",
     )
     p.add_argument("file", metavar="FILE.csv", help="one column of values, the columns year,value, or an observations file")
     p.add_argument("--model", default="auto", help=f"model (default: auto): {', '.join(FIT_MODELS)}, or ARIMA(p,d,q)")
