@@ -33,7 +33,7 @@ $(BIN)/activate:
 
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm "dask[dataframe]" distributed \
+	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]" distributed \
 	  pytest hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy
 	touch $@
 

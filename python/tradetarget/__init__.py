@@ -24,6 +24,7 @@ from .money import format_money, parse_money
 from .observations import Reconciled, read_observations, reconcile
 from .panel import PANEL_MODELS, forecast_panel, long_forecasts
 from .reference import ReferenceClass, bundled_reference
+from .report import report
 from .scenario import Lever, Scenario, load_scenario, run_scenario
 from .sensitivity import sensitivity
 from .targets import first_passage_table, required_growth, time_to_target
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_SEED",
     "format_money",
     "parse_money",
+    "report",
     "ReferenceClass",
     "bundled_reference",
     "AVAILABLE_MODELS",

@@ -312,6 +312,13 @@ class Analysis:
     def to_json(self, indent: int | None = 2) -> str:
         return strict_json(self.to_dict(), indent=indent)
 
+    def report(self, path: str | None = None) -> str:
+        """A self-contained HTML briefing (the answer, the table, the chart, the evidence); written to
+        ``path`` if given, returned either way."""
+        from .report import report
+
+        return report(self, path)
+
     def plot(self, path: str | None = None):
         """Fan chart with the targets, and the first-passage distribution beside it."""
         from .plotting import plot_analysis

@@ -31,6 +31,16 @@ def plot_file(text: str) -> str:
     return str(path if path.suffix else path.with_suffix(".png"))
 
 
+def report_file(text: str) -> str:
+    """A --report argument: a file in a folder that exists; no suffix means HTML."""
+    from pathlib import Path
+
+    path = Path(text)
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"no folder {str(path.parent)!r} to write {path.name!r} in")
+    return str(path if path.suffix else path.with_suffix(".html"))
+
+
 def parse_money(text: str) -> float:
     """An amount argument ('10B', '$15b', '500M', '1.5e10'); argparse reports the error."""
     try:
@@ -115,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also answer under each source alone for the year the sources disagree on most")
     p.add_argument("--json", action="store_true", help="print the stable JSON contract instead of the report")
     p.add_argument("--plot", type=plot_file, metavar="FILE.png", help="also save the fan chart and first-passage plot")
+    p.add_argument("--report", type=report_file, metavar="FILE.html",
+                   help="also write a self-contained HTML briefing (answer, table, chart, evidence)")
     p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
     return p
 
@@ -389,6 +401,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def report_main(argv: Sequence[str]) -> int:
+    """``tradetarget report [options]``: the main job, written as an HTML briefing (--output)."""
+    argv = list(argv)
+    if "--report" not in argv:
+        argv += ["--report", "tradetarget_report.html"]
+    return analyze_main(argv)
+
+
 def analyze_main(argv: Sequence[str]) -> int:
     """``tradetarget [options]``: the main job (``tt.analyze``), on the bundled data by default."""
     parser = build_parser()
@@ -419,6 +439,8 @@ def analyze_main(argv: Sequence[str]) -> int:
         )
     if args.plot:
         result.plot(args.plot)
+    if args.report:
+        result.report(args.report)
     if args.json:
         doc = result.to_dict()
         if table is not None:
@@ -431,6 +453,8 @@ def analyze_main(argv: Sequence[str]) -> int:
             print(format_sensitivity(table))
     if args.plot and not args.json:
         print(f"\nplot saved to {args.plot}")
+    if args.report and not args.json:
+        print(f"{'' if args.plot else chr(10)}briefing saved to {args.report}")
     return 0
 
 
@@ -439,4 +463,4 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 SUBCOMMANDS = {"mix": mix_main, "scenario": scenario_main, "panel": panel_main, "fit": fit_main,
-               "evaluate": evaluate_main}
+               "evaluate": evaluate_main, "report": report_main}

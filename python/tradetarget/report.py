@@ -1,0 +1,112 @@
+"""A self-contained HTML briefing of one analysis: the answer in a paragraph, the table, the chart
+(inline PNG) and the evidence, with nothing fetched at view time (Jinja2 template in templates/)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+import pandas as pd
+
+from ._version import __version__
+from .models import DEFAULT_MODEL, MODEL_LABELS
+from .money import format_money
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+__all__ = ["report"]
+
+TEMPLATE = "report.html.j2"
+
+
+def _year(value) -> str:
+    return "not reached" if value is None or pd.isna(value) else str(int(value))
+
+
+def _answer(analysis: "Analysis") -> str:
+    deadline = analysis.settings["prob_by"][0]
+    rows = analysis.targets[analysis.targets["model"] == DEFAULT_MODEL]
+    if rows.empty:
+        rows = analysis.targets[analysis.targets["model"] == analysis.targets["model"].iloc[0]]
+    parts = []
+    for r in rows.itertuples():
+        if not pd.isna(r.already_reached_year):
+            parts.append(f"{format_money(r.target)} was already reached in {int(r.already_reached_year)}")
+            continue
+        parts.append(f"the chance of {format_money(r.target)} by {deadline} is {getattr(r, f'prob_by_{deadline}'):.0%} "
+                     f"(median year {_year(r.median_year)}, 80% between {_year(r.p10_year)} and {_year(r.p90_year)}; "
+                     f"it needs {r.required_growth:+.1%} a year from {r.base_year} against {r.historical_growth:+.1%} "
+                     f"in {r.historical_from}-{r.base_year})")
+    model = rows["model"].iloc[0]
+    return (f"At the pace of the evidence, {'; '.join(parts)}. These are the calibrated model's figures ({model}: "
+            f"{MODEL_LABELS.get(model, model)}).")
+
+
+def _chart(analysis: "Analysis") -> str:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    figure = analysis.plot()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _table(analysis: "Analysis") -> dict:
+    by = analysis.settings["prob_by"]
+    header = ["target", "model", "median year", "80% interval", *(f"P(by {y})" for y in by), "needs a year", "past a year"]
+    rows = []
+    for r in analysis.targets.itertuples():
+        interval = ("already reached " + str(int(r.already_reached_year)) if not pd.isna(r.already_reached_year)
+                    else f"{_year(r.p10_year)} to {_year(r.p90_year)}")
+        rows.append([format_money(r.target), r.model, _year(r.median_year), interval,
+                     *(f"{getattr(r, f'prob_by_{y}'):.2f}" for y in by), f"{r.required_growth:+.1%}",
+                     f"{r.historical_growth:+.1%}"])
+    return {"header": header, "rows": rows}
+
+
+def report(analysis: "Analysis", path: Union[str, Path, None] = None) -> str:
+    """The briefing as one HTML document (returned, and written to ``path`` if given)."""
+    import jinja2
+
+    environment = jinja2.Environment(loader=jinja2.PackageLoader("tradetarget", "templates"),
+                                     autoescape=jinja2.select_autoescape(["html", "j2"]))
+    r = analysis.reconciled
+    observations = [{"year": int(year), "value": format_money(float(row.value)),
+                     "log_sd": "" if row.log_sd == 0 else f"{row.log_sd:.3f}", "n_sources": int(row.n_sources),
+                     "how": row.how} for year, row in r.table.iterrows()]
+    residuals, latent = [], []
+    if analysis.measured is not None:
+        latent = [{"year": int(year), "value": format_money(float(row.value)),
+                   "interval": f"{format_money(float(row.lower_80))} to {format_money(float(row.upper_80))}",
+                   "n": int(row.n_observations), "kind": row.kind} for year, row in analysis.measured.table.iterrows()]
+        residuals = [{"obs_id": x.obs_id, "year": int(x.year), "standardized": f"{x.standardized:+.2f}",
+                      "out": abs(x.standardized) > 2, "source": x.source} for x in analysis.measured.residuals.itertuples()]
+    not_used = [{"obs_id": d.obs_id, "where": d.where, "reason": d.reason} for d in r.decisions.itertuples() if not d.used]
+    summary = analysis.summary().splitlines()
+    start = next((i for i, line in enumerate(summary) if line.startswith("Reference class of")), None)
+    reference: list[str] = []
+    if start is not None:
+        reference = [" ".join(s.strip() for s in summary[start:start + 2])]
+        for line in (x.strip() for x in summary[start + 2:] if x.startswith("  ")):
+            if reference[-1].endswith(";"):  # a sentence the text report wrapped
+                reference[-1] += " " + line
+            else:
+                reference.append(line)
+    s = analysis.settings
+    html = environment.get_template(TEMPLATE).render(
+        title=f"{r.label}: when does it reach {', '.join(format_money(t) for t in sorted(set(analysis.targets['target'])))}?",
+        data=s["data"], version=__version__, n_paths=f"{s['n_paths']:,}", seed=s["seed"], answer=_answer(analysis),
+        reference=reference, table=_table(analysis), chart=_chart(analysis), observations=observations,
+        residuals=residuals, latent=latent, not_used=not_used,
+        method=(f"Every model is fitted to {s['evidence']}; paths carry innovation, parameter and source uncertainty. "
+                f"The calibrated model's probabilities are checked against outcomes in benchmarks/calibration.py."))
+    if path is not None:
+        Path(path).write_text(html, encoding="utf-8")
+    return html

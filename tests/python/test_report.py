@@ -1,0 +1,50 @@
+"""The HTML briefing (issue 15): self-contained, with the answer, the table, the chart and the evidence."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import tradetarget as tt
+from tradetarget.cli import main
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.sources.append(value)
+
+    def handle_data(self, data) -> None:
+        self.text.append(data)
+
+
+def test_the_briefing_is_self_contained_and_says_the_answer(tmp_path: Path) -> None:
+    analysis = tt.analyze(n_paths=2000)
+    html = analysis.report(tmp_path / "briefing.html")
+    assert (tmp_path / "briefing.html").read_text(encoding="utf-8") == html
+    page = _Collect()
+    page.feed(html)
+    # nothing is fetched when it is opened: the one image is inline
+    assert page.sources and all(s.startswith("data:image/png;base64,") for s in page.sources)
+    text = " ".join(page.text)
+    answer = analysis.targets[analysis.targets["model"] == tt.DEFAULT_MODEL].set_index("target")
+    p10 = answer.loc[10e9, "prob_by_2030"]
+    assert f"the chance of $10B by 2030 is {p10:.0%}" in text
+    assert "Track record of such statements" in text and "trade_2024_trend" in text
+    assert "partial year (2025-01 to 2025-05)" in text  # what was not used, and why
+    assert re.search(r"2025\s*\$5\.\d+B\s*\$4\.\d+B to \$5\.\d+B\s*1\s*nowcast", text)
+    assert html.count("<tr>") >= 10 + 4
+
+
+def test_the_report_command_writes_the_briefing(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "kz"
+    assert main(["report", "--paths", "1000", "--report", str(out)]) == 0
+    assert (tmp_path / "kz.html").is_file()
+    assert f"briefing saved to {tmp_path / 'kz.html'}" in capsys.readouterr().out
