@@ -299,6 +299,13 @@ def panel_main(argv: Sequence[str]) -> int:
         if not Path(args.file).is_file():
             raise ValueError(f"no such file: {args.file}")
         data, _ = read_csv_strictly(Path(args.file))
+    if data.empty:
+        raise ValueError(f"{args.file}: no rows below the header")
+    if args.output:
+        from pathlib import Path
+
+        if not Path(args.output).resolve().parent.is_dir():  # checked before the run, not after it
+            raise ValueError(f"--output: no folder {str(Path(args.output).parent)!r} to write {Path(args.output).name!r} in")
     # each series' value in its last *year* (not the file's last row: files may run backwards)
     last = data.assign(value=pd.to_numeric(data["value"], errors="coerce"),
                        year=pd.to_numeric(data["year"], errors="coerce")) \
@@ -330,6 +337,9 @@ def panel_main(argv: Sequence[str]) -> int:
         print(f"not fitted: {row['unique_id']}: {row['error']}")
     if args.output:
         print(f"table written to {args.output}")
+    if failed.all():
+        raise ValueError(f"no series could be fitted with {args.model} (the first: {result['unique_id'].iloc[0]}: "
+                         f"{result['error'].iloc[0]})")
     return 0
 
 

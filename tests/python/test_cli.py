@@ -238,3 +238,21 @@ def test_a_repeated_target_is_one_row_per_model(capsys) -> None:
                        "--data", str(Path(__file__).resolve().parents[2] / "data" / "kazakhstan_turkiye.csv"))
     assert code == 0
     assert [t["target"] for t in json.loads(out)["targets"]] == [1e10]
+
+
+def test_panel_refuses_an_empty_file_an_unwritable_output_and_a_panel_nothing_fits(tmp_path: Path, capsys) -> None:
+    """Issue 16: a header-only file and an all-failing panel exited 0; --output into a missing folder failed
+    only after the whole run."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("unique_id,year,value\n")
+    assert main(["panel", str(empty), "--no-progress"]) == 2
+    assert "no rows below the header" in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_text("unique_id,year,value\n" + "".join(f"a,{2015 + t},{10 + t}\n" for t in range(8)))
+    assert main(["panel", str(good), "--no-progress", "--output", str(tmp_path / "missing" / "out.csv")]) == 2
+    assert "--output: no folder" in capsys.readouterr().err
+    short = tmp_path / "short.csv"
+    short.write_text("unique_id,year,value\na,2020,1\nb,2021,2\n")
+    assert main(["panel", str(short), "--no-progress", "--model", "rw_drift"]) == 2
+    err = capsys.readouterr().err
+    assert "no series could be fitted with rw_drift (the first: a:" in err and len(err.strip().splitlines()) == 1
