@@ -1,6 +1,7 @@
 #include "tradetarget/target.hpp"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "tradetarget/errors.hpp"
@@ -93,8 +94,11 @@ TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorX
     s.deadline = deadline;
     s.required_growth = required_growth(s.base_value, s.base_year, passage.target, deadline);
     s.historical_from = observed.years.front();
-    s.historical_growth = compound_growth(std::exp(observed.log_level(0)), s.historical_from,
-                                          s.base_value, s.base_year);
+    // One observed year has no past rate (NaN: "not known", never a number), not an error: the
+    // calibrated model answers from a single year with its reference class.
+    s.historical_growth = observed.size() < 2 ? std::numeric_limits<double>::quiet_NaN()
+                                              : compound_growth(std::exp(observed.log_level(0)), s.historical_from,
+                                                                s.base_value, s.base_year);
     s.model_growth = std::exp(log_growth) - 1.0;
     return s;
 }

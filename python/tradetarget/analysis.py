@@ -159,7 +159,8 @@ class Analysis:
             lines.append(
                 f"  {format_money(row.target):>7}  {row.model:<12} {_year(row.median_year):>11}  {interval:>21}  {probs}"
                 f"  {_year(row.point_cross_year):>11}  {row.required_growth:+8.1%} from {row.base_year}"
-                f"  ({row.historical_growth:+.1%} {row.historical_from}-{row.base_year})"
+                + ("  (one year: no past rate)" if pd.isna(row.historical_growth) else
+                   f"  ({row.historical_growth:+.1%} {row.historical_from}-{row.base_year})")
             )
         lines += [
             "",

@@ -38,8 +38,9 @@ def _answer(analysis: "Analysis") -> str:
             continue
         parts.append(f"the chance of {format_money(r.target)} by {deadline} is {getattr(r, f'prob_by_{deadline}'):.0%} "
                      f"(median year {_year(r.median_year)}, 80% between {_year(r.p10_year)} and {_year(r.p90_year)}; "
-                     f"it needs {r.required_growth:+.1%} a year from {r.base_year} against {r.historical_growth:+.1%} "
-                     f"in {r.historical_from}-{r.base_year})")
+                     f"it needs {r.required_growth:+.1%} a year from {r.base_year}"
+                     + ("" if pd.isna(r.historical_growth) else
+                        f" against {r.historical_growth:+.1%} in {r.historical_from}-{r.base_year}") + ")")
     model = rows["model"].iloc[0]
     return (f"At the pace of the evidence, {'; '.join(parts)}. These are the calibrated model's figures ({model}: "
             f"{MODEL_LABELS.get(model, model)}).")
@@ -67,7 +68,7 @@ def _table(analysis: "Analysis") -> dict:
                     else f"{_year(r.p10_year)} to {_year(r.p90_year)}")
         rows.append([format_money(r.target), r.model, _year(r.median_year), interval,
                      *(f"{getattr(r, f'prob_by_{y}'):.2f}" for y in by), f"{r.required_growth:+.1%}",
-                     f"{r.historical_growth:+.1%}"])
+                     "" if pd.isna(r.historical_growth) else f"{r.historical_growth:+.1%}"])
     return {"header": header, "rows": rows}
 
 

@@ -1,8 +1,11 @@
 #include <cmath>
+#include <memory>
 
 #include <catch2/catch.hpp>
 
 #include "tradetarget/errors.hpp"
+#include "tradetarget/reference_class.hpp"
+#include "tradetarget/simulation.hpp"
 #include "tradetarget/target.hpp"
 
 using namespace tradetarget;
@@ -117,4 +120,25 @@ TEST_CASE("path-level combination takes each model's share of paths in order") {
     opt.horizon = 10;
     const auto shorter = simulate_paths(ModelKind::RandomWalkDrift, series, opt);
     CHECK_THROWS_WITH(mix_paths({&a, &shorter}, {1.0, 1.0}), Contains("same years"));
+}
+
+TEST_CASE("a single observed year has no past growth rate: NaN, not an error") {
+    const AnnualSeries one = AnnualSeries::from_levels({2024}, {5.4e9});
+    ReferenceClass rc;
+    rc.drift_mean = 0.08;
+    rc.drift_sd = 0.03;
+    rc.variance_shape = 1.3;
+    rc.variance_scale = 0.02;
+    ModelOptions options;
+    options.reference = std::make_shared<ReferenceClass>(rc);
+    const auto model = fit_model(ModelKind::ReferenceRandomWalk, one, options);
+    SimulationOptions simulation;
+    simulation.horizon = 10;
+    simulation.n_paths = 500;
+    const SamplePaths paths = simulate_paths(*model, one, simulation);
+    const TargetSummary s = summarize_target(first_passage(paths, 10e9, one), *model, one, {2030}, 2030);
+    CHECK(std::isnan(s.historical_growth));
+    CHECK(s.historical_from == 2024);
+    CHECK(s.required_growth == Approx(std::pow(10.0 / 5.4, 1.0 / 6.0) - 1.0).epsilon(1e-12));
+    CHECK(s.prob_by.front().second > 0.0);
 }

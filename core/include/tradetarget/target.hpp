@@ -48,7 +48,7 @@ struct TargetSummary {
     int base_year = 0;
     double base_value = 0.0;
     double required_growth = 0.0;
-    double historical_growth = 0.0;  ///< compound growth from first to last observed year
+    double historical_growth = 0.0;  ///< compound growth from first to last observed year (NaN for one year)
     int historical_from = 0;
     double model_growth = 0.0;       ///< the model's growth rate, exp(log growth) - 1
     int horizon_end = 0;
