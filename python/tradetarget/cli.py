@@ -209,6 +209,9 @@ def fit_main(argv: Sequence[str]) -> int:
     elif model.upper().startswith("ARIMA"):
         doc = arima(series, parse_arima(args.model), constant=args.drift).summary_dict(args.horizon, check_levels(levels))
     elif model in GROWTH_MODELS:
+        if series.index.name != "year":
+            raise ValueError(f"{model} models calendar years and {args.file} has one column of values: "
+                             "give the columns year,value")
         doc = growth_fit_dict(series, model, args.horizon, check_levels(levels), args.capacity)
     else:
         fitted = theta(series) if model == "theta" else ets(series, model)

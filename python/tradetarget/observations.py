@@ -122,6 +122,8 @@ def read_observations(source: ObservationSource) -> pd.DataFrame:
         for i, y in enumerate(years):
             if y != int(y):
                 raise ValueError(f"{where.iloc[i]}: column 'year' is {float(y):g}; a whole year is needed")
+            if not 1000 <= y <= 3000:
+                raise ValueError(f"{where.iloc[i]}: year {int(y)} is not a calendar year (1000 to 3000; write 2019, not 19)")
         seen: dict[int, int] = {}
         for i, y in enumerate(years.astype(int)):
             if y in seen:  # one value a year: two would be averaged as if from one source
@@ -321,6 +323,11 @@ def read_series(path: Union[str, Path]) -> pd.Series:
         if years.isna().any() or (years != years.round()).any():
             i = int(np.flatnonzero((years.isna() | (years != years.round())).to_numpy())[0])
             raise ValueError(f"line {lines[i]} of {file.name}: column 'year' is {frame['year'].iloc[i]!r}; a whole year is needed")
+        outside = (years < 1000) | (years > 3000)
+        if outside.any():
+            i = int(np.flatnonzero(outside.to_numpy())[0])
+            raise ValueError(f"line {lines[i]} of {file.name}: year {int(years.iloc[i])} is not a calendar year "
+                             "(1000 to 3000; write 2019, not 19)")
         index = pd.Index(years.astype(int), name="year")
     else:
         raise ValueError(f"{file.name}: expected one column of values, the columns 'year,value' or an observations "

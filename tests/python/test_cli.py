@@ -256,3 +256,18 @@ def test_panel_refuses_an_empty_file_an_unwritable_output_and_a_panel_nothing_fi
     assert main(["panel", str(short), "--no-progress", "--model", "rw_drift"]) == 2
     err = capsys.readouterr().err
     assert "no series could be fitted with rw_drift (the first: a:" in err and len(err.strip().splitlines()) == 1
+
+
+def test_fit_wants_calendar_years_where_they_matter(tmp_path: Path, capsys) -> None:
+    """Issue 16 (new-user review): two-digit years were accepted and labelled '24'; a one-column file with a
+    growth model blamed 'year 1'."""
+    two = tmp_path / "two.csv"
+    two.write_text("year,value\n19,1\n20,2\n21,3\n22,4\n23,5\n")
+    assert main(["fit", str(two)]) == 2
+    assert "line 2 of two.csv: year 19 is not a calendar year (1000 to 3000; write 2019, not 19)" in capsys.readouterr().err
+    assert main(["--data", str(two), "--target", "10"]) == 2
+    assert "line 2 of two.csv: year 19 is not a calendar year" in capsys.readouterr().err
+    one = tmp_path / "one.csv"
+    one.write_text("value\n1\n2\n3\n4\n5\n6\n")
+    assert main(["fit", str(one), "--model", "reference_rw"]) == 2
+    assert "reference_rw models calendar years and" in capsys.readouterr().err
