@@ -49,7 +49,7 @@ def test_given_capacity_bounds_the_point_forecast(kz_series: pd.Series) -> None:
     [
         ({"model": "logistic"}, "not identified by this series"),
         ({"model": "gompertz", "capacity": 5e9}, "not above every observed value"),
-        ({"model": "logistic", "capacity": -1.0}, "capacity must be positive"),
+        ({"model": "logistic", "capacity": -1.0}, "capacity must be finite and positive; got -1.0"),
     ],
 )
 def test_unsupported_curves_are_clear_errors(kz_series: pd.Series, kwargs, message: str) -> None:
