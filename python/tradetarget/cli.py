@@ -20,6 +20,14 @@ from .observations import read_series
 from .reference import ReferenceClass
 from .sensitivity import sensitivity
 
+class Parser(argparse.ArgumentParser):
+    """argparse with the error contract of every other error: one line on stderr, exit status 2
+    (``--help`` still shows the usage)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def plot_file(text: str) -> str:
     """A --plot argument: a file name in a folder that exists, checked before the run (not after
     it); no suffix means PNG."""
@@ -80,7 +88,7 @@ def format_sensitivity(table) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="tradetarget",
         description=(
             "When does trade reach the target? With no arguments: Kazakhstan–Türkiye total trade "
@@ -178,7 +186,7 @@ def growth_fit_dict(series, model: str, horizon: int, levels, capacity) -> dict:
 
 def fit_main(argv: Sequence[str]) -> int:
     """``tradetarget fit FILE.csv``: one model on any series, R forecast's numbers."""
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="tradetarget fit",
         description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it (an observations file: its reconciled annual total). "
         "Models: the ETS classes and auto_ets (AICc), ARIMA(p,d,q) (--drift for a drift or mean) and auto_arima "
@@ -199,6 +207,8 @@ def fit_main(argv: Sequence[str]) -> int:
         raise ValueError(f"--horizon is {args.horizon}; it must be 1 to 500")
     if args.model not in FIT_MODELS and not args.model.upper().startswith("ARIMA"):
         raise ValueError(f"unknown model {args.model!r}; expected one of {', '.join(FIT_MODELS)} or ARIMA(p,d,q)")
+    if args.drift and not args.model.upper().startswith("ARIMA("):
+        raise ValueError(f"--drift is for an ARIMA(p,d,q) order; {args.model} has no such option")
     series = read_series(args.file)
     why = None
     model = args.model
@@ -243,7 +253,7 @@ def evaluate_main(argv: Sequence[str]) -> int:
     from ._core import evaluable_models
     from .evaluate import evaluate
 
-    p = argparse.ArgumentParser(prog="tradetarget evaluate",
+    p = Parser(prog="tradetarget evaluate",
                                 description="Compare models on one year,value series by rolling-origin evaluation "
                                 "(MASE, RMSSE, sMAPE, interval coverage, scaled CRPS).")
     p.add_argument("file", metavar="FILE.csv", help="the columns year,value (or one column of values)")
@@ -271,7 +281,7 @@ def panel_main(argv: Sequence[str]) -> int:
     from .observations import read_csv_strictly
     from .panel import PANEL_MODELS, forecast_panel
 
-    p = argparse.ArgumentParser(prog="tradetarget panel",
+    p = Parser(prog="tradetarget panel",
                                 description="Fit, forecast and time-to-target for every series of a panel, on all cores.")
     p.add_argument("file", metavar="FILE.csv", help="columns unique_id,year,value (+ any describing columns), "
                    "or a UN Comtrade bulk CSV with --comtrade")
@@ -350,7 +360,7 @@ def mix_main(argv: Sequence[str]) -> int:
     """``tradetarget mix``: the export mix table and its concentration."""
     from .mix import export_mix, mix_change
 
-    p = argparse.ArgumentParser(prog="tradetarget mix", description="Shares, unlisted remainder, HHI, top-k and "
+    p = Parser(prog="tradetarget mix", description="Shares, unlisted remainder, HHI, top-k and "
                                 "raw-material share of each export snapshot in the observations.")
     p.add_argument("--data", metavar="FILE.csv", help="observations (default: the bundled Kazakhstan-Türkiye data)")
     p.add_argument("--exports-total", type=parse_money, help="the snapshot's exports, if you know them (e.g. 1.3B)")
@@ -371,7 +381,7 @@ def scenario_main(argv: Sequence[str]) -> int:
     """``tradetarget scenario FILE.toml``: levers against the baseline, with the decomposition."""
     from .scenario import run_scenario
 
-    p = argparse.ArgumentParser(prog="tradetarget scenario", description="Apply a scenario file's levers to the "
+    p = Parser(prog="tradetarget scenario", description="Apply a scenario file's levers to the "
                                 "baseline paths: first-passage years, P(by year), target-gap decomposition.")
     p.add_argument("file", metavar="FILE.toml")
     p.add_argument("--data", metavar="FILE.csv", help="observations (default: the bundled data)")

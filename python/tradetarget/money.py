@@ -11,8 +11,11 @@ __all__ = ["format_money", "parse_money", "to_amount", "without_digit_grouping"]
 #: A number with thousands separators as the articles write them ("5,300,000,000", "1,234.5").
 DIGIT_GROUPING = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
 
-_MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBtT]?)$")
-_SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+# 10B, $15b, 500M, 1.5e10, and as economists write them: 10bn, 10 billion, 500mn, 2 trillion
+_MONEY = re.compile(r"^\$?\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*"
+                    r"(k|thousand|m|mn|mln|million|b|bn|billion|t|tn|trillion|)$", re.IGNORECASE)
+_SCALE = {"": 1.0, "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6,
+          "b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12, "tn": 1e12, "trillion": 1e12}
 
 
 def without_digit_grouping(text: str) -> str:
@@ -33,7 +36,7 @@ def parse_money(text: str, what: str = "a target") -> float:
     """'10B', '$15b', '500M', '1.5e10' -> US$ (float); ValueError naming the text otherwise."""
     match = _MONEY.match(without_digit_grouping(str(text).strip().lstrip("$").strip()))
     if not match:
-        raise ValueError(f"{text!r} is not an amount; write e.g. 10B, 500M or 1.5e10")
+        raise ValueError(f"{text!r} is not an amount; write e.g. 10B, 10bn, 500M or 1.5e10")
     value = float(match.group(1)) * _SCALE[match.group(2).lower()]
     if not value > 0:
         raise ValueError(f"{what} must be finite and positive; got {text!r}")

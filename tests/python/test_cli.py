@@ -123,6 +123,9 @@ def test_parse_money() -> None:
     assert parse_money("1.5e10") == 1.5e10
     assert parse_money("12,000,000") == 12e6
     assert parse_money("$5,300,000,000") == 5.3e9
+    assert parse_money("10bn") == parse_money("10 billion") == parse_money("10 Bn") == 10e9
+    assert parse_money("500mn") == parse_money("500 million") == 500e6
+    assert parse_money("2 trillion") == 2e12
     for decimal_comma in ("5,3B", "10,5", "1,00B"):  # never 53B, 105 or 100B
         with pytest.raises(argparse.ArgumentTypeError, match="is not an amount"):
             parse_money(decimal_comma)
@@ -271,3 +274,19 @@ def test_fit_wants_calendar_years_where_they_matter(tmp_path: Path, capsys) -> N
     one.write_text("value\n1\n2\n3\n4\n5\n6\n")
     assert main(["fit", str(one), "--model", "reference_rw"]) == 2
     assert "reference_rw models calendar years and" in capsys.readouterr().err
+
+
+def test_usage_errors_are_one_line_too(capsys) -> None:
+    """argparse's own errors (a bad choice, a bad amount) follow the contract: one line, exit 2."""
+    for args in (["--model", "rwdrift"], ["--target", "10 apples"], ["fit", "x.csv", "--horizon", "ten"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(args)
+        err = capsys.readouterr().err
+        assert stopped.value.code == 2 and len(err.strip().splitlines()) == 1 and "error:" in err and "--help" in err
+
+
+def test_drift_is_refused_where_it_means_nothing(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "s.csv"
+    data.write_text("year,value\n" + "".join(f"{2010 + t},{10 + t}\n" for t in range(10)))
+    assert main(["fit", str(data), "--model", "ANN", "--drift"]) == 2
+    assert "--drift is for an ARIMA(p,d,q) order; ANN has no such option" in capsys.readouterr().err
