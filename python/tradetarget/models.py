@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,8 @@ GROWTH_MODELS = tuple(name for name, info in REGISTRY.items() if info.family != 
 #: Models of the levels of gap-free series, usable by the target engine too.
 LEVEL_MODELS = tuple(name for name, info in REGISTRY.items() if info.family == "levels")
 DEFAULT_SEED = int(_core.DEFAULT_SEED)  # random.hpp
+#: The years P(target reached by year) is stated for unless asked otherwise.
+DEFAULT_BY = (2030, 2035)
 
 SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]
 
@@ -197,13 +199,16 @@ class Forecast:
             out[f"upper_{level:g}"] = q[:, 2 + 2 * i]
         return out
 
-    def time_to_target(self, targets: Iterable[Union[float, str]], by: Sequence[int] = (2030, 2035),
+    def time_to_target(self, targets: Iterable[Union[float, str]], by: Optional[Sequence[int]] = None,
                        deadline: int | None = None) -> pd.DataFrame:
         """One row per target (a number or an amount such as '10B'): when the paths first reach it
         (median and 10%/90% years; <NA> when not within the horizon), P(reached by each year in
         ``by``), the year the point forecast crosses, and the growth the target needs by ``deadline``
         (default: the first of ``by``) beside the historical rate. A target already reached in an
-        observed year is reported with that year."""
+        observed year is reported with that year. ``by`` defaults to 2030 and 2035, those of them the
+        paths reach (else their last year)."""
+        if by is None:
+            by = [y for y in DEFAULT_BY if self.paths.first_year <= y <= self.paths.last_year] or [self.paths.last_year]
         by = [whole("a year of by", y) for y in one_or_many(by)]
         deadline = by[0] if deadline is None else whole("deadline", deadline)
         targets = [to_amount(t) for t in one_or_many(targets)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -26,8 +26,8 @@ def _check_forecast(forecast: object) -> Forecast:
     return forecast
 
 
-def time_to_target(forecast: Forecast, targets: Iterable[Union[float, str]], by: Sequence[int] = (2030, 2035),
-                   deadline: int = 2030) -> pd.DataFrame:
+def time_to_target(forecast: Forecast, targets: Iterable[Union[float, str]], by: Optional[Sequence[int]] = None,
+                   deadline: Optional[int] = None) -> pd.DataFrame:
     """``forecast.time_to_target(targets, by, deadline)`` (see ``Forecast.time_to_target``)."""
     return _check_forecast(forecast).time_to_target(targets, by=by, deadline=deadline)
 

@@ -72,7 +72,9 @@ API_CASES = [
     ("inf target", lambda: tt.time_to_target(fc(), [math.inf]), ValueError, "a target must be finite and positive"),
     ("deadline in the past", lambda: tt.time_to_target(fc(), [10e9], deadline=2020), ValueError,
      "the deadline 2020 is not after the base year 2024"),
-    ("year beyond horizon", lambda: tt.time_to_target(fc(horizon=5), [10e9]), ValueError, "beyond the forecast horizon"),
+    ("year beyond horizon", lambda: tt.time_to_target(fc(horizon=5), [10e9], by=[2030]), ValueError, "beyond the forecast horizon"),
+    ("default years within a short horizon", lambda: list(tt.time_to_target(fc(horizon=5), [10e9]).filter(like="prob_by"))
+     == ["prob_by_2029"], None, None),
     ("required growth, deadline = base", lambda: tt.required_growth(5e9, 2024, 10e9, 2024), ValueError, "not after the base year"),
     ("required growth, zero base", lambda: tt.required_growth(0.0, 2024, 10e9, 2030), ValueError, "finite positive values"),
     ("analyze without targets", lambda: tt.analyze(GOOD), ValueError, "targets are needed"),
