@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import money
+from . import _core, money
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, strict_json
 from .level_models import ETS_CLASSES, arima, auto_arima, ets, parse_arima, theta
@@ -28,25 +28,26 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def plot_file(text: str) -> str:
-    """A --plot argument: a file name in a folder that exists, checked before the run (not after
-    it); no suffix means PNG."""
+def output_path(text: str, suffix: str = "") -> str:
+    """A file to write at the end of a run, checked at its start: its folder must exist (ValueError
+    otherwise); without a suffix it gets ``suffix``."""
     from pathlib import Path
 
     path = Path(text)
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"no folder {str(path.parent)!r} to write {path.name!r} in")
-    return str(path if path.suffix else path.with_suffix(".png"))
+    if not path.resolve().parent.is_dir():
+        raise ValueError(f"no folder {str(path.parent)!r} to write {path.name!r} in")
+    return str(path.with_suffix(suffix) if suffix and not path.suffix else path)
 
 
-def report_file(text: str) -> str:
-    """A --report argument: a file in a folder that exists; no suffix means HTML."""
-    from pathlib import Path
+def output_file(suffix: str):
+    """``output_path`` as an argparse type (--plot FILE.png, --report FILE.html)."""
+    def parse(text: str) -> str:
+        try:
+            return output_path(text, suffix)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
-    path = Path(text)
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"no folder {str(path.parent)!r} to write {path.name!r} in")
-    return str(path if path.suffix else path.with_suffix(".html"))
+    return parse
 
 
 def parse_money(text: str) -> float:
@@ -132,8 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sensitivity", action="store_true",
                    help="also answer under each source alone for the year the sources disagree on most")
     p.add_argument("--json", action="store_true", help="print the stable JSON contract instead of the report")
-    p.add_argument("--plot", type=plot_file, metavar="FILE.png", help="also save the fan chart and first-passage plot")
-    p.add_argument("--report", type=report_file, metavar="FILE.html",
+    p.add_argument("--plot", type=output_file(".png"), metavar="FILE.png", help="also save the fan chart and first-passage plot")
+    p.add_argument("--report", type=output_file(".html"), metavar="FILE.html",
                    help="also write a self-contained HTML briefing (answer, table, chart, evidence)")
     p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
     return p
@@ -149,10 +150,11 @@ def choose_auto(series) -> tuple[str, str]:
     from .evaluate import evaluate
 
     n = len(series)
-    steps = np.diff(np.asarray(series.index, dtype=float)) if len(series) > 1 else np.array([])
-    if (steps > 1).any():  # the level models need consecutive years; the calibrated model takes gaps
-        gap = int(series.index[int(np.flatnonzero(steps > 1)[0])]) + 1
-        return DEFAULT_MODEL, f"{gap} is missing and the level models need consecutive years: {DEFAULT_MODEL} takes gaps"
+    if series.index.name == "year":  # the level models need consecutive years; the calibrated model takes gaps
+        try:
+            _core.require_consecutive_years([int(y) for y in series.index], "a level model")
+        except ValueError as gap:
+            return DEFAULT_MODEL, f"{gap}: {DEFAULT_MODEL} chosen"
     if n < 10:
         return "auto_ets", f"{n} observations are too few to compare models out of sample: ETS chosen by AICc"
     table = evaluate(series, models=AUTO_CANDIDATES, min_train=max(6, n // 2), horizon=min(3, n // 4))
@@ -314,11 +316,11 @@ def panel_main(argv: Sequence[str]) -> int:
         data, _ = read_csv_strictly(Path(args.file))
     if data.empty:
         raise ValueError(f"{args.file}: no rows below the header")
-    if args.output:
-        from pathlib import Path
-
-        if not Path(args.output).resolve().parent.is_dir():  # checked before the run, not after it
-            raise ValueError(f"--output: no folder {str(Path(args.output).parent)!r} to write {Path(args.output).name!r} in")
+    if args.output:  # checked before the run, not after it
+        try:
+            output_path(args.output)
+        except ValueError as exc:
+            raise ValueError(f"--output: {exc}") from None
     # each series' value in its last *year* (not the file's last row: files may run backwards)
     last = data.assign(value=pd.to_numeric(data["value"], errors="coerce"),
                        year=pd.to_numeric(data["year"], errors="coerce")) \
@@ -385,7 +387,7 @@ def scenario_main(argv: Sequence[str]) -> int:
                                 "baseline paths: first-passage years, P(by year), target-gap decomposition.")
     p.add_argument("file", metavar="FILE.toml")
     p.add_argument("--data", metavar="FILE.csv", help="observations (default: the bundled data)")
-    p.add_argument("--plot", type=plot_file, metavar="FILE.png", help="save the waterfall chart")
+    p.add_argument("--plot", type=output_file(".png"), metavar="FILE.png", help="save the waterfall chart")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     result = run_scenario(args.file, observations=args.data)
