@@ -54,7 +54,7 @@ def test_json_contract(capsys) -> None:
 
 
 def _validate(doc: dict) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema  # not importorskip: `make test` installs it, and a missing one must fail, not pass quietly
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(doc)
