@@ -47,9 +47,12 @@ void register_reference(py::module_& m) {
     py::class_<ReferenceClass>(m, "ReferenceClass", "Hyperparameters of a reference class (reference_class.hpp).")
         .def(py::init([](double drift_mean, double drift_sd, double variance_shape, double variance_scale,
                          double drift_reset, int segment_years, int window_years, int n_series, int n_segments,
-                         int first_year, int last_year, double log_likelihood, bool predictive) {
+                         int first_year, int last_year, double log_likelihood, bool predictive,
+                         double volatility_persistence, double volatility_innovation) {
                  ReferenceClass rc;
                  rc.predictive = predictive;
+                 rc.volatility_persistence = volatility_persistence;
+                 rc.volatility_innovation = volatility_innovation;
                  rc.drift_reset = drift_reset;
                  rc.window_years = window_years;
                  rc.drift_mean = drift_mean;
@@ -69,12 +72,15 @@ void register_reference(py::module_& m) {
              py::arg("drift_reset") = 0.0, py::arg("segment_years") = 0, py::arg("window_years") = 0,
              py::arg("n_series") = 0, py::arg("n_segments") = 0,
              py::arg("first_year") = 0, py::arg("last_year") = 0, py::arg("log_likelihood") = 0.0,
-             py::arg("predictive") = false)
+             py::arg("predictive") = false, py::arg("volatility_persistence") = 1.0,
+             py::arg("volatility_innovation") = 0.0)
         .def_readonly("drift_mean", &ReferenceClass::drift_mean)
         .def_readonly("drift_sd", &ReferenceClass::drift_sd)
         .def_readonly("variance_shape", &ReferenceClass::variance_shape)
         .def_readonly("variance_scale", &ReferenceClass::variance_scale)
         .def_readonly("drift_reset", &ReferenceClass::drift_reset)
+        .def_readonly("volatility_persistence", &ReferenceClass::volatility_persistence)
+        .def_readonly("volatility_innovation", &ReferenceClass::volatility_innovation)
         .def_readonly("segment_years", &ReferenceClass::segment_years)
         .def_readonly("window_years", &ReferenceClass::window_years)
         .def_readonly("predictive", &ReferenceClass::predictive)

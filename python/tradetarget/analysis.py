@@ -205,7 +205,8 @@ class Analysis:
                   f"  This series' own growth ({math.expm1(p['own_drift']):+.1%}/yr, weight {p['own_weight']:.2f}) moves "
                   f"the future drift from the reference class's {math.expm1(p['reference_drift']):+.1%}/yr to "
                   f"{math.expm1(p['drift']):+.1%}/yr;"),
-                 f"  its volatility moves the typical yearly swing from {ref.median_sigma:.3f} to {p['sigma']:.3f} in logs."]
+                 f"  its volatility moves the typical yearly swing from the class's {ref.median_sigma:.3f} to "
+                 f"{p['sigma']:.3f} in logs over its years, and to {p['future_sigma']:.3f} ahead (volatility regresses)."]
         effect = self.reference_effect()
         deadline = self.settings["prob_by"][0]
         for row in effect[effect["year"] == deadline].itertuples():

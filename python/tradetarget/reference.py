@@ -29,7 +29,9 @@ from ._version import __version__
 __all__ = ["FORMAT", "FORMAT_VERSION", "MIN_SEGMENTS", "MIN_SERIES", "ReferenceClass", "bundled_reference"]
 
 FORMAT = "tradetarget reference class"
-FORMAT_VERSION = 2  # 2: drift_reset and window_years (and the optional key "predictive", false if absent)
+# 2: drift_reset and window_years; optional keys "predictive" (false if absent) and
+# "volatility_persistence" (1 if absent: the window's volatility carried forward, as before it existed)
+FORMAT_VERSION = 2
 #: The fewest series and segments a reference class is learnt from (see reference_class.hpp).
 MIN_SERIES = int(_core.MIN_REFERENCE_SERIES)
 MIN_SEGMENTS = int(_core.MIN_REFERENCE_SEGMENTS)
@@ -37,6 +39,7 @@ BUNDLED_FILE = "reference_pwt_trade.json"
 
 _HYPERPARAMETERS = ("drift_mean", "drift_sd", "variance_shape", "variance_scale", "drift_reset")
 _COUNTS = ("segment_years", "window_years", "n_series", "n_segments", "first_year", "last_year")
+_OPTIONAL = {"volatility_persistence": 1.0, "volatility_innovation": 0.0, "predictive": False, "log_likelihood": 0.0}  # key: value if absent
 
 
 def _flat_panel(data: pd.DataFrame, id_col: str, year_col: str, value_col: str):
@@ -67,7 +70,10 @@ class ReferenceClass:
     ``drift_mean``/``drift_sd``: the normal prior on the log growth per year; ``variance_shape``/
     ``variance_scale``: the inverse-gamma prior on its variance; ``drift_reset``: the probability
     that the drift after the last observed year is a fresh draw from the class (growth rates
-    regress to the mean; learnt by splitting each segment after ``window_years``). ``name`` and ``source`` say what
+    regress to the mean; learnt by splitting each segment after ``window_years``);
+    ``volatility_persistence``/``volatility_innovation``: the step of the log volatility after the
+    last year, an AR(1) towards the class's mean (a calm spell or a jump in the window does not all
+    last; 1 and 0: the window's volatility persists). ``name`` and ``source`` say what
     panel it was learnt from; ``segment_years`` the length of the segments; ``first_year``/
     ``last_year`` the period they cover.
     """
@@ -106,7 +112,7 @@ class ReferenceClass:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION, "name": self.name,
                                "source": self.source, "made_by": f"tradetarget {__version__}"}
-        out.update({k: getattr(self.core, k) for k in (*_HYPERPARAMETERS, *_COUNTS, "predictive", "log_likelihood")})
+        out.update({k: getattr(self.core, k) for k in (*_HYPERPARAMETERS, *_OPTIONAL, *_COUNTS)})
         return out
 
     def save(self, path: Union[str, Path]) -> None:
@@ -134,15 +140,17 @@ class ReferenceClass:
         missing = [k for k in _HYPERPARAMETERS if not isinstance(data.get(k), (int, float))]
         if missing:
             raise ValueError(f"{origin}: key {missing[0]!r} is missing or not a number")
+        wrong = [k for k in _OPTIONAL if k in data and not isinstance(data[k], (int, float))]
+        if wrong:
+            raise ValueError(f"{origin}: key {wrong[0]!r} is {data[wrong[0]]!r}, not a number")
         core = _core.ReferenceClass(**{k: float(data[k]) for k in _HYPERPARAMETERS},
                                     **{k: int(data.get(k, 0)) for k in _COUNTS},
-                                    log_likelihood=float(data.get("log_likelihood", 0.0)),
-                                    predictive=bool(data.get("predictive", False)))
+                                    **{k: type(absent)(data.get(k, absent)) for k, absent in _OPTIONAL.items()})
         return cls(core=core, name=str(data.get("name", "")), source=str(data.get("source", "")))
 
     # -- what it says
     def __getattr__(self, item: str) -> Any:
-        if item in (*_HYPERPARAMETERS, *_COUNTS, "predictive", "log_likelihood", "median_sigma"):
+        if item in (*_HYPERPARAMETERS, *_OPTIONAL, *_COUNTS, "median_sigma"):
             return getattr(self.core, item)
         raise AttributeError(item)
 
@@ -155,8 +163,15 @@ class ReferenceClass:
         period = f", {self.core.first_year}-{self.core.last_year}" if self.core.first_year else ""
         return (f"{self.name}{period}: typical growth {self.growth:+.1%}/yr (log drift sd {self.core.drift_sd:.3f} "
                 f"across series), typical volatility {self.core.median_sigma:.3f} in logs, a growth rate persists "
-                f"beyond its window with probability {1 - self.core.drift_reset:.2f}; learnt from "
+                f"beyond its window with probability {1 - self.core.drift_reset:.2f}{self._volatility_step()}; learnt from "
                 f"{self.core.n_segments:,} segments of {self.core.segment_years} years of {self.core.n_series} series")
+
+    def _volatility_step(self) -> str:
+        rho, innovation = self.core.volatility_persistence, self.core.volatility_innovation
+        if rho == 1.0 and innovation == 0.0:
+            return ", a window's volatility persists"
+        return (f", a window's log volatility moves towards the class's, keeping {rho:.0%} of the distance "
+                f"(innovation sd {innovation:.2f})")
 
     def __repr__(self) -> str:
         return f"ReferenceClass({self.describe()})"

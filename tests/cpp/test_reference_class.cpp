@@ -84,6 +84,9 @@ TEST_CASE("The reference class estimator recovers known hyperparameters from a s
     CHECK(learnt.drift_sd == Approx(truth.drift_sd).epsilon(0.15));
     CHECK(learnt.median_sigma() == Approx(truth.median_sigma()).epsilon(0.05));
     CHECK(learnt.variance_shape == Approx(truth.variance_shape).epsilon(0.3));
+    // the volatility did not step after the windows: the step is learnt as (almost) none
+    CHECK(learnt.volatility_persistence > 0.85);
+    CHECK(learnt.volatility_innovation < 0.15);
 }
 
 TEST_CASE("A panel of 20 series gives the drift spread within about a quarter (the smallest panel learnt from)") {
@@ -164,7 +167,12 @@ TEST_CASE("The posterior moves from the reference class to the series' own drift
 }
 
 TEST_CASE("reference_rw paths have the predictive quantiles of the mixture it states") {
-    const ReferenceClass rc = known_reference();
+    ReferenceClass rc = known_reference();
+    SECTION("the window's volatility carried forward") {}
+    SECTION("the volatility stepping after the window") {
+        rc.volatility_persistence = 0.5;
+        rc.volatility_innovation = 0.3;
+    }
     ModelOptions mo;
     mo.reference = std::make_shared<ReferenceClass>(rc);
     const AnnualSeries s = AnnualSeries::from_levels({2019, 2020, 2021, 2022, 2023}, {3.0, 3.4, 3.1, 3.9, 4.2});
@@ -289,4 +297,45 @@ TEST_CASE("The predictive stage fits the drift to the years after the window, wh
     // the volatility prior is the likelihood's in both
     CHECK(predictive.variance_shape == joint.variance_shape);
     CHECK(predictive.variance_scale == joint.variance_scale);
+}
+
+TEST_CASE("The predictive stage recovers how far the volatility regresses after the window") {
+    // 13-year series: a window of 5 years with sigma from the class, then 8 years whose log sigma is
+    // one AR(1) step from it, towards the class's mean log sigma, with persistence 0.4 and innovation 0.25.
+    ReferenceClass truth = known_reference();
+    truth.variance_shape = 1.5;
+    truth.variance_scale = 1.5 * 0.12 * 0.12;
+    const double rho = 0.4, innovation = 0.25, centre = truth.log_sigma_mean();
+    Rng rng = make_rng(29, 0);
+    boost::random::normal_distribution<double> normal;
+    std::vector<AnnualSeries> panel;
+    for (int i = 0; i < 800; ++i) {
+        double mu = 0, sigma = 0;
+        const AnnualSeries first = draw_series(truth, 5, rng, mu, sigma);
+        const double future = std::exp(centre + rho * (std::log(sigma) - centre) + innovation * normal(rng));
+        std::vector<int> y(first.years);
+        std::vector<double> v;
+        for (int t = 0; t < 5; ++t) v.push_back(std::exp(first.log_level(t)));
+        double x = first.log_level(4);
+        for (int t = 5; t < 13; ++t) {
+            x += mu + future * normal(rng);
+            y.push_back(1990 + t);
+            v.push_back(std::exp(x));
+        }
+        panel.push_back(AnnualSeries::from_levels(y, v));
+    }
+    const ReferenceClass learnt = learn_reference_class(panel);
+    CHECK(learnt.volatility_persistence == Approx(rho).margin(0.15));
+    CHECK(learnt.volatility_innovation == Approx(innovation).margin(0.1));
+    // and the model's predictive quantiles follow: a volatile window's band is narrower than if its
+    // volatility persisted
+    ReferenceClass carried = learnt;
+    carried.volatility_persistence = 1.0;
+    carried.volatility_innovation = 0.0;
+    const AnnualSeries volatile_window = AnnualSeries::from_levels({2020, 2021, 2022, 2023, 2024}, {100, 160, 90, 170, 100});
+    const auto width = [&](const ReferenceClass& rc) {
+        const ReferenceRandomWalk model(volatile_window, rc);
+        return model.quantile_log(2029, 0.9) - model.quantile_log(2029, 0.1);
+    };
+    CHECK(width(learnt) < 0.9 * width(carried));
 }

@@ -42,6 +42,19 @@
 /// largest decile gap falls from 0.071 to 0.028 (benchmarks/calibration.md). The volatility prior
 /// keeps its likelihood estimate: by the predictive score alone its shape runs to the bound (a
 /// window of five points then sets its own volatility), an almost improper prior for a short series.
+///
+/// Volatility, too, regresses: a window that happened to hold one jump is followed by calmer years
+/// more often than its own volatility says (benchmarks/calibration.md: with the window's volatility
+/// carried forward, 80% bands wider than 5x held the truth 92-96% of the time). So the log
+/// volatility after the last year is one step of an AR(1) whose stationary law is the prior's,
+///
+///     log sigma' = m + rho (log sigma - m) + sqrt(1 - rho^2) s eps,   eps ~ N(0, 1),
+///
+/// m and s the mean and sd of log sigma under the inverse-gamma prior (log-volatility
+/// autoregression: Taylor 1986, Modelling Financial Time Series; Kim, Shephard & Chib 1998, REStud
+/// 65), one step at the forecast origin like the drift's reset. rho (`volatility_persistence`) is
+/// learnt in the predictive stage with the drift's hyperparameters; rho = 1 carries the window's
+/// volatility forward unchanged (as before it was learnt, and for classes saved without it).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -58,6 +71,8 @@ struct ReferenceClass {
     double variance_shape = 0.0;  ///< a of the inverse-gamma prior on sigma^2
     double variance_scale = 0.0;  ///< b of the inverse-gamma prior on sigma^2
     double drift_reset = 0.0;     ///< P(the drift after the last year is a fresh draw), in [0, 1]
+    double volatility_persistence = 1.0;  ///< rho of the log volatility's step after the last year, in [0, 1]
+    double volatility_innovation = 0.0;   ///< sd of the step's innovation (log units), >= 0
     int window_years = 0;         ///< where the segments were split to learn drift_reset
     int segment_years = 0;        ///< length of the segments it was learnt from
     int n_series = 0;             ///< series that gave at least one segment
@@ -71,6 +86,9 @@ struct ReferenceClass {
     void validate() const;
     /// The prior's median volatility, sqrt(b / a) roughly: sqrt of the inverse-gamma's median.
     double median_sigma() const;
+    /// Mean and sd of log sigma under the prior: (log b - digamma(a)) / 2 and sqrt(trigamma(a)) / 2.
+    double log_sigma_mean() const;
+    double log_sigma_sd() const;
 };
 
 struct ReferenceLearnOptions {
@@ -86,9 +104,13 @@ struct ReferenceLearnOptions {
     /// the drift spread within about 25%); InputError says how many there were.
     int min_series = 20;
     int min_segments = 200;
-    /// Choose the drift's mean, spread and persistence by the predictive score, sum log p(after |
-    /// window), with the volatility prior from the likelihood (see above); window_years > 0 only.
+    /// Choose the drift's mean, spread and persistence and the volatility's persistence by the
+    /// predictive score, sum log p(after | window), with the volatility prior from the likelihood
+    /// (see above); window_years > 0 only.
     bool predictive = true;
+    /// Threads for the segments' terms (0: every hardware thread); the sum is taken in segment
+    /// order, so the thread count never changes a digit.
+    int threads = 0;
 };
 
 /// How many series and segments of `options.segment_years` consecutive years a panel has.
@@ -114,6 +136,8 @@ public:
     double mean_drift() const { return mean_drift_; }
     double sd_drift() const { return sd_drift_; }
     double median_sigma() const;
+    /// The median volatility after the last year (the volatility's step included).
+    double median_future_sigma() const;
     /// The weight of the series' own growth in the future drift: (1 - drift_reset) times the
     /// posterior mean of G tau^2 / (G tau^2 + sigma^2) (G: the years spanned); the reference class
     /// has the rest.
@@ -128,7 +152,11 @@ private:
         double log_sigma, weight, drift_mean, drift_var;
     };
     Node node_at(double log_sigma) const;
+    /// The future log sigma at a window's log sigma and a standard normal step.
+    double future_log_sigma(double log_sigma, double step) const;
     ReferenceClass reference_;
+    double vol_mean_ = 0.0;  // the prior's mean of log sigma, where the volatility regresses to
+    std::vector<double> step_nodes_, step_weights_;  // Gauss-Hermite rule for the volatility's step
     double span_ = 0.0, total_change_ = 0.0, ss_ = 0.0;
     double step_ = 0.0;
     std::vector<Node> nodes_;
