@@ -67,10 +67,12 @@ struct Likelihood {
     double sigma2 = 0.0;
     Eigen::VectorXd next_state;
     Eigen::MatrixXd next_cov;  // in units of sigma^2
+    std::vector<double> innovations;  // the prediction errors z_t - E(z_t | past), if asked for
 };
 
 // Exact Gaussian likelihood with sigma^2 concentrated out (unit-variance filter).
-Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi, const Eigen::VectorXd& theta) {
+Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi, const Eigen::VectorXd& theta,
+                           bool keep_innovations = false) {
     Likelihood out;
     const StateSpace s = arma_state_space(phi, theta);
     if (!s.p0.allFinite()) return out;
@@ -83,6 +85,7 @@ Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi,
         const double v = z(t) - a(0);
         const double f = p(0, 0);
         if (!(f > 0.0)) return out;
+        if (keep_innovations) out.innovations.push_back(v);
         sumsq += v * v / f;
         sumlog += std::log(f);
         const Eigen::VectorXd k = p.col(0) / f;
@@ -180,8 +183,9 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
     model.y_ = y;
     model.estimate_ = best.x;
     map.unpack(best.x, model.phi_, model.theta_, model.constant_);
-    const Likelihood l = arma_likelihood(w.array() - model.constant_, model.phi_, model.theta_);
+    const Likelihood l = arma_likelihood(w.array() - model.constant_, model.phi_, model.theta_, true);
     model.loglik_ = l.loglik;
+    model.residuals_ = l.innovations;
     // The likelihood uses the ML variance; forecasts and the reported sigma^2 use the
     // degrees-of-freedom corrected one, as forecast::Arima does.
     model.sigma2_ = l.sigma2 * n_eff / (n_eff - k);

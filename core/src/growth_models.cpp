@@ -100,6 +100,29 @@ double GrowthModel::forecast_quantile(int year, double p) const { return std::ex
 
 // ---------------------------------------------------------------- log-linear trend
 
+double FitDiagnostics::aic() const { return -2.0 * log_likelihood + 2.0 * n_parameters; }
+
+double FitDiagnostics::aicc() const {
+    const double k = n_parameters, n = n_observations;
+    return n > k + 1.0 ? aic() + 2.0 * k * (k + 1.0) / (n - k - 1.0) : std::numeric_limits<double>::quiet_NaN();
+}
+
+double FitDiagnostics::bic() const {
+    return -2.0 * log_likelihood + n_parameters * std::log(static_cast<double>(n_observations));
+}
+
+double gaussian_log_likelihood(const std::vector<double>& residuals, const std::vector<double>& gaps) {
+    const double m = static_cast<double>(residuals.size());
+    double weighted = 0.0, log_gaps = 0.0;
+    for (std::size_t j = 0; j < residuals.size(); ++j) {
+        const double g = gaps.empty() ? 1.0 : gaps[j];
+        weighted += residuals[j] * residuals[j] / g;
+        log_gaps += std::log(g);
+    }
+    constexpr double log_two_pi = 1.8378770664093454836;
+    return -0.5 * m * (log_two_pi + std::log(weighted / m) + 1.0) - 0.5 * log_gaps;
+}
+
 LogLinearTrend::LogLinearTrend(const AnnualSeries& series)
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)), n_(series.size()) {
     require_years(ModelKind::LogLinearTrend, series);
@@ -116,8 +139,13 @@ LogLinearTrend::LogLinearTrend(const AnnualSeries& series)
     beta_ = qr.solve(series.log_level);
     const Eigen::Matrix2d r = qr.matrixQR().topLeftCorner(2, 2).triangularView<Eigen::Upper>();
     r_inverse_ = r.triangularView<Eigen::Upper>().solve(Eigen::Matrix2d::Identity());
-    const double rss = (series.log_level - x * beta_).squaredNorm();
-    s_ = std::sqrt(rss / (n_ - 2));
+    const Eigen::VectorXd residuals = series.log_level - x * beta_;
+    s_ = std::sqrt(residuals.squaredNorm() / (n_ - 2));
+    diagnostics_.years = series.years;
+    diagnostics_.residuals.assign(residuals.data(), residuals.data() + n);
+    diagnostics_.log_likelihood = gaussian_log_likelihood(diagnostics_.residuals);
+    diagnostics_.n_parameters = 3;  // intercept, slope, sigma^2 (as R's logLik.lm counts them)
+    diagnostics_.n_observations = n_;
 }
 
 double LogLinearTrend::log_growth_se() const { return s_ * r_inverse_.row(1).norm(); }
@@ -154,13 +182,20 @@ RandomWalkDrift::RandomWalkDrift(const AnnualSeries& series)
     span_ = series.years.back() - series.years.front();
     mu_ = (series.log_level(n - 1) - series.log_level(0)) / span_;
     double weighted_rss = 0.0;
+    std::vector<double> gaps;
     for (Eigen::Index i = 1; i < n; ++i) {
         const auto k = static_cast<std::size_t>(i);
         const double gap = series.years[k] - series.years[k - 1];
         const double e = series.log_level(i) - series.log_level(i - 1) - mu_ * gap;
         weighted_rss += e * e / gap;
+        diagnostics_.years.push_back(series.years[k]);
+        diagnostics_.residuals.push_back(e);
+        gaps.push_back(gap);
     }
     s_ = std::sqrt(weighted_rss / (increments_ - 1));
+    diagnostics_.log_likelihood = gaussian_log_likelihood(diagnostics_.residuals, gaps);
+    diagnostics_.n_parameters = 2;  // drift, sigma^2
+    diagnostics_.n_observations = increments_;
 }
 
 double RandomWalkDrift::log_growth_se() const { return s_ / std::sqrt(span_); }

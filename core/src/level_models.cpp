@@ -33,6 +33,22 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
         case ModelKind::Theta: theta_ = std::make_shared<ThetaModel>(ThetaModel::fit(levels)); break;
         default: throw InputError("LevelForecastModel takes auto_ets, ets_aicc, auto_arima or theta");
     }
+    // residuals from the year of the first one (ARIMA: after d differences); the parameter count
+    // from the model's own AIC, -2 LL + 2k, as R's forecast counts them (sigma^2 included)
+    const auto fill = [&](const std::vector<double>& residuals, double loglik, double aic, int n) {
+        const std::size_t first = series.years.size() - residuals.size();
+        diagnostics_.years.assign(series.years.begin() + static_cast<std::ptrdiff_t>(first), series.years.end());
+        diagnostics_.residuals = residuals;
+        diagnostics_.log_likelihood = loglik;
+        diagnostics_.n_parameters = std::isfinite(aic) ? static_cast<int>(std::lround((aic + 2.0 * loglik) / 2.0)) : 0;
+        diagnostics_.n_observations = n;
+    };
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    if (ets_) fill(ets_->residuals(), ets_->loglik(), ets_->aic(), ets_->n());
+    if (arima_) fill(arima_->residuals(), arima_->loglik(), arima_->aic(), static_cast<int>(arima_->residuals().size()));
+    // Theta is a method, not a likelihood model: the residuals of its SES part, no likelihood
+    if (theta_) fill(theta_->ses().residuals(), none, none, theta_->ses().n());
+    // the AICc-weighted mixture: no one model's residuals or likelihood (diagnostics stay empty)
 }
 
 std::string LevelForecastModel::method() const {

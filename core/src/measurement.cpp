@@ -208,6 +208,10 @@ LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma
     out.loglik = f.loglik;
     out.end_mean = f.a_filt.back().head(2);
     out.end_cov = f.p_filt.back().topLeftCorner(2, 2);
+    for (std::size_t i = static_cast<std::size_t>(std::max(burn, 0)); i < rows.size(); ++i) {
+        out.innovation_years.push_back(rows[i].year);
+        out.innovations.push_back(rows[i].y - f.a_pred[static_cast<std::size_t>(rows[i].year - s.first_year)](kLevel));
+    }
     smooth(f, s);
     const auto n_years = static_cast<Eigen::Index>(f.a_filt.size());
     out.smoothed_state.resize(n_years, 2);

@@ -496,6 +496,7 @@ DriftPosterior::DriftPosterior(const ReferenceClass& reference, const AnnualSeri
         weight_on_series += nodes_[k].weight * span_ * tau2 / (span_ * tau2 + std::exp(2.0 * nodes_[k].log_sigma));
     }
     // after the last year: the series' drift with probability 1 - reset, a fresh one otherwise
+    fitted_drift_ = mean;
     const double reset = reference_.drift_reset, m0 = reference_.drift_mean;
     mean = (1.0 - reset) * mean + reset * m0;
     second = (1.0 - reset) * second + reset * (tau2 + m0 * m0);
@@ -580,6 +581,17 @@ ReferenceRandomWalk::ReferenceRandomWalk(const AnnualSeries& series, const Refer
       posterior_(reference, series) {
     const int span = series.years.back() - series.years.front();
     own_drift_ = span > 0 ? (series.log_level(series.size() - 1) - series.log_level(0)) / span : 0.0;
+    // residuals about the posterior mean drift of the observed years; the likelihood is the
+    // marginal one given the class (nothing estimated from this series)
+    for (Eigen::Index i = 1; i < series.log_level.size(); ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        const double gap = series.years[k] - series.years[k - 1];
+        diagnostics_.years.push_back(series.years[k]);
+        diagnostics_.residuals.push_back(series.log_level(i) - series.log_level(i - 1) - posterior_.fitted_drift() * gap);
+    }
+    diagnostics_.log_likelihood = posterior_.log_marginal();
+    diagnostics_.n_parameters = 0;
+    diagnostics_.n_observations = series.size() - 1;
 }
 
 std::string ReferenceRandomWalk::method() const { return "random walk with drift, reference-class prior"; }

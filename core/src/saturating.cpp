@@ -144,6 +144,11 @@ SaturatingCurve::SaturatingCurve(CurveShape shape, const AnnualSeries& series, d
                          std::to_string(status) + "); try a given capacity");
     theta_ = theta;
     s_ = std::sqrt(r.squaredNorm() / df());
+    diagnostics_.years = series.years;
+    diagnostics_.residuals.assign(r.data(), r.data() + r.size());
+    diagnostics_.log_likelihood = gaussian_log_likelihood(diagnostics_.residuals);
+    diagnostics_.n_parameters = static_cast<int>(theta_.size()) + 1;  // the curve's and sigma^2
+    diagnostics_.n_observations = n_;
     const Eigen::MatrixXd j = jacobian(theta_);
     const Eigen::MatrixXd jtj = j.transpose() * j;
     const Eigen::LDLT<Eigen::MatrixXd> ldlt(jtj);

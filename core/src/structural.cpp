@@ -42,6 +42,11 @@ LocalLinearTrendModel::LocalLinearTrendModel(const AnnualSeries& series)
     sigma_ = best.x.cwiseMax(floor).array().exp();
     const auto fit = local_linear_trend(y, sigma_(0), sigma_(1), sigma_(2), 2, 1e6, series.years);
     loglik_ = fit.loglik;
+    diagnostics_.years = fit.innovation_years;
+    diagnostics_.residuals = fit.innovations;
+    diagnostics_.log_likelihood = fit.loglik;
+    diagnostics_.n_parameters = 3;  // the three variances
+    diagnostics_.n_observations = static_cast<int>(fit.innovations.size());  // after the diffuse burn
     end_mean_ = fit.end_mean;
     end_cov_ = fit.end_cov;
     const Eigen::LLT<Eigen::Matrix2d> llt(end_cov_);

@@ -20,7 +20,18 @@ void register_models(py::module_& m) {
         .def_readonly("log_level", &AnnualSeries::log_level)
         .def_readonly("log_sd", &AnnualSeries::log_sd);
 
+    py::class_<FitDiagnostics>(m, "FitDiagnostics", "Residuals and likelihood of a fit (growth_models.hpp).")
+        .def_readonly("years", &FitDiagnostics::years)
+        .def_readonly("residuals", &FitDiagnostics::residuals)
+        .def_readonly("log_likelihood", &FitDiagnostics::log_likelihood)
+        .def_readonly("n_parameters", &FitDiagnostics::n_parameters)
+        .def_readonly("n_observations", &FitDiagnostics::n_observations)
+        .def_property_readonly("aic", &FitDiagnostics::aic)
+        .def_property_readonly("aicc", &FitDiagnostics::aicc)
+        .def_property_readonly("bic", &FitDiagnostics::bic);
+
     py::class_<GrowthModel>(m, "GrowthModel", "A fitted growth model in log levels.")
+        .def_property_readonly("diagnostics", &GrowthModel::diagnostics, py::return_value_policy::reference_internal)
         .def_property_readonly("name", [](const GrowthModel& g) { return to_string(g.kind()); })
         .def_property_readonly("method", &GrowthModel::method, "The fitted class in words, e.g. ETS(M,A,N).")
         .def_property_readonly("log_growth", &GrowthModel::log_growth)

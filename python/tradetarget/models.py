@@ -105,6 +105,23 @@ class Fit:
         rows += [{"name": k, "estimate": v, "std_error": np.nan} for k, v in self.params.items()]
         return pd.DataFrame(rows).set_index("name")
 
+    @property
+    def residuals(self) -> pd.Series:
+        """The innovation residuals by year: one-step-ahead errors on the scale of the model's
+        innovations (logs for the log models; levels, or relative errors for multiplicative ETS, for
+        models of levels; FPP3 §5.3). Empty for the AICc-weighted ETS mixture."""
+        d = self.core.diagnostics
+        return pd.Series(list(d.residuals), index=pd.Index(list(d.years), name="year"), name="residual", dtype=float)
+
+    @property
+    def information_criteria(self) -> pd.Series:
+        """log_likelihood (maximised; reference_rw: marginal, given its reference class), n_parameters
+        (the variance included), n_observations, aic, aicc, bic. NaN where the model has no
+        likelihood of its own (theta, ets_aicc)."""
+        d = self.core.diagnostics
+        return pd.Series({"log_likelihood": d.log_likelihood, "n_parameters": d.n_parameters,
+                          "n_observations": d.n_observations, "aic": d.aic, "aicc": d.aicc, "bic": d.bic})
+
     def summary(self) -> str:
         """What was fitted, to what, and what it says: the class, the years, the growth and the estimates."""
         years = list(self.series.years)
@@ -114,6 +131,10 @@ class Fit:
         if self.reference is not None:
             lines.append(f"  reference class: {self.reference.describe()}")
         lines += [f"  {k} = {v:.6g}" for k, v in self.params.items()]
+        ic = self.information_criteria
+        if np.isfinite(ic["log_likelihood"]):
+            lines.append(f"  log likelihood {ic['log_likelihood']:.4f} ({int(ic['n_parameters'])} parameters, "
+                         f"{int(ic['n_observations'])} observations): AIC {ic['aic']:.4f}, AICc {ic['aicc']:.4f}, BIC {ic['bic']:.4f}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -198,3 +198,21 @@ TEST_CASE("paths are the same on one thread and on several") {
     bad.threads = -1;
     CHECK_THROWS_AS(bad.validate(), InputError);
 }
+
+TEST_CASE("Fit diagnostics: the Gaussian likelihood of residuals with gaps, and the information criteria") {
+    // residuals 0.1, -0.2 over gaps 1 and 2: s2 = (0.01 + 0.04 / 2) / 2 = 0.015
+    const double ll = gaussian_log_likelihood({0.1, -0.2}, {1.0, 2.0});
+    CHECK(ll == Approx(-1.0 * (std::log(2.0 * std::acos(-1.0) * 0.015) + 1.0) - 0.5 * std::log(2.0)).epsilon(1e-12));
+    // a random walk with drift over a gap: its residuals are the increments about drift * gap
+    const AnnualSeries s = AnnualSeries::from_levels({2000, 2001, 2003, 2004}, {1.0, 1.2, 1.5, 1.9});
+    const RandomWalkDrift rw(s);
+    const FitDiagnostics& d = rw.diagnostics();
+    REQUIRE(d.residuals.size() == 3);
+    CHECK(d.years == std::vector<int>{2001, 2003, 2004});
+    CHECK(d.residuals[1] == Approx(std::log(1.5 / 1.2) - 2.0 * rw.drift()).margin(1e-14));
+    CHECK(d.residuals[0] + d.residuals[1] + d.residuals[2] == Approx(0.0).margin(1e-14));
+    CHECK(d.log_likelihood == Approx(gaussian_log_likelihood(d.residuals, {1.0, 2.0, 1.0})).epsilon(1e-14));
+    CHECK(d.aic() == Approx(-2.0 * d.log_likelihood + 4.0));
+    CHECK(std::isnan(d.aicc()));  // n = 3 observations cannot carry the correction for k = 2
+    CHECK(d.bic() == Approx(-2.0 * d.log_likelihood + 2.0 * std::log(3.0)));
+}

@@ -73,3 +73,26 @@ def test_local_linear_trend_mle_at_least_as_good_as_statsmodels(name: str) -> No
     last = REFERENCE["series"][name]["years"][-1]
     for h, expected in enumerate(ref["forecast"], start=1):
         assert f.core.mean_log(last + h) == pytest.approx(expected, abs=2e-3)
+
+
+@pytest.mark.parametrize("name", SERIES)
+def test_the_growth_models_likelihoods_are_the_gaussian_ones_statsmodels_reports(name: str) -> None:
+    """loglinear: OLS's log likelihood at the ML variance RSS/n (statsmodels' llf); rw_drift: that of
+    the increments at statsmodels' ML variance; the local linear trend: its filter's likelihood."""
+    series = REFERENCE["series"][name]
+    n = len(series["values"])
+    loglinear = _fit(name, "loglinear")
+    s2 = loglinear.params["sigma"] ** 2 * (n - 2) / n
+    assert loglinear.information_criteria["log_likelihood"] == pytest.approx(-n / 2 * (math.log(2 * math.pi * s2) + 1), rel=1e-10)
+    assert loglinear.residuals.abs().sum() > 0 and loglinear.residuals.sum() == pytest.approx(0, abs=1e-9)
+    rw = _fit(name, "rw_drift")
+    if np.all(np.diff(series["years"]) == 1):
+        ref = series["rw_drift"]
+        m = ref["n_increments"]
+        expected = -m / 2 * (math.log(2 * math.pi * ref["sigma2_mle"]) + 1)
+        assert rw.information_criteria["log_likelihood"] == pytest.approx(expected, rel=1e-4)
+        assert rw.residuals.sum() == pytest.approx(0, abs=1e-9)  # about the mean increment
+    if n >= 10:
+        llt = _fit(name, "local_linear_trend")
+        assert llt.information_criteria["log_likelihood"] == pytest.approx(llt.params["loglik"], rel=1e-12)
+        assert llt.information_criteria["n_observations"] == n - 2  # after the diffuse burn

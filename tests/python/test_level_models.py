@@ -51,6 +51,27 @@ def test_automatic_choice_matches_r(series: str) -> None:
     assert fit.aicc == pytest.approx(ref["aicc"], rel=1e-4)
 
 
+@pytest.mark.parametrize("series", sorted(s for s in REFERENCE["series"] if min(REFERENCE["series"][s]["values"]) > 0))
+def test_fit_reports_the_likelihood_and_residuals_r_reports(series: str) -> None:
+    """tt.fit(..., "auto_ets") and "auto_arima": log likelihood and AICc as R's forecast, residuals its innovations."""
+    import pandas as pd
+
+    import tradetarget as tt
+
+    values = REFERENCE["series"][series]["values"]
+    years = range(1900, 1900 + len(values))
+    ets = tt.fit(pd.Series(values, index=years), "auto_ets")
+    ref = REFERENCE["series"][series]["auto"]
+    assert ets.information_criteria["log_likelihood"] == pytest.approx(ref["loglik"], rel=1e-4)
+    assert ets.information_criteria["aicc"] == pytest.approx(ref["aicc"], rel=1e-4)
+    assert len(ets.residuals) == len(values)
+    arima = tt.fit(pd.Series(values, index=years), "auto_arima")
+    ic = arima.information_criteria
+    assert ic["aicc"] == pytest.approx(tt.auto_arima(values).core.aicc, rel=1e-9)  # the same fit as the R-exact API
+    d = len(values) - len(arima.residuals)
+    assert d in (0, 1, 2) and ic["n_observations"] == len(values) - d
+
+
 @pytest.mark.parametrize(
     ("y", "cls", "message"),
     [

@@ -83,3 +83,24 @@ def test_an_analysis_repr_is_one_line_with_the_answer() -> None:
     text = repr(tt.analyze(models=["reference_rw", "rw_drift"], n_paths=500))
     assert text.startswith("Analysis(trade total: models reference_rw, rw_drift, combination; reference_rw: P($10B by 2030) = ")
     assert "\n" not in text
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_fit_has_residuals_and_information_criteria(name: str) -> None:
+    fitted = tt.fit(SERIES, name, capacity=40e9 if REGISTRY[name].takes_capacity else None)
+    residuals, ic = fitted.residuals, fitted.information_criteria
+    assert set(residuals.index) <= set(SERIES.index) and residuals.index.is_monotonic_increasing
+    assert np.isfinite(residuals.to_numpy()).all()
+    if name == "ets_aicc":  # a mixture: no one model's residuals or likelihood
+        assert residuals.empty and np.isnan(ic["log_likelihood"])
+        return
+    assert len(residuals) >= len(SERIES) - 2  # the first year (a difference) or two (a diffuse start) may have none
+    if name == "theta":  # a method without a likelihood: the residuals of its SES part
+        assert np.isnan(ic["aic"])
+        return
+    k, n, ll = ic["n_parameters"], ic["n_observations"], ic["log_likelihood"]
+    assert np.isfinite(ll)
+    assert ic["aic"] == pytest.approx(-2 * ll + 2 * k)
+    assert ic["bic"] == pytest.approx(-2 * ll + k * np.log(n))
+    assert ic["aicc"] == pytest.approx(ic["aic"] + 2 * k * (k + 1) / (n - k - 1))
+    assert "log likelihood" in fitted.summary()

@@ -41,6 +41,9 @@ public:
     double aicc() const { return aicc_; }
     double bic() const { return bic_; }
     double sigma2() const { return sigma2_; }
+    /// The innovations of the differenced series (one per observation after the first d), as R's
+    /// residuals(Arima) gives them from year d + 1 on.
+    const std::vector<double>& residuals() const { return residuals_; }
     Eigen::VectorXd mean(int h) const;
     Eigen::VectorXd variance(int h) const;
     /// One simulated future path of levels for steps 1..out.size(): the next state drawn from its
@@ -66,6 +69,7 @@ private:
     double constant_ = 0.0;
     double loglik_ = 0, aic_ = 0, aicc_ = 0, bic_ = 0, sigma2_ = 0;
     std::vector<double> y_;
+    std::vector<double> residuals_;
     Eigen::VectorXd w_forecast_state_;  // predicted ARMA state after the last observation
     Eigen::MatrixXd w_forecast_cov_;    // and its covariance, in units of sigma^2
 };

@@ -42,6 +42,30 @@ enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, Loca
 
 struct ReferenceClass;  // reference_class.hpp
 
+/// In-sample diagnostics of a fitted model: its innovation residuals (the one-step-ahead errors on
+/// the scale of its innovations: logs for the log models; levels, or relative errors for ETS with
+/// multiplicative errors, for models of levels; Hyndman & Athanasopoulos, FPP3 §5.3), with the
+/// year of each, and the maximised log likelihood with the number of estimated parameters (the
+/// variance included) for the information criteria. A model without a likelihood of its own (Theta,
+/// the AICc-weighted ETS mixture) has NaN there; reference_rw's is its marginal likelihood given
+/// the reference class, with no parameter estimated.
+struct FitDiagnostics {
+    std::vector<int> years;
+    std::vector<double> residuals;
+    double log_likelihood = std::numeric_limits<double>::quiet_NaN();
+    int n_parameters = 0;
+    int n_observations = 0;  ///< observations the likelihood is of
+    /// AIC = -2 LL + 2k; AICc = AIC + 2k(k+1)/(n-k-1) (NaN when n <= k + 1); BIC = -2 LL + k log n.
+    double aic() const;
+    double aicc() const;
+    double bic() const;
+};
+
+/// Gaussian log likelihood at the maximum over sigma^2 of residuals e_j with variances sigma^2 g_j
+/// (g_j: the gap in years of each; all 1 for yearly residuals): -m/2 (log(2 pi s2) + 1) - sum log(g_j)/2,
+/// s2 = sum(e_j^2 / g_j) / m.
+double gaussian_log_likelihood(const std::vector<double>& residuals, const std::vector<double>& gaps = {});
+
 /// The model's name, and back (the registry, registry.hpp, holds both).
 ModelKind parse_model(const std::string& name);
 std::string to_string(ModelKind kind);
@@ -77,10 +101,13 @@ public:
     /// The p-quantile of the level in `year`: exp(quantile_log) for the log models; models of
     /// levels give their own (normal, possibly below zero, as R's forecast).
     virtual double forecast_quantile(int year, double p) const;
+    /// Residuals and likelihood of the fit (FitDiagnostics above).
+    const FitDiagnostics& diagnostics() const { return diagnostics_; }
 
 protected:
     GrowthModel(int last_year, double last_log_level)
         : last_year_(last_year), last_log_level_(last_log_level) {}
+    FitDiagnostics diagnostics_;  // filled by each model's constructor
 
 private:
     int last_year_;

@@ -95,6 +95,8 @@ struct LocalLinearTrendResult {
     Eigen::MatrixXd smoothed_state;  ///< one row per year: level, slope
     Eigen::Vector2d end_mean;        ///< filtered (level, slope) at the last year
     Eigen::Matrix2d end_cov;
+    std::vector<int> innovation_years;  ///< the years of the observations after the burn
+    std::vector<double> innovations;    ///< their one-step prediction errors y_t - E(y_t | past)
 };
 LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma_irregular,
                                           double sigma_level, double sigma_slope, int burn = 2,

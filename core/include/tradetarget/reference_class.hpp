@@ -135,6 +135,8 @@ public:
     /// Mean and sd of the drift after the last year (the reset included).
     double mean_drift() const { return mean_drift_; }
     double sd_drift() const { return sd_drift_; }
+    /// The posterior mean of the drift over the observed years (before the reset).
+    double fitted_drift() const { return fitted_drift_; }
     double median_sigma() const;
     /// The median volatility after the last year (the volatility's step included).
     double median_future_sigma() const;
@@ -161,7 +163,7 @@ private:
     double step_ = 0.0;
     std::vector<Node> nodes_;
     std::vector<double> cumulative_;
-    double log_marginal_ = 0.0, mean_drift_ = 0.0, sd_drift_ = 0.0, own_weight_ = 0.0;
+    double log_marginal_ = 0.0, mean_drift_ = 0.0, sd_drift_ = 0.0, own_weight_ = 0.0, fitted_drift_ = 0.0;
 };
 
 /// A random walk with drift in logs whose drift and volatility have the reference class as their
