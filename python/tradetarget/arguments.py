@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional
+from pathlib import Path
+from typing import Any, Optional, Union
 
 
 def whole(name: str, value: Any, minimum: Optional[int] = None, maximum: Optional[int] = None, unit: str = "") -> int:
@@ -43,3 +44,14 @@ def check_path_memory(what: str, path_years: float) -> None:
 
 SEED_MAX = 2**64 - 1  # seeds are unsigned 64-bit in the core
 INT_MAX = 2**31 - 1  # counts are C++ ints
+
+
+def existing_file(file: Union[str, Path]) -> Path:
+    """``file`` as a Path, or ValueError saying why it cannot be read as a file: missing, or a folder
+    or a device (``/dev/null`` is not an empty file of data)."""
+    path = Path(file)
+    if not path.exists():
+        raise ValueError(f"no such file: {file}")
+    if not path.is_file():
+        raise ValueError(f"{file}: not a regular file ({'a folder' if path.is_dir() else 'a device or a pipe'})")
+    return path

@@ -14,6 +14,7 @@ from . import _core, money
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, strict_json
 from .level_models import ETS_CLASSES, arima, auto_arima, ets, parse_arima, theta
+from .arguments import existing_file
 from .money import format_money
 from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
 from .observations import read_series
@@ -50,12 +51,17 @@ def output_file(suffix: str):
     return parse
 
 
-def parse_money(text: str) -> float:
+def parse_money(text: str, what: str = "a target") -> float:
     """An amount argument ('10B', '$15b', '500M', '1.5e10'); argparse reports the error."""
     try:
-        return money.parse_money(text)
+        return money.parse_money(text, what)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parse_capacity(text: str) -> float:
+    """--capacity: an amount whose errors name the capacity."""
+    return parse_money(text, "the capacity")
 
 
 def sensitivity_records(table) -> list[dict]:
@@ -117,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", action="append", choices=(*AVAILABLE_MODELS, "all"),
                    help=f"model(s) to run (repeatable; default: {', '.join(ANALYSIS_MODELS)}; 'all': every model, "
                    "those the data cannot support reported as not fitted)")
-    p.add_argument("--capacity", type=parse_money, metavar="AMOUNT",
+    p.add_argument("--capacity", type=parse_capacity, metavar="AMOUNT",
                    help="level the logistic and Gompertz curves level off at, e.g. 20B (default: estimated)")
     p.add_argument("--horizon", type=int, metavar="YEARS", help="years to simulate (default: 30 or more if needed)")
     p.add_argument("--paths", type=int, default=20000, help="sample paths per model (default: 20000)")
@@ -201,7 +207,7 @@ def fit_main(argv: Sequence[str]) -> int:
     p.add_argument("--drift", action="store_true", help="ARIMA: include the drift (d = 1) or the mean (d = 0)")
     p.add_argument("--horizon", type=int, default=10, help="steps to forecast (default: 10)")
     p.add_argument("--level", type=float, action="append", help="interval level in percent (repeatable; default 80 and 95)")
-    p.add_argument("--capacity", type=parse_money, metavar="AMOUNT", help="capacity of a logistic or Gompertz curve")
+    p.add_argument("--capacity", type=parse_capacity, metavar="AMOUNT", help="capacity of a logistic or Gompertz curve")
     p.add_argument("--json", action="store_true", help="print JSON: model, params, loglik, aic, aicc, bic, forecast")
     args = p.parse_args(argv)
     levels = args.level or [80.0, 95.0]
@@ -311,9 +317,7 @@ def panel_main(argv: Sequence[str]) -> int:
     else:
         from pathlib import Path
 
-        if not Path(args.file).is_file():
-            raise ValueError(f"no such file: {args.file}")
-        data, _ = read_csv_strictly(Path(args.file))
+        data, _ = read_csv_strictly(existing_file(args.file))
     if data.empty:
         raise ValueError(f"{args.file}: no rows below the header")
     if args.output:  # checked before the run, not after it

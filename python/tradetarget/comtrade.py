@@ -16,6 +16,7 @@ from typing import Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
+from .arguments import existing_file
 from .observations import read_csv_strictly
 
 __all__ = ["read_comtrade"]
@@ -66,9 +67,7 @@ def read_comtrade(path: Union[str, Path], *, flows: Optional[Sequence[str]] = No
     column, a monthly row, a value that is not a number or is negative, and a flow reported twice
     for one year.
     """
-    file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"no such file: {file}")
+    file = existing_file(path)
     frame, lines = read_csv_strictly(file)
     frame.columns = [str(c).strip() for c in frame.columns]
     columns, legacy = _schema(list(frame.columns), file.name)

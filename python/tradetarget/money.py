@@ -38,7 +38,7 @@ def parse_money(text: str, what: str = "a target") -> float:
     if not match:
         raise ValueError(f"{text!r} is not an amount; write e.g. 10B, 10bn, 500M or 1.5e10")
     value = float(match.group(1)) * _SCALE[match.group(2).lower()]
-    if not value > 0:
+    if not (value > 0 and value < float("inf")):  # 1e400 is read as inf
         raise ValueError(f"{what} must be finite and positive; got {text!r}")
     return value
 

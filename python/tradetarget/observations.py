@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .arguments import existing_file
 from .money import format_money, without_digit_grouping
 
 __all__ = ["OBSERVATION_COLUMNS", "Reconciled", "read_observations", "read_series", "reconcile"]
@@ -67,8 +68,16 @@ def read_csv_strictly(file: Path) -> tuple[pd.DataFrame, list[int]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
+        while header == []:  # blank lines before the header, as pandas skips them
+            header = next(reader, None)
         if not header:
             raise ValueError(f"{file.name}: not a readable CSV file (no header line)")
+        seen: dict[str, int] = {}
+        for i, name in enumerate(header, start=1):
+            if name.strip() in seen:
+                raise ValueError(f"line {reader.line_num} of {file.name}: column {name.strip()!r} is named twice "
+                                 f"(columns {seen[name.strip()]} and {i}); each column needs its own name")
+            seen[name.strip()] = i
         rows, lines = [], []
         for row in reader:
             if not row:
@@ -103,9 +112,7 @@ def read_observations(source: ObservationSource) -> pd.DataFrame:
             where = pd.Series([f"row {i}" for i in range(len(frame))])
         name = "data frame"
     else:
-        file = Path(source)
-        if not file.is_file():
-            raise ValueError(f"no such file: {file}")
+        file = existing_file(source)
         frame, lines = read_csv_strictly(file)
         where = pd.Series([f"line {n} of {file.name}" for n in lines], dtype=object)
         name = file.name
@@ -303,9 +310,7 @@ def read_series(path: Union[str, Path]) -> pd.Series:
     """A one-column CSV (values, in order), a ``year,value`` CSV, or an observations file (the full
     schema: reconciled to its annual total trade, ``tt.reconcile``), as a Series indexed by year (or
     by position 1..n for one column)."""
-    file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"no such file: {file}")
+    file = existing_file(path)
     frame, lines = read_csv_strictly(file)
     frame.columns = [str(c).strip() for c in frame.columns]
     if set(REQUIRED_COLUMNS) <= set(frame.columns):

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .arguments import INT_MAX, SEED_MAX, one_or_many, whole
+from .arguments import INT_MAX, SEED_MAX, existing_file, one_or_many, whole
 from .models import DEFAULT_SEED, Forecast
 from .money import format_money, to_amount
 from .targets import time_to_target
@@ -111,10 +111,12 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
     except ModuleNotFoundError:  # Python < 3.11
         import tomli as tomllib  # type: ignore[no-redef]
 
-    file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"no such file: {file}")
-    text = file.read_text(encoding="utf-8")
+    file = existing_file(path)
+    try:  # a byte-order mark, as some editors write, is not TOML but not the user's error either
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{file.name}: not UTF-8 text, as TOML must be ({exc.reason} at byte {exc.start}); "
+                         "save it as UTF-8") from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

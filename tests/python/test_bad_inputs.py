@@ -130,6 +130,9 @@ FILE_CASES = [
     ("decimal comma", b'year,value\n2020,"3,4"\n2021,"5,3"\n2022,"4,0"\n2024,"5,4"\n',
      "line 2 of bad.csv: column 'value' is '3,4'; a number is needed \\(a comma is read only as a thousands separator"),
     ("misplaced grouping", b'year,value\n2020,"53,00"\n2021,2\n2022,3\n', "column 'value' is '53,00'"),
+    # a column named twice was 'Buffer has wrong number of dimensions' (issue 16)
+    ("a column named twice", b"year,value,value\n2020,1,2\n2021,2,3\n2022,3,4\n",
+     "line 1 of bad.csv: column 'value' is named twice \\(columns 2 and 3\\)"),
 ]
 
 
@@ -143,6 +146,41 @@ def test_file_outcome(tmp_path: Path, capsys, name, content, message) -> None:
     err = capsys.readouterr().err
     assert err.startswith("tradetarget: error: ") and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_blank_lines_before_the_header_are_skipped(tmp_path: Path) -> None:
+    """Issue 16: a blank first line was 'no header line' although the header was on line 2."""
+    path = tmp_path / "blank.csv"
+    path.write_text("\n\nyear,value\n2020,1\n2021,2\n2022,3\n")
+    assert list(tt.reconcile(path).table.reset_index()["year"]) == [2020, 2021, 2022]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["fit", "/dev/null"], "tradetarget fit: error: /dev/null: not a regular file (a device or a pipe)"),
+    (["--data", ".", "--target", "10"], "tradetarget: error: .: not a regular file (a folder)"),
+    (["--capacity", "1e400"], "argument --capacity: the capacity must be finite and positive; got '1e400'"),
+])
+def test_files_that_are_not_files_and_amounts_beyond_double_are_named(capsys, argv, message) -> None:
+    """Issue 16: /dev/null was 'no such file', --capacity 1e400 ran with an infinite capacity."""
+    try:
+        status = main(argv)
+    except SystemExit as exc:  # a usage error ends in argparse, with the same one line and status
+        status = exc.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_scenario_file_in_latin_1_or_with_a_byte_order_mark(tmp_path: Path, capsys) -> None:
+    """Issue 16: a Latin-1 file gave Python's codec message; a UTF-8 byte-order mark 'not valid TOML'."""
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('[scenario]\nname = "T\u00fcrkiye"\n'.encode("latin-1"))
+    assert main(["scenario", str(latin)]) == 2
+    assert "latin.toml: not UTF-8 text, as TOML must be (invalid start byte at byte 20); save it as UTF-8" in capsys.readouterr().err
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + b"[scenario]\ntargets = [1e9, 1e9]\n")
+    main(["scenario", str(bom)])
+    assert "not valid TOML" not in capsys.readouterr().err
 
 
 def test_the_table_is_large_enough() -> None:
