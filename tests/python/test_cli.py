@@ -202,7 +202,10 @@ def test_ctrl_c_ends_a_long_panel_run_quickly_and_quietly(tmp_path: Path) -> Non
     exe = Path(sys.executable).with_name("tradetarget")
     child = subprocess.Popen([str(exe), "panel", str(data), "--model", "auto_arima", "--paths", "200", "--target", "200",
                               "--threads", "1", "--no-progress", "--output", str(tmp_path / "out.csv")],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             # as a terminal would start it: a runner that started us in the background
+                             # (`cmd &` in a script) ignores SIGINT, and an ignored signal survives exec
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(6)  # reading the file and starting the fits
     assert child.poll() is None, "the run ended before the signal: make the panel larger"
     sent = time.monotonic()
