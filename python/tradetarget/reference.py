@@ -94,8 +94,10 @@ class ReferenceClass:
         ``period=(1990, 2017)`` keeps only segments within those years (growth in the 1970s is not
         growth in the 2010s). ``window_years``: where each segment is split to learn how much of a
         window's growth persists (``drift_reset``; 0: assume it all does). ``predictive``: the drift's
-        mean, spread and persistence maximise the score of each segment's years after its window given
-        the window (what a forecast from a short window needs; False: the segments' likelihood alone). To restrict by kind of series, filter the rows first, e.g.
+        mean, spread and persistence and the volatility's step after the window
+        (``volatility_persistence``, ``volatility_innovation``) maximise the score of each segment's
+        years after its window given the window (what a forecast from a short window needs; False: the
+        segments' likelihood alone, the window's volatility carried forward). To restrict by kind of series, filter the rows first, e.g.
         ``df[df.flow == "exports"]``. Raises ValueError for a panel with fewer than ``MIN_SERIES``
         series or ``MIN_SEGMENTS`` segments, naming what it found.
         """
