@@ -85,7 +85,7 @@ Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi,
         const double v = z(t) - a(0);
         const double f = p(0, 0);
         if (!(f > 0.0)) return out;
-        if (keep_innovations) out.innovations.push_back(v);
+        if (keep_innovations) out.innovations.push_back(v / std::sqrt(f));  // on the data's scale, as R's arima
         sumsq += v * v / f;
         sumlog += std::log(f);
         const Eigen::VectorXd k = p.col(0) / f;

@@ -37,6 +37,9 @@ void parallel_for(std::size_t n, int threads, const std::function<void(std::size
             if (!failure) failure = std::current_exception();
             next = n;
         }
+        // `done` changed outside the mutex: take it once before notifying, so the wake-up cannot fall
+        // between the waiter's check and its sleep (it would then wait out its 200 ms)
+        { std::lock_guard<std::mutex> lock(mutex); }
         finished.notify_one();
     };
     std::vector<std::thread> workers;

@@ -156,10 +156,12 @@ struct VolatilityStep {
 
 double log_predictive_after(const Segment& seg, double m0, double tau2, double a, double b, double reset,
                             const VolatilityStep& step) {
-    // grids of +-7 and +-6 sd in steps of 0.7 and 0.5 sd: the trapezoid rule on these smooth,
-    // near-normal integrands is then exact to ~1e-9 (its error falls as exp(-2 pi^2 sd^2 / step^2))
-    constexpr int window_nodes = 21, future_nodes = 25;
-    const Grid grid = grid_for(seg.window, a, b, window_nodes, 7.0);
+    // The window's grid: +-8 sd of the window's posterior in steps of 0.4 sd, fine enough for the
+    // numerator too, which the years after make narrower where the volatility persists (rho near 1,
+    // innovation near 0: ~1e-7 per segment; 21 nodes gave errors of 1e-4). The future grid: +-6 sd
+    // of the after-years' likelihood in steps of 0.5 sd, used only where the innovation is wider.
+    constexpr int window_nodes = 41, future_nodes = 25;
+    const Grid grid = grid_for(seg.window, a, b, window_nodes, 8.0);
     const Grid future = grid_for(seg.after, a, b, future_nodes, 6.0);
     const Increments& after = seg.after;
     const double own_after = after.m > 0 ? after.change / after.span : 0.0;
@@ -398,7 +400,7 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
     if (options.predictive && learn_reset) {
         // Second stage: the volatility prior (a, b) stays as the segments' likelihood learnt it; the
         // drift's mean, spread and persistence and the volatility's persistence maximise the
-        // predictive score, y = (m0, log tau, logit reset, logit rho). Alone the predictive score
+        // predictive score, y = (m0, log tau, logit reset, logit rho, log eta). Alone the predictive score
         // drives a to its bound (a window of five points then sets its own volatility), which
         // leaves a one-point series an improper-looking prior.
         const double a = std::exp(best.x(2)), b = std::exp(best.x(3));
@@ -527,7 +529,10 @@ double DriftPosterior::median_future_sigma() const {
             p += node.weight * 0.5 * std::erfc(-(x - future_log_sigma(node.log_sigma, 0.0)) / (std::sqrt(2.0) * spread));
         return p;
     };
-    double lo = nodes_.front().log_sigma - 10.0 * spread, hi = nodes_.back().log_sigma + 10.0 * spread;
+    // bracketed by the mixture's centres (not the window's grid: rho pulls them towards the mean)
+    const double low_centre = future_log_sigma(nodes_.front().log_sigma, 0.0);
+    const double high_centre = future_log_sigma(nodes_.back().log_sigma, 0.0);
+    double lo = std::min(low_centre, high_centre) - 10.0 * spread, hi = std::max(low_centre, high_centre) + 10.0 * spread;
     for (int it = 0; it < 100 && hi - lo > 1e-12; ++it) {
         const double mid = 0.5 * (lo + hi);
         (cdf(mid) < 0.5 ? lo : hi) = mid;

@@ -41,8 +41,9 @@ public:
     double aicc() const { return aicc_; }
     double bic() const { return bic_; }
     double sigma2() const { return sigma2_; }
-    /// The innovations of the differenced series (one per observation after the first d), as R's
-    /// residuals(Arima) gives them from year d + 1 on.
+    /// The standardised innovations of the differenced series, v_t / sqrt(F_t) with F_t in units of
+    /// sigma^2 (one per observation after the first d), as R's residuals(Arima) gives them from
+    /// year d + 1 on.
     const std::vector<double>& residuals() const { return residuals_; }
     Eigen::VectorXd mean(int h) const;
     Eigen::VectorXd variance(int h) const;

@@ -46,15 +46,17 @@
 /// Volatility, too, regresses: a window that happened to hold one jump is followed by calmer years
 /// more often than its own volatility says (benchmarks/calibration.md: with the window's volatility
 /// carried forward, 80% bands wider than 5x held the truth 92-96% of the time). So the log
-/// volatility after the last year is one step of an AR(1) whose stationary law is the prior's,
+/// volatility after the last year is one step of an AR(1) towards the class's mean,
 ///
-///     log sigma' = m + rho (log sigma - m) + sqrt(1 - rho^2) s eps,   eps ~ N(0, 1),
+///     log sigma' = m + rho (log sigma - m) + eta eps,   eps ~ N(0, 1),
 ///
-/// m and s the mean and sd of log sigma under the inverse-gamma prior (log-volatility
-/// autoregression: Taylor 1986, Modelling Financial Time Series; Kim, Shephard & Chib 1998, REStud
-/// 65), one step at the forecast origin like the drift's reset. rho (`volatility_persistence`) is
-/// learnt in the predictive stage with the drift's hyperparameters; rho = 1 carries the window's
-/// volatility forward unchanged (as before it was learnt, and for classes saved without it).
+/// m the mean of log sigma under the inverse-gamma prior (log-volatility autoregression: Taylor
+/// 1986, Modelling Financial Time Series; Kim, Shephard & Chib 1998, REStud 65), one step at the
+/// forecast origin like the drift's reset. rho (`volatility_persistence`) and eta
+/// (`volatility_innovation`) are learnt in the predictive stage with the drift's hyperparameters
+/// (eta freely: tying it to the prior's spread, sqrt(1 - rho^2) sd(log sigma), as a stationary AR(1)
+/// would, fitted no better on M3 and PWT); rho = 1 and eta = 0 carry the window's volatility forward
+/// unchanged (as before they were learnt, and for classes saved without them).
 #include <cstdint>
 #include <string>
 #include <vector>
