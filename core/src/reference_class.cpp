@@ -151,8 +151,12 @@ double log_marginal(const Segment& seg, double m0, double tau2, double a, double
 struct VolatilityStep {
     double rho, mean, sd;  // sd: the innovation's
     const std::vector<double>* nodes;
-    const std::vector<double>* weights;
+    const std::vector<double>* log_weights;  // of the Gauss-Hermite rule, logged once
 };
+
+// Mean and sd of log sigma when sigma^2 ~ InvGamma(a, b): (log b - digamma(a)) / 2, sqrt(trigamma(a)) / 2.
+double log_sigma_mean_of(double a, double b) { return 0.5 * (std::log(b) - boost::math::digamma(a)); }
+double log_sigma_sd_of(double a) { return 0.5 * std::sqrt(boost::math::trigamma(a)); }
 
 double log_predictive_after(const Segment& seg, double m0, double tau2, double a, double b, double reset,
                             const VolatilityStep& step) {
@@ -212,7 +216,7 @@ double log_predictive_after(const Segment& seg, double m0, double tau2, double a
             const int n = step.sd == 0.0 ? 1 : static_cast<int>(step.nodes->size());
             for (int j = 0; j < n; ++j) {
                 const double eps = step.sd == 0.0 ? 0.0 : (*step.nodes)[static_cast<std::size_t>(j)];
-                const double log_w = step.sd == 0.0 ? 0.0 : std::log((*step.weights)[static_cast<std::size_t>(j)]);
+                const double log_w = step.sd == 0.0 ? 0.0 : (*step.log_weights)[static_cast<std::size_t>(j)];
                 const double v = centre + step.sd * eps, fs2 = std::exp(2.0 * v), at = base(v, fs2);
                 inner[j] = log_w + mix(at + drift_part(fs2, own_mean, own_var), at + drift_part(fs2, m0, tau2));
             }
@@ -259,12 +263,12 @@ void ReferenceClass::validate() const {
 
 double ReferenceClass::log_sigma_mean() const {
     validate();
-    return 0.5 * (std::log(variance_scale) - boost::math::digamma(variance_shape));
+    return log_sigma_mean_of(variance_shape, variance_scale);
 }
 
 double ReferenceClass::log_sigma_sd() const {
     validate();
-    return 0.5 * std::sqrt(boost::math::trigamma(variance_shape));
+    return log_sigma_sd_of(variance_shape);
 }
 
 double ReferenceClass::median_sigma() const {
@@ -404,23 +408,21 @@ ReferenceClass learn_reference_class(const std::vector<AnnualSeries>& panel, con
         // drives a to its bound (a window of five points then sets its own volatility), which
         // leaves a one-point series an improper-looking prior.
         const double a = std::exp(best.x(2)), b = std::exp(best.x(3));
-        ReferenceClass prior;
-        prior.drift_sd = 1.0;
-        prior.variance_shape = a;
-        prior.variance_scale = b;
-        std::vector<double> step_nodes, step_weights;
-        standard_normal_rule(volatility_step_nodes, step_nodes, step_weights);
+        std::vector<double> step_nodes, step_log_weights;
+        standard_normal_rule(volatility_step_nodes, step_nodes, step_log_weights);
+        for (double& w : step_log_weights) w = std::log(w);
+        const double centre = log_sigma_mean_of(a, b);
         const auto negative_score = [&](const Eigen::VectorXd& y) {
             if (y(1) > std::log(2.0) || y(4) > std::log(5.0)) return std::numeric_limits<double>::infinity();
             const double tau2 = std::exp(2.0 * y(1)), reset = logistic(y(2));
-            const VolatilityStep step{logistic(y(3)), prior.log_sigma_mean(), std::exp(y(4)), &step_nodes, &step_weights};
+            const VolatilityStep step{logistic(y(3)), centre, std::exp(y(4)), &step_nodes, &step_log_weights};
             // + log(drift_sd): the same boundary-avoiding penalty
             return -(y(1) + sum_over_segments([&](const Segment& seg) {
                          return log_predictive_after(seg, y(0), tau2, a, b, reset, step);
                      }));
         };
         Eigen::VectorXd start(5);
-        start << best.x(0), best.x(1), best.x(4), 1.5, std::log(0.5 * prior.log_sigma_sd());
+        start << best.x(0), best.x(1), best.x(4), 1.5, std::log(0.5 * log_sigma_sd_of(a));
         const NelderMeadResult drift = minimise(negative_score, start);  // (tolerance as stage 1)
         best.x << drift.x(0), drift.x(1), best.x(2), best.x(3), drift.x(2);
         best.value = drift.value;
