@@ -126,6 +126,11 @@ std::string EtsSpec::name() const {
     return s + "N";
 }
 
+std::string EtsSpec::label() const {
+    const std::string n = name();
+    return "ETS(" + n.substr(0, 1) + "," + n.substr(1, n.size() - 2) + "," + n.substr(n.size() - 1) + ")";
+}
+
 int EtsSpec::n_free() const {
     switch (trend) {
         case EtsTrend::None: return 2;

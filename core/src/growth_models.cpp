@@ -34,9 +34,10 @@ double draw_sigma(Rng& rng, double s, double df) {
 
 }  // namespace
 
-AnnualSeries AnnualSeries::from_levels(const std::vector<int>& years,
-                                       const std::vector<double>& levels,
-                                       const std::vector<double>& log_sd) {
+namespace {
+
+AnnualSeries series_of(const std::vector<int>& years, const std::vector<double>& levels,
+                       const std::vector<double>& log_sd, bool calendar_years) {
     if (years.size() != levels.size())
         throw InputError("years and values differ in length (" + std::to_string(years.size()) +
                          " years, " + std::to_string(levels.size()) + " values)");
@@ -52,7 +53,7 @@ AnnualSeries AnnualSeries::from_levels(const std::vector<int>& years,
     for (Eigen::Index i = 0; i < n; ++i) {
         const auto k = static_cast<std::size_t>(i);
         const std::string year = std::to_string(years[k]);
-        if (years[k] < earliest_year || years[k] > latest_year)
+        if (calendar_years && (years[k] < earliest_year || years[k] > latest_year))
             throw InputError("year " + year + " is outside " + std::to_string(earliest_year) +
                              " to " + std::to_string(latest_year));
         if (k > 0 && years[k] <= years[k - 1])
@@ -70,6 +71,19 @@ AnnualSeries AnnualSeries::from_levels(const std::vector<int>& years,
         }
     }
     return s;
+}
+
+}  // namespace
+
+AnnualSeries AnnualSeries::from_levels(const std::vector<int>& years, const std::vector<double>& levels,
+                                       const std::vector<double>& log_sd) {
+    return series_of(years, levels, log_sd, true);
+}
+
+AnnualSeries AnnualSeries::from_steps(const std::vector<double>& levels) {
+    std::vector<int> steps(levels.size());
+    for (std::size_t k = 0; k < steps.size(); ++k) steps[k] = static_cast<int>(k) + 1;
+    return series_of(steps, levels, {}, false);
 }
 
 AnnualSeries AnnualSeries::from_reconciled(const ReconciledSeries& series) {
@@ -230,19 +244,33 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
     const ModelInfo& info = model_info(kind);
     require_years(kind, series);
     if (!info.gaps_allowed) require_consecutive_years(series.years, info.name);
-    if (info.needs_reference && !options.reference)
-        throw InputError("the " + info.name + " model needs a reference class (ModelOptions::reference)");
+    const struct {
+        const char* name;
+        bool given;
+        const char* what;
+    } given[] = {
+        {"capacity", std::isfinite(options.capacity), "a capacity"},
+        {"reference", options.reference != nullptr, "a reference class (ModelOptions::reference)"},
+        {"ets_class", !options.ets_class.empty(),
+         "a class (ets_class: ANN, AAN, AAdN, MNN, MAN or MAdN); auto_ets chooses one by AICc"},
+        {"arima_order", options.arima_order.has_value(),
+         "an order (arima_order: p, d, q and the constant); auto_arima chooses one by AICc"},
+    };
+    for (const auto& option : given)
+        if (!option.given && info.requires_option(option.name))
+            throw InputError("the " + info.name + " model needs " + option.what);
     switch (kind) {
         case ModelKind::LogLinearTrend: return std::make_unique<LogLinearTrend>(series);
         case ModelKind::RandomWalkDrift: return std::make_unique<RandomWalkDrift>(series);
         case ModelKind::Logistic: return std::make_unique<SaturatingCurve>(CurveShape::Logistic, series, options.capacity);
         case ModelKind::Gompertz: return std::make_unique<SaturatingCurve>(CurveShape::Gompertz, series, options.capacity);
         case ModelKind::LocalLinearTrend: return std::make_unique<LocalLinearTrendModel>(series);
+        case ModelKind::Ets:
         case ModelKind::AutoEts:
         case ModelKind::EtsAicc:
+        case ModelKind::Arima:
         case ModelKind::AutoArima:
-        case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series, options.parameter_uncertainty,
-                                                                                 options.posterior);
+        case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series, options);
         case ModelKind::ReferenceRandomWalk: return std::make_unique<ReferenceRandomWalk>(series, *options.reference);
     }
     throw InputError("unknown model kind");

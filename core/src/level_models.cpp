@@ -14,24 +14,30 @@
 
 namespace tradetarget {
 
-LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty,
-                                       const ImportanceOptions& posterior)
+LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series, const ModelOptions& options)
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)),
-      parameter_uncertainty_(parameter_uncertainty),
-      posterior_options_(posterior),
+      parameter_uncertainty_(options.parameter_uncertainty),
+      posterior_options_(options.posterior),
       kind_(kind) {
     // consecutive years and enough of them: checked by fit_model from the registry
     std::vector<double>& levels = levels_;
     for (Eigen::Index i = 0; i < series.log_level.size(); ++i) levels.push_back(std::exp(series.log_level(i)));
     switch (kind) {
+        case ModelKind::Ets:
+            ets_ = std::make_shared<EtsModel>(EtsModel::fit(levels, EtsSpec::parse(options.ets_class)));
+            break;
         case ModelKind::AutoEts: ets_ = std::make_shared<EtsModel>(EtsModel::select(levels)); break;
         case ModelKind::EtsAicc:
             for (auto& [model, weight] : EtsModel::aicc_weights(levels))
                 mixture_.emplace_back(std::make_shared<EtsModel>(std::move(model)), weight);
             break;
+        case ModelKind::Arima:
+            if (!options.arima_order) throw InputError("the arima model needs an order (ModelOptions::arima_order)");
+            arima_ = std::make_shared<ArimaModel>(ArimaModel::fit(levels, *options.arima_order));
+            break;
         case ModelKind::AutoArima: arima_ = std::make_shared<ArimaModel>(auto_arima(levels)); break;
         case ModelKind::Theta: theta_ = std::make_shared<ThetaModel>(ThetaModel::fit(levels)); break;
-        default: throw InputError("LevelForecastModel takes auto_ets, ets_aicc, auto_arima or theta");
+        default: throw InputError("LevelForecastModel takes ets, auto_ets, ets_aicc, arima, auto_arima or theta");
     }
     // residuals from the year of the first one (ARIMA: after d differences); the parameter count
     // from the model's own AIC, -2 LL + 2k, as R's forecast counts them (sigma^2 included)
@@ -44,6 +50,9 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
         diagnostics_.n_observations = n;
     };
     const double none = std::numeric_limits<double>::quiet_NaN();
+    if (ets_) diagnostics_.innovation_variance = ets_->sigma2();
+    if (arima_) diagnostics_.innovation_variance = arima_->sigma2();
+    if (theta_) diagnostics_.innovation_variance = theta_->sigma2();
     if (ets_) fill(ets_->residuals(), ets_->loglik(), ets_->aic(), ets_->n());
     if (arima_) fill(arima_->residuals(), arima_->loglik(), arima_->aic(), static_cast<int>(arima_->residuals().size()));
     // Theta is a method, not a likelihood model: the residuals of its SES part, no likelihood
@@ -53,7 +62,7 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
 
 std::string LevelForecastModel::method() const {
     if (!mixture_.empty()) return "AICc-weighted ETS";
-    if (ets_) return "ETS(" + ets_->spec().name() + ")";
+    if (ets_) return ets_->spec().label();
     if (arima_) return arima_->order().name();
     return "Theta";
 }

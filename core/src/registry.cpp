@@ -1,44 +1,62 @@
 #include "tradetarget/registry.hpp"
 
+#include <algorithm>
+
 #include "tradetarget/errors.hpp"
 
 namespace tradetarget {
 
 const std::vector<ModelInfo>& model_registry() {
     // Minimum years: reference_rw one figure (the reference class does the rest); the curves four
-    // (an estimated capacity); the local linear trend and ETS five (ANN with a finite AICc).
+    // (an estimated capacity); the local linear trend and the ETS choice five (ANN with a finite
+    // AICc); one given ETS class or ARIMA order four, and more where its parameters need them (its
+    // fit says so).
     static const std::vector<ModelInfo> registry{
         {ModelKind::ReferenceRandomWalk, "reference_rw", "calibrated",
-         "random walk with drift in logs, drift and volatility from a reference class (empirical Bayes)", 1, true, false,
-         true, false},
+         "random walk with drift in logs, drift and volatility from a reference class (empirical Bayes)", 1, true,
+         {"reference"}, {"reference"}, false},
         {ModelKind::LogLinearTrend, "loglinear", "growth", "log-linear trend (OLS on log levels, Student-t)", 3, true,
-         false, false, true},
+         {}, {}, true},
         {ModelKind::RandomWalkDrift, "rw_drift", "growth",
-         "random walk with drift in logs (geometric Brownian motion, annual)", 3, true, false, false, true},
+         "random walk with drift in logs (geometric Brownian motion, annual)", 3, true, {}, {}, true},
         {ModelKind::Logistic, "logistic", "saturating",
          "logistic curve in logs (nonlinear least squares), capacity estimated or given; point: the curve at the "
          "estimates (the paths' median differs: the curve is not linear in its parameters)",
-         4, true, true, false, true},
+         4, true, {"capacity"}, {}, true},
         {ModelKind::Gompertz, "gompertz", "saturating",
          "Gompertz curve in logs (nonlinear least squares), capacity estimated or given; point: the curve at the "
          "estimates (the paths' median differs: the curve is not linear in its parameters)",
-         4, true, true, false, true},
+         4, true, {"capacity"}, {}, true},
         {ModelKind::LocalLinearTrend, "local_linear_trend", "state space",
-         "local linear trend in logs (Kalman filter, variances by maximum likelihood)", 5, true, false, false, true},
+         "local linear trend in logs (Kalman filter, variances by maximum likelihood)", 5, true, {}, {}, true},
         {ModelKind::AutoEts, "auto_ets", "levels",
          "exponential smoothing on levels, class chosen by AICc (paths draw the parameters from their posterior)", 5,
-         false, false, false, true},
+         false, {}, {}, true},
+        {ModelKind::Ets, "ets", "levels",
+         "exponential smoothing on levels, one given class (ets_class; paths draw the parameters from their "
+         "posterior)",
+         4, false, {"ets_class"}, {"ets_class"}, false},
         {ModelKind::EtsAicc, "ets_aicc", "levels",
-         "AICc-weighted combination of the ETS classes on levels (mixture of their paths)", 5, false, false, false,
-         false},
+         "AICc-weighted combination of the ETS classes on levels (mixture of their paths)", 5, false, {}, {}, false},
         {ModelKind::AutoArima, "auto_arima", "levels",
          "ARIMA on levels, order chosen stepwise by AICc (paths draw the parameters from their posterior)", 4, false,
-         false, false, true},
+         {}, {}, true},
+        {ModelKind::Arima, "arima", "levels",
+         "ARIMA(p,d,q) on levels, one given order (arima_order; paths draw the parameters from their posterior)", 4,
+         false, {"arima_order"}, {"arima_order"}, false},
         {ModelKind::Theta, "theta", "levels",
-         "Theta method on levels (SES with drift; paths draw the parameters from their posterior)", 4, false, false,
-         false, true},
+         "Theta method on levels (SES with drift; paths draw the parameters from their posterior)", 4, false, {}, {},
+         true},
     };
     return registry;
+}
+
+bool ModelInfo::takes(const std::string& option) const {
+    return std::find(options.begin(), options.end(), option) != options.end();
+}
+
+bool ModelInfo::requires_option(const std::string& option) const {
+    return std::find(required_options.begin(), required_options.end(), option) != required_options.end();
 }
 
 const ModelInfo& model_info(ModelKind kind) {

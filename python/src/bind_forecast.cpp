@@ -10,8 +10,7 @@ using namespace tradetarget;
 
 ForecastOptions forecast_options(int horizon, const std::vector<double>& levels, const std::vector<int>& prob_years,
                                  int n_paths, bool keep_paths, std::uint64_t seed, int threads,
-                                 bool source_uncertainty, double capacity, bool parameter_uncertainty,
-                                 const ReferenceClass* reference) {
+                                 bool source_uncertainty, const ModelOptions& model) {
     ForecastOptions o;
     o.horizon = horizon;
     o.levels = levels;
@@ -21,9 +20,7 @@ ForecastOptions forecast_options(int horizon, const std::vector<double>& levels,
     o.seed = seed;
     o.threads = threads;
     o.source_uncertainty = source_uncertainty;
-    o.model_options.capacity = capacity;
-    o.model_options.parameter_uncertainty = parameter_uncertainty;
-    if (reference) o.model_options.reference = std::make_shared<ReferenceClass>(*reference);
+    o.model_options = model;
     return o;
 }
 
@@ -45,11 +42,9 @@ void register_forecast(py::module_& m) {
         "forecast_series",
         [](const GrowthModel& model, const AnnualSeries& series, const std::vector<double>& targets, int horizon,
            const std::vector<double>& levels, const std::vector<int>& prob_years, int n_paths, bool keep_paths,
-           std::uint64_t seed, int threads, bool source_uncertainty, double capacity, bool parameter_uncertainty,
-           const ReferenceClass* reference) {
-            const ForecastOptions options =
-                forecast_options(horizon, levels, prob_years, n_paths, keep_paths, seed, threads, source_uncertainty,
-                                 capacity, parameter_uncertainty, reference);
+           std::uint64_t seed, int threads, bool source_uncertainty, const ModelOptions& model_options) {
+            const ForecastOptions options = forecast_options(horizon, levels, prob_years, n_paths, keep_paths, seed,
+                                                             threads, source_uncertainty, model_options);
             py::gil_scoped_release release;
             return forecast_series(model, series, targets, options);
         },
@@ -58,8 +53,7 @@ void register_forecast(py::module_& m) {
         py::arg("prob_years") = std::vector<int>{}, py::arg("n_paths") = defaults.n_paths,
         py::arg("keep_paths") = true, py::arg("seed") = defaults.seed, py::arg("threads") = defaults.threads,
         py::arg("source_uncertainty") = defaults.source_uncertainty,
-        py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(), py::arg("parameter_uncertainty") = true,
-        py::arg("reference") = py::none(),
+        py::arg("options") = ModelOptions{},
         "The forecast of a fitted model: paths, point, intervals and target summaries, no refit (forecast.hpp). "
-        "capacity, parameter_uncertainty and reference: the fit's options, for refits to redrawn series.");
+        "options: the fit's, for refits to redrawn series.");
 }

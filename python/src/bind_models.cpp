@@ -15,6 +15,8 @@ void register_models(py::module_& m) {
     py::class_<AnnualSeries>(m, "AnnualSeries", "An annual series in logs, with per-year log_sd.")
         .def_static("from_levels", &AnnualSeries::from_levels, py::arg("years"), py::arg("levels"),
                     py::arg("log_sd") = std::vector<double>{})
+        .def_static("from_steps", &AnnualSeries::from_steps, py::arg("levels"),
+                    "A series without calendar years, indexed by position 1..n.")
         .def_static("from_reconciled", &AnnualSeries::from_reconciled, py::arg("series"))
         .def_readonly("years", &AnnualSeries::years)
         .def_readonly("log_level", &AnnualSeries::log_level)
@@ -26,6 +28,7 @@ void register_models(py::module_& m) {
         .def_readonly("log_likelihood", &FitDiagnostics::log_likelihood)
         .def_readonly("n_parameters", &FitDiagnostics::n_parameters)
         .def_readonly("n_observations", &FitDiagnostics::n_observations)
+        .def_readonly("innovation_variance", &FitDiagnostics::innovation_variance)
         .def_property_readonly("aic", &FitDiagnostics::aic)
         .def_property_readonly("aicc", &FitDiagnostics::aicc)
         .def_property_readonly("bic", &FitDiagnostics::bic);
@@ -42,7 +45,11 @@ void register_models(py::module_& m) {
         .def_property_readonly("last_log_level", &GrowthModel::last_log_level)
         .def("mean_log", &GrowthModel::mean_log, py::arg("year"))
         .def("predictive_scale", &GrowthModel::predictive_scale, py::arg("year"))
-        .def("quantile_log", &GrowthModel::quantile_log, py::arg("year"), py::arg("p"));
+        .def("quantile_log", &GrowthModel::quantile_log, py::arg("year"), py::arg("p"))
+        .def("point_forecast", &GrowthModel::point_forecast, py::arg("year"),
+             "The point forecast of the level: the predictive median (models in logs) or mean (models of levels).")
+        .def("forecast_quantile", &GrowthModel::forecast_quantile, py::arg("year"), py::arg("p"),
+             "The closed-form p-quantile of the level (R's forecast() intervals for the models of levels).");
     py::class_<LogLinearTrend, GrowthModel>(m, "LogLinearTrend");
     py::class_<SaturatingCurve, GrowthModel>(m, "SaturatingCurve")
         .def_property_readonly("capacity", &SaturatingCurve::capacity)
@@ -55,27 +62,45 @@ void register_models(py::module_& m) {
         .def_property_readonly("posterior_ess", &LevelForecastModel::posterior_ess,
                                "Effective sample size behind the ETS parameter draws (NaN before any path).");
 
+    py::class_<ArimaOrder>(m, "ArimaOrder", "An ARIMA order and its constant (arima.hpp).")
+        .def(py::init([](int p, int d, int q, bool constant) { return ArimaOrder{p, d, q, constant}; }), py::arg("p"),
+             py::arg("d"), py::arg("q"), py::arg("constant") = true)
+        .def_readonly("p", &ArimaOrder::p)
+        .def_readonly("d", &ArimaOrder::d)
+        .def_readonly("q", &ArimaOrder::q)
+        .def_readonly("constant", &ArimaOrder::constant)
+        .def_property_readonly("name", &ArimaOrder::name)
+        .def("__repr__", [](const ArimaOrder& o) { return "ArimaOrder(" + o.name() + ")"; });
+    // Bound once: fit_model, simulate_paths, forecast_series and fit_panel all take it.
+    py::class_<ModelOptions>(m, "ModelOptions",
+                             "Options some models take; ModelInfo.options says which model reads which (growth_models.hpp).")
+        .def(py::init<>())
+        .def("__copy__", [](const ModelOptions& o) { return o; })
+        .def_readwrite("capacity", &ModelOptions::capacity)
+        .def_readwrite("ets_class", &ModelOptions::ets_class)
+        .def_readwrite("arima_order", &ModelOptions::arima_order)
+        .def_readwrite("parameter_uncertainty", &ModelOptions::parameter_uncertainty)
+        .def_property(
+            "reference",
+            [](const ModelOptions& o) { return o.reference ? std::optional<ReferenceClass>(*o.reference) : std::nullopt; },
+            [](ModelOptions& o, const ReferenceClass* reference) {
+                o.reference = reference ? std::make_shared<ReferenceClass>(*reference) : nullptr;
+            });
     m.def(
         "fit_model",
-        [](const std::string& model, const AnnualSeries& s, double capacity, bool parameter_uncertainty,
-           const ReferenceClass* reference) {
-            ModelOptions o;
-            o.capacity = capacity;
-            o.parameter_uncertainty = parameter_uncertainty;
-            if (reference) o.reference = std::make_shared<ReferenceClass>(*reference);
-            return fit_model(parse_model(model), s, o);
+        [](const std::string& model, const AnnualSeries& s, const ModelOptions& options) {
+            return fit_model(parse_model(model), s, options);
         },
-        py::arg("model"), py::arg("series"), py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(),
-        py::arg("parameter_uncertainty") = true, py::arg("reference") = py::none(),
-        "Fits a model by name (capacity: given, or NaN to estimate; reference: reference_rw's prior).");
+        py::arg("model"), py::arg("series"), py::arg("options") = ModelOptions{},
+        "Fits a model by name with its options (the registry says which it takes).");
     py::class_<ModelInfo>(m, "ModelInfo", "One model of the registry (registry.hpp).")
         .def_readonly("name", &ModelInfo::name)
         .def_readonly("family", &ModelInfo::family)
         .def_readonly("label", &ModelInfo::label)
         .def_readonly("minimum_years", &ModelInfo::minimum_years)
         .def_readonly("gaps_allowed", &ModelInfo::gaps_allowed)
-        .def_readonly("takes_capacity", &ModelInfo::takes_capacity)
-        .def_readonly("needs_reference", &ModelInfo::needs_reference)
+        .def_readonly("options", &ModelInfo::options)
+        .def_readonly("required_options", &ModelInfo::required_options)
         .def_readonly("evaluable", &ModelInfo::evaluable)
         .def("__repr__", [](const ModelInfo& i) { return "ModelInfo(" + i.name + ", " + i.family + ")"; });
     m.def("require_consecutive_years", &require_consecutive_years, py::arg("years"), py::arg("who"),
@@ -96,12 +121,9 @@ void register_models(py::module_& m) {
     m.def(
         "simulate_paths",
         [](const std::string& model, const AnnualSeries& series, int horizon, int n_paths,
-           std::uint64_t seed, bool source_uncertainty, int paths_per_refit, double capacity,
-           bool parameter_uncertainty, const ReferenceClass* reference) {
+           std::uint64_t seed, bool source_uncertainty, int paths_per_refit, const ModelOptions& options) {
             SimulationOptions o;
-            if (reference) o.model.reference = std::make_shared<ReferenceClass>(*reference);
-            o.model.capacity = capacity;
-            o.model.parameter_uncertainty = parameter_uncertainty;
+            o.model = options;
             o.horizon = horizon;
             o.n_paths = n_paths;
             o.seed = seed;
@@ -115,8 +137,7 @@ void register_models(py::module_& m) {
         py::arg("n_paths") = SimulationOptions{}.n_paths, py::arg("seed") = SimulationOptions{}.seed,
         py::arg("source_uncertainty") = true,
         py::arg("paths_per_refit") = SimulationOptions{}.paths_per_refit,
-        py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(), py::arg("parameter_uncertainty") = true,
-        py::arg("reference") = py::none(),
+        py::arg("options") = ModelOptions{},
         "Seeded sample paths of future log levels (innovation, parameter and source uncertainty).");
     m.def(
         "mix_paths",

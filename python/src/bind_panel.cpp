@@ -62,12 +62,11 @@ void register_panel(py::module_& m) {
            const py::array_t<double, py::array::c_style | py::array::forcecast>& values,
            const py::array_t<double, py::array::c_style | py::array::forcecast>& targets, const std::string& model,
            int horizon, const std::vector<double>& levels, const std::vector<int>& prob_years, int n_paths,
-           bool keep_paths, std::uint64_t seed, int threads, double capacity, bool parameter_uncertainty,
-           const ReferenceClass* reference, const std::function<void(std::size_t)>& progress) {
+           bool keep_paths, std::uint64_t seed, int threads, const ModelOptions& model_options,
+           const std::function<void(std::size_t)>& progress) {
             PanelOptions options;
             static_cast<ForecastOptions&>(options) =
-                forecast_options(horizon, levels, prob_years, n_paths, keep_paths, seed, threads, true, capacity,
-                                 parameter_uncertainty, reference);
+                forecast_options(horizon, levels, prob_years, n_paths, keep_paths, seed, threads, true, model_options);
             options.model = parse_model(model);
             const std::vector<PanelSeries> panel = to_panel(ids, offsets, years, values, targets);
             // Called on this thread a few times a second, with or without a progress bar: Ctrl-C
@@ -85,7 +84,6 @@ void register_panel(py::module_& m) {
         py::arg("levels") = defaults.levels, py::arg("prob_years") = std::vector<int>{},
         py::arg("n_paths") = defaults.n_paths, py::arg("keep_paths") = defaults.keep_paths,
         py::arg("seed") = defaults.seed, py::arg("threads") = defaults.threads,
-        py::arg("capacity") = std::numeric_limits<double>::quiet_NaN(), py::arg("parameter_uncertainty") = true,
-        py::arg("reference") = py::none(), py::arg("progress") = py::none(),
+        py::arg("options") = ModelOptions{}, py::arg("progress") = py::none(),
         "Fits every series of a flat panel on a thread pool (the GIL released); see tradetarget.panel.");
 }

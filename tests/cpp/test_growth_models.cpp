@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "tradetarget/errors.hpp"
+#include "tradetarget/ets.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/measurement.hpp"
 #include "tradetarget/simulation.hpp"
@@ -87,7 +88,7 @@ TEST_CASE("models refuse series they cannot support, and bad series, with a clea
     CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2001}, {1, -2}), Contains("2001"));
     CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2001}, {1}), Contains("differ in length"));
     CHECK_THROWS_WITH(AnnualSeries::from_levels({2000, 2147483647}, {1, 2}), Contains("outside 1000 to 3000"));
-    CHECK_THROWS_WITH(parse_model("arima"), Contains("loglinear, rw_drift"));
+    CHECK_THROWS_WITH(parse_model("prophet"), Contains("loglinear, rw_drift"));
 }
 
 TEST_CASE("simulated paths have the Student-t predictive marginals of each model") {
@@ -215,4 +216,34 @@ TEST_CASE("Fit diagnostics: the Gaussian likelihood of residuals with gaps, and 
     CHECK(d.aic() == Approx(-2.0 * d.log_likelihood + 4.0));
     CHECK(std::isnan(d.aicc()));  // n = 3 observations cannot carry the correction for k = 2
     CHECK(d.bic() == Approx(-2.0 * d.log_likelihood + 2.0 * std::log(3.0)));
+}
+
+TEST_CASE("One given ETS class or ARIMA order through fit_model is the model of ets.hpp / arima.hpp") {
+    const std::vector<double> y{102, 110, 115, 127, 131, 144, 150, 163, 170, 185, 190, 204};
+    std::vector<int> years;
+    for (int i = 0; i < static_cast<int>(y.size()); ++i) years.push_back(2010 + i);
+    const AnnualSeries series = AnnualSeries::from_levels(years, y);
+
+    ModelOptions ets_options;
+    ets_options.ets_class = "AAdN";
+    const auto ets = fit_model(ModelKind::Ets, series, ets_options);
+    const EtsModel direct = EtsModel::fit(y, EtsSpec::parse("AAdN"));
+    CHECK(ets->method() == direct.spec().label());
+    CHECK(ets->point_forecast(2025) == Approx(direct.mean(4)(3)).epsilon(1e-12));
+    CHECK(ets->diagnostics().log_likelihood == Approx(direct.loglik()).epsilon(1e-12));
+    CHECK(ets->diagnostics().n_parameters == 6);  // alpha, beta, phi, l0, b0 and sigma^2, as R counts
+
+    ModelOptions arima_options;
+    arima_options.arima_order = ArimaOrder{0, 1, 1, true};
+    const auto arima = fit_model(ModelKind::Arima, series, arima_options);
+    const ArimaModel arima_direct = ArimaModel::fit(y, ArimaOrder{0, 1, 1, true});
+    CHECK(arima->method() == arima_direct.order().name());
+    CHECK(arima->point_forecast(2022) == Approx(arima_direct.mean(1)(0)).epsilon(1e-12));
+    CHECK(arima->diagnostics().aicc() == Approx(arima_direct.aicc()).epsilon(1e-12));
+
+    // without the option each needs, a message that says what to give
+    CHECK_THROWS_WITH(fit_model(ModelKind::Ets, series), Contains("the ets model needs a class (ets_class: ANN"));
+    CHECK_THROWS_WITH(fit_model(ModelKind::Arima, series), Contains("the arima model needs an order"));
+    ets_options.ets_class = "XYZ";
+    CHECK_THROWS_AS(fit_model(ModelKind::Ets, series, ets_options), InputError);
 }

@@ -91,7 +91,7 @@ TEST_CASE("panel: each series equals the model fitted alone, with R's normal int
         const EtsModel ets = EtsModel::select(panel[i].values);
         const Eigen::VectorXd mean = ets.mean(6), variance = ets.variance(6);
         REQUIRE(results[i].ok());
-        CHECK(results[i].method == "ETS(" + ets.spec().name() + ")");
+        CHECK(results[i].method == ets.spec().label());
         const double z80 = boost::math::quantile(boost::math::normal(), 0.9);
         for (int h = 0; h < 6; ++h) {
             CHECK(results[i].point(h) == Approx(mean(h)).epsilon(1e-12));

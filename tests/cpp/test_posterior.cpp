@@ -188,7 +188,7 @@ TEST_CASE("ETS paths draw their parameters from the posterior, and without it ma
     };
     options.model.parameter_uncertainty = false;
     const SamplePaths plain = simulate_paths(ModelKind::AutoEts, series, options);
-    const LevelForecastModel model(ModelKind::AutoEts, series, false);
+    const LevelForecastModel model(ModelKind::AutoEts, series, options.model);
     for (int h : {0, 5}) {
         const auto v = sorted_levels(plain, h);
         CHECK(v[v.size() / 10] == Approx(model.forecast_quantile(2023 + h, 0.1)).epsilon(0.01));

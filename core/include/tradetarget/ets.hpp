@@ -35,6 +35,7 @@ struct EtsSpec {
     EtsTrend trend = EtsTrend::None;
 
     std::string name() const;  ///< "ANN", "AAdN", "MAN", ...
+    std::string label() const;  ///< as R prints it: "ETS(A,Ad,N)"
     /// Smoothing parameters plus initial states: what the optimiser estimates.
     int n_free() const;
     /// The fewest observations the class is fitted to (R: n_free < n - 1).

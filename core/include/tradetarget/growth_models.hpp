@@ -9,12 +9,14 @@
 ///    §14.2 and §3.2): classical prediction intervals and simulated target probabilities agree.
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "tradetarget/arima.hpp"
 #include "tradetarget/observations.hpp"
 #include "tradetarget/posterior.hpp"
 #include "tradetarget/random.hpp"
@@ -31,6 +33,8 @@ struct AnnualSeries {
     /// From levels (e.g. US$): every value must be finite and > 0, years strictly increasing.
     static AnnualSeries from_levels(const std::vector<int>& years, const std::vector<double>& levels,
                                     const std::vector<double>& log_sd = {});
+    /// A series without calendar years, indexed by position 1..n (as R's ts() indexes one).
+    static AnnualSeries from_steps(const std::vector<double>& levels);
     static AnnualSeries from_reconciled(const ReconciledSeries& series);
 
     int size() const { return static_cast<int>(years.size()); }
@@ -38,7 +42,7 @@ struct AnnualSeries {
 };
 
 enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, LocalLinearTrend, AutoEts, EtsAicc, AutoArima, Theta,
-                       ReferenceRandomWalk };
+                       ReferenceRandomWalk, Ets, Arima };
 
 struct ReferenceClass;  // reference_class.hpp
 
@@ -55,6 +59,9 @@ struct FitDiagnostics {
     double log_likelihood = std::numeric_limits<double>::quiet_NaN();
     int n_parameters = 0;
     int n_observations = 0;  ///< observations the likelihood is of
+    /// The innovations' variance as the model estimates it (R's sigma2 for the models of levels;
+    /// NaN for the models in logs, whose scale is among their params).
+    double innovation_variance = std::numeric_limits<double>::quiet_NaN();
     /// AIC = -2 LL + 2k; AICc = AIC + 2k(k+1)/(n-k-1) (NaN when n <= k + 1); BIC = -2 LL + k log n.
     double aic() const;
     double aicc() const;
@@ -167,10 +174,15 @@ private:
     int increments_;
 };
 
-/// Options some models take: the capacity of a saturating curve (NaN: estimated).
+/// Options some models take (the registry, registry.hpp, lists which model takes which).
 struct ModelOptions {
+    /// The capacity of a saturating curve (NaN: estimated).
     double capacity = std::numeric_limits<double>::quiet_NaN();
-    /// The level models' paths (auto_ets, ets_aicc, auto_arima, theta) draw their parameters
+    /// The class of `ets`: "ANN", "AAN", "AAdN", "MNN", "MAN" or "MAdN" (required by it).
+    std::string ets_class;
+    /// The order of `arima`, with its constant: the mean for d = 0, the drift for d = 1 (required by it).
+    std::optional<ArimaOrder> arima_order;
+    /// The level models' paths (ets, auto_ets, ets_aicc, arima, auto_arima, theta) draw their parameters
     /// from the posterior; false: at the estimates, as R's simulate().
     bool parameter_uncertainty = true;
     /// How those posterior draws are made (simulate_paths makes them smaller for a model refitted

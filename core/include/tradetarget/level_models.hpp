@@ -25,11 +25,11 @@ namespace tradetarget {
 
 class LevelForecastModel final : public GrowthModel {
 public:
-    /// kind is AutoEts, EtsAicc, AutoArima or Theta; the years must be consecutive.
-    /// parameter_uncertainty: paths draw their parameters from the posterior (else they use the
-    /// estimates, as R's simulate() does).
-    LevelForecastModel(ModelKind kind, const AnnualSeries& series, bool parameter_uncertainty = true,
-                       const ImportanceOptions& posterior = {});
+    /// kind is Ets (options.ets_class), AutoEts, EtsAicc, Arima (options.arima_order), AutoArima or
+    /// Theta; the years must be consecutive. options.parameter_uncertainty: paths draw their
+    /// parameters from the posterior (options.posterior; else they use the estimates, as R's
+    /// simulate() does).
+    LevelForecastModel(ModelKind kind, const AnnualSeries& series, const ModelOptions& options = {});
 
     ModelKind kind() const override { return kind_; }
     double log_growth() const override;

@@ -18,9 +18,14 @@ struct ModelInfo {
     std::string label;        ///< one line for tables and the JSON
     int minimum_years;        ///< the fewest observed years it can be fitted to
     bool gaps_allowed;        ///< missing years inside the series (false: consecutive years only)
-    bool takes_capacity;      ///< ModelOptions::capacity means something to it
-    bool needs_reference;     ///< it needs ModelOptions::reference
+    /// The ModelOptions it reads, by field name ("capacity", "reference", "ets_class", "arima_order"),
+    /// and those of them it cannot be fitted without.
+    std::vector<std::string> options;
+    std::vector<std::string> required_options;
     bool evaluable;           ///< rolling-origin evaluation (evaluate.hpp) can score it
+
+    bool takes(const std::string& option) const;
+    bool requires_option(const std::string& option) const;
 };
 
 /// The registry, in the order models are listed (the default, calibrated model first).
