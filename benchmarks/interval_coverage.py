@@ -54,11 +54,12 @@ def main() -> None:
                     x = x if window is None else x[-window:]
                     actual = np.asarray(s.xx, dtype=float)[:H]
                     core = _core.AnnualSeries.from_levels(list(range(1901, 1901 + len(x))), x.tolist(), [])
+                    options = _core.ModelOptions()
+                    options.parameter_uncertainty = with_parameters
                     start = time.perf_counter()
                     try:
                         paths = _core.simulate_paths(model, core, horizon=H, n_paths=args.paths, seed=1,
-                                                     source_uncertainty=False,
-                                                     parameter_uncertainty=with_parameters)
+                                                     source_uncertainty=False, options=options)
                     except ValueError:  # too short for every class
                         not_fitted += 1
                         continue

@@ -91,7 +91,7 @@ def main() -> None:
     forecasts: dict[str, list[np.ndarray]] = {}
     seconds: dict[str, float] = {}
     arima_fits = [tt.auto_arima(list(y)) for y in train]
-    arima_orders = [f.label for f in arima_fits]
+    arima_orders = [f.method for f in arima_fits]
     for name, fit in {
         "tradetarget auto ETS": lambda y: tt.ets(list(y), "auto"),
         "tradetarget theta": lambda y: tt.theta(list(y)),
@@ -100,7 +100,7 @@ def main() -> None:
         "tradetarget AAdN (damped)": lambda y: tt.ets(list(y), "AAdN"),
     }.items():
         start = time.perf_counter()
-        forecasts[name] = [fit(y).forecast(H)["mean"].to_numpy() for y in train]
+        forecasts[name] = [fit(y).intervals(H)["point"].to_numpy() for y in train]
         seconds[name] = time.perf_counter() - start
     forecasts["tradetarget combination (auto ETS + theta)"] = [
         (a + b) / 2 for a, b in zip(forecasts["tradetarget auto ETS"], forecasts["tradetarget theta"])
@@ -153,17 +153,17 @@ def main() -> None:
             table += (f" On the {len(idx)} series with {label}: sMAPE {sm[0]:.2f} (tradetarget) "
                       f"vs {sm[1]:.2f} (R).")
         differ = [i for i, s_ in enumerate(same) if not s_]
-        ours_aicc = [arima_fits[i].criteria["aicc"] for i in differ]
+        ours_aicc = [arima_fits[i].information_criteria["aicc"] for i in differ]
         r_aicc = [out["arima_aicc"][i] for i in differ]
         lower = [i for i, a, b in zip(differ, ours_aicc, r_aicc) if a < b - 1e-6]
         css_fails = [i for i in lower if out["ours_css_ml_aicc"][i] is None]
         ml_agrees = [i for i in lower if out["ours_ml_aicc"][i] is not None
-                     and abs(out["ours_ml_aicc"][i] - arima_fits[i].criteria["aicc"]) < 1e-4 * abs(out["ours_ml_aicc"][i])]
+                     and abs(out["ours_ml_aicc"][i] - arima_fits[i].information_criteria["aicc"]) < 1e-4 * abs(out["ours_ml_aicc"][i])]
         table += (f" Where they differ, tradetarget's model has the lower AICc on {len(lower)} of {len(differ)}; "
                   f"on {len(css_fails)} of those R's default fit of that model (CSS-ML, as auto.arima fits it) "
                   f"fails, and R's exact-ML fit of it reproduces tradetarget's AICc (1e-4) on {len(ml_agrees)}. "
                   f"Example, series {lower[0] + 1 if lower else '-'}: "
-                  + (f"{arima_orders[lower[0]]} AICc {arima_fits[lower[0]].criteria['aicc']:.4f} (tradetarget), "
+                  + (f"{arima_orders[lower[0]]} AICc {arima_fits[lower[0]].information_criteria['aicc']:.4f} (tradetarget), "
                      f"{out['ours_ml_aicc'][lower[0]]} (R, method = \"ML\"), R's choice {r_orders[lower[0]]} "
                      f"{out['arima_aicc'][lower[0]]:.4f}." if lower else ""))
     sources = sorted({row["source"] for row in published.values()})

@@ -12,137 +12,11 @@
 #include <boost/random/uniform_01.hpp>
 
 #include "tradetarget/errors.hpp"
+#include "tradetarget/kalman.hpp"
 #include "tradetarget/parallel.hpp"
 
 namespace tradetarget {
 namespace {
-
-// State layout: level x_t, slope mu_t, lagged level x_{t-1}, then one bias per source.
-constexpr int kLevel = 0, kSlope = 1, kLag = 2, kBias = 3;
-
-// T of the state equation a_{t+1} = T a_t + noise: the level takes the slope, the lag takes the
-// level, the slope and the source biases stay.
-Eigen::MatrixXd transition_matrix(int n_state) {
-    Eigen::MatrixXd transition = Eigen::MatrixXd::Identity(n_state, n_state);
-    transition(kLevel, kSlope) = 1.0;
-    transition(kLag, kLag) = 0.0;
-    transition(kLag, kLevel) = 1.0;
-    return transition;
-}
-
-struct Setup {
-    int first_year = 0, last_year = 0;
-    int n_bias = 0;  // 0 when biases are off
-    double sigma_level = 0, sigma_slope = 0, sigma_obs = 0, bias_prior_sd = 0;
-    double kappa = 1e6;
-    int burn = 0;  // prediction errors left out of the likelihood
-};
-
-struct Filtered {
-    double loglik = 0.0;
-    // Per year (index t - first_year): predicted (before the year's rows) and filtered moments.
-    std::vector<Eigen::VectorXd> a_pred, a_filt;
-    std::vector<Eigen::MatrixXd> p_pred, p_filt;
-};
-
-// Row design: Z (the state combination it measures) and H (its error variance).
-void design(const MeasurementRow& row, int bias_index, const Setup& s, Eigen::VectorXd& z, double& h) {
-    z.setZero();
-    z(kLevel) = 1.0;
-    if (row.growth) z(kLag) = -1.0;
-    if (bias_index >= 0 && !row.growth) z(kBias + bias_index) = 1.0;
-    const double e = row.multiplier * s.sigma_obs;
-    h = e * e + row.extra_variance;
-}
-
-// a <- T a and P <- T P T' for the T of transition_matrix, in O(n) and O(n^2): T only moves the
-// slope into the level and the level into the lag (a dense product would cost O(n^3) a year, with
-// one bias state per source).
-void predict(Eigen::VectorXd& a, Eigen::MatrixXd& p) {
-    a(kLag) = a(kLevel);
-    a(kLevel) += a(kSlope);
-    // rows (T P), then columns ((T P) T')
-    p.row(kLag) = p.row(kLevel);
-    p.row(kLevel) += p.row(kSlope);
-    p.col(kLag) = p.col(kLevel);
-    p.col(kLevel) += p.col(kSlope);
-}
-
-// Kalman filter (Durbin & Koopman 2012, §4.3), one scalar row at a time (§6.4). The covariance
-// update is the Joseph form (I - k z') P (I - k z')' + k h k', evaluated as two rank-one updates
-// in the product's own order: the same matrix, the same rounding behaviour with the diffuse
-// kappa, in O(n^2) instead of O(n^3).
-Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<int>& bias_of_row,
-                    const Setup& s, bool keep) {
-    const int n_state = kBias + s.n_bias;
-    const int n_years = s.last_year - s.first_year + 1;
-    const double q_level = s.sigma_level * s.sigma_level, q_slope = s.sigma_slope * s.sigma_slope;
-
-    Eigen::VectorXd a = Eigen::VectorXd::Zero(n_state);
-    Eigen::MatrixXd p = Eigen::MatrixXd::Zero(n_state, n_state);
-    p(kLevel, kLevel) = p(kSlope, kSlope) = p(kLag, kLag) = s.kappa;
-    for (int b = 0; b < s.n_bias; ++b) p(kBias + b, kBias + b) = s.bias_prior_sd * s.bias_prior_sd;
-
-    Filtered out;
-    if (keep) {
-        out.a_pred.reserve(static_cast<std::size_t>(n_years));
-        out.a_filt.reserve(static_cast<std::size_t>(n_years));
-    }
-    Eigen::VectorXd z(n_state), k(n_state);
-    const double log_2pi = std::log(2.0 * boost::math::constants::pi<double>());
-    int seen = 0;
-    std::size_t next = 0;  // rows are sorted by year
-    for (int year = s.first_year; year <= s.last_year; ++year) {
-        if (year > s.first_year) {
-            predict(a, p);
-            p(kLevel, kLevel) += q_level;
-            p(kSlope, kSlope) += q_slope;
-        }
-        if (keep) {
-            out.a_pred.push_back(a);
-            out.p_pred.push_back(p);
-        }
-        for (; next < rows.size() && rows[next].year == year; ++next) {
-            double h = 0.0;
-            design(rows[next], bias_of_row[next], s, z, h);
-            const double v = rows[next].y - z.dot(a);
-            const Eigen::VectorXd pz = p * z;
-            const double f = z.dot(pz) + h;
-            k = pz / f;
-            a += k * v;
-            // (I - k z') P (I - k z')' + k h k', in the product's own order: A = P - k (P z)', then
-            // A - (A z) k' + k h k' (z'P = (Pz)' by symmetry).
-            p.noalias() -= k * pz.transpose();
-            const Eigen::VectorXd az = p * z;
-            p.noalias() -= az * k.transpose();
-            p.noalias() += (k * k.transpose()) * h;
-            if (seen++ >= s.burn) out.loglik -= 0.5 * (log_2pi + std::log(f) + v * v / f);
-        }
-        if (keep) {
-            out.a_filt.push_back(a);
-            out.p_filt.push_back(p);
-        }
-    }
-    if (!keep) {
-        out.a_filt.push_back(a);
-        out.p_filt.push_back(p);
-    }
-    return out;
-}
-
-// Rauch–Tung–Striebel smoother (Durbin & Koopman 2012, §4.4.3): smoothed means and covariances
-// per year, written over the filtered ones.
-void smooth(Filtered& f, const Setup& s) {
-    const int n_state = kBias + s.n_bias;
-    const Eigen::MatrixXd transition = transition_matrix(n_state);
-    for (std::size_t t = f.a_filt.size() - 1; t-- > 0;) {
-        const Eigen::MatrixXd cross = f.p_filt[t] * transition.transpose();
-        // J = P_t|t T' P_{t+1|t}^{-1}, through a symmetric solve rather than an inverse.
-        const Eigen::MatrixXd gain = f.p_pred[t + 1].ldlt().solve(cross.transpose()).transpose();
-        f.a_filt[t] += gain * (f.a_filt[t + 1] - f.a_pred[t + 1]);
-        f.p_filt[t] += gain * (f.p_filt[t + 1] - f.p_pred[t + 1]) * gain.transpose();
-    }
-}
 
 std::vector<double> log_grid(double lo, double hi, int n) {
     std::vector<double> out(static_cast<std::size_t>(n));
@@ -178,48 +52,6 @@ void MeasurementOptions::validate() const {
     if (grid_points < 1 || grid_points > 200)
         throw InputError("measurement option grid_points must be 1 to 200; got " + std::to_string(grid_points));
     if (threads < 0) throw InputError("measurement option threads must be >= 0 (0: all cores); got " + std::to_string(threads));
-}
-
-LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma_irregular,
-                                          double sigma_level, double sigma_slope, int burn,
-                                          double kappa, const std::vector<int>& years) {
-    if (y.size() < 1) throw InputError("local_linear_trend needs at least one observation");
-    if (!y.allFinite()) throw InputError("local_linear_trend needs finite observations");
-    if (!years.empty() && static_cast<Eigen::Index>(years.size()) != y.size())
-        throw InputError("local_linear_trend: years and values differ in length");
-    std::vector<MeasurementRow> rows(static_cast<std::size_t>(y.size()));
-    for (Eigen::Index i = 0; i < y.size(); ++i) {
-        auto& r = rows[static_cast<std::size_t>(i)];
-        r.year = years.empty() ? static_cast<int>(i) : years[static_cast<std::size_t>(i)];
-        if (i > 0 && r.year <= rows[static_cast<std::size_t>(i - 1)].year)
-            throw InputError("local_linear_trend: years must be strictly increasing");
-        r.y = y(i);
-    }
-    Setup s;
-    s.first_year = rows.front().year;
-    s.last_year = rows.back().year;
-    s.sigma_level = sigma_level;
-    s.sigma_slope = sigma_slope;
-    s.sigma_obs = sigma_irregular;
-    s.kappa = kappa;
-    s.burn = burn;
-    Filtered f = run_filter(rows, std::vector<int>(rows.size(), -1), s, true);
-    LocalLinearTrendResult out;
-    out.loglik = f.loglik;
-    out.end_mean = f.a_filt.back().head(2);
-    out.end_cov = f.p_filt.back().topLeftCorner(2, 2);
-    for (std::size_t i = static_cast<std::size_t>(std::max(burn, 0)); i < rows.size(); ++i) {
-        out.innovation_years.push_back(rows[i].year);
-        out.innovations.push_back(rows[i].y - f.a_pred[static_cast<std::size_t>(rows[i].year - s.first_year)](kLevel));
-    }
-    smooth(f, s);
-    const auto n_years = static_cast<Eigen::Index>(f.a_filt.size());
-    out.smoothed_state.resize(n_years, 2);
-    for (Eigen::Index i = 0; i < n_years; ++i) {
-        out.smoothed_state(i, 0) = f.a_filt[static_cast<std::size_t>(i)](kLevel);
-        out.smoothed_state(i, 1) = f.a_filt[static_cast<std::size_t>(i)](kSlope);
-    }
-    return out;
 }
 
 MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
@@ -405,7 +237,7 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
         bias_of_row.assign(rows_.size(), -1);
     }
 
-    Setup setup;
+    kalman::Setup setup;
     setup.first_year = first_year_;
     setup.last_year = last;
     setup.n_bias = static_cast<int>(sources_.size());
@@ -421,10 +253,10 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
     // The cells are independent filters: run them on every core (each writes its own entry).
     std::vector<double> loglik(cells.size());
     parallel_for(cells.size(), options.threads, [&](std::size_t c) {
-        Setup cell = setup;
+        kalman::Setup cell = setup;
         cell.sigma_level = cells[c].first;
         cell.sigma_obs = cells[c].second;
-        loglik[c] = run_filter(rows_, bias_of_row, cell, false).loglik;
+        loglik[c] = kalman::run_filter(rows_, bias_of_row, cell, false).loglik;
     });
     const double best = *std::max_element(loglik.begin(), loglik.end());
     std::vector<double> weight(loglik.size());
@@ -444,7 +276,7 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
         if (weight[c] < 1e-6 * weight[mode]) continue;
         setup.sigma_level = cells[c].first;
         setup.sigma_obs = cells[c].second;
-        Filtered f = run_filter(rows_, bias_of_row, setup, true);
+        kalman::Filtered f = kalman::run_filter(rows_, bias_of_row, setup, true);
         // End state (x_T, mu_T, x_{T-1}) from the filter at T, before smoothing.
         const Eigen::Matrix3d end_cov = f.p_filt.back().topLeftCorner(3, 3);
         const Eigen::Vector3d end_mean = f.a_filt.back().head(3);
@@ -455,18 +287,18 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
         cell_weight_.push_back(weight[c]);
         cell_mean_.push_back(end_mean);
         cell_chol_.push_back(chol);
-        drift_mean_ += weight[c] * end_mean(kSlope);
-        drift_second += weight[c] * (end_cov(kSlope, kSlope) + end_mean(kSlope) * end_mean(kSlope));
-        smooth(f, setup);
+        drift_mean_ += weight[c] * end_mean(kalman::slope);
+        drift_second += weight[c] * (end_cov(kalman::slope, kalman::slope) + end_mean(kalman::slope) * end_mean(kalman::slope));
+        kalman::smooth(f, setup);
         for (int t = 0; t < n_years; ++t) {
             const auto k = static_cast<std::size_t>(t);
-            mean[k] += weight[c] * f.a_filt[k](kLevel);
-            second[k] += weight[c] * (f.p_filt[k](kLevel, kLevel) + f.a_filt[k](kLevel) * f.a_filt[k](kLevel));
+            mean[k] += weight[c] * f.a_filt[k](kalman::level);
+            second[k] += weight[c] * (f.p_filt[k](kalman::level, kalman::level) + f.a_filt[k](kalman::level) * f.a_filt[k](kalman::level));
         }
         for (int b = 0; b < setup.n_bias; ++b) {
-            bias_mean(b) += weight[c] * f.a_filt.back()(kBias + b);
-            bias_second(b) += weight[c] * (f.p_filt.back()(kBias + b, kBias + b) +
-                                           f.a_filt.back()(kBias + b) * f.a_filt.back()(kBias + b));
+            bias_mean(b) += weight[c] * f.a_filt.back()(kalman::bias + b);
+            bias_second(b) += weight[c] * (f.p_filt.back()(kalman::bias + b, kalman::bias + b) +
+                                           f.a_filt.back()(kalman::bias + b) * f.a_filt.back()(kalman::bias + b));
         }
         kept += weight[c];
         sigma_level_mean_ += weight[c] * cells[c].first;
@@ -474,10 +306,10 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
         if (c == mode) {
             // Standardised smoothed residuals at the posterior mode (de Jong 1989): the
             // measurement minus its smoothed prediction, over the sd of that difference.
-            Eigen::VectorXd z(kBias + setup.n_bias);
+            Eigen::VectorXd z(kalman::bias + setup.n_bias);
             for (std::size_t r = 0; r < rows_.size(); ++r) {
                 double h = 0.0;
-                design(rows_[r], bias_of_row[r], setup, z, h);
+                kalman::design(rows_[r], bias_of_row[r], setup, z, h);
                 const auto k = static_cast<std::size_t>(rows_[r].year - first_year_);
                 ObservationResidual res;
                 res.id = rows_[r].id;
@@ -559,7 +391,7 @@ SamplePaths MeasurementModel::simulate(const SimulationOptions& options) const {
                                          static_cast<std::ptrdiff_t>(cumulative.size()) - 1));
             const Eigen::Vector3d z(normal(rng), normal(rng), normal(rng));
             const Eigen::Vector3d state = cell_mean_[c] + cell_chol_[c] * z;
-            double x = state(kLevel), mu = state(kSlope);
+            double x = state(kalman::level), mu = state(kalman::slope);
             int column = 0;
             if (last > last_full_year_) paths.log_level(p, column++) = x;  // the nowcast year
             for (; column < options.horizon; ++column) {

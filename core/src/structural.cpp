@@ -7,10 +7,52 @@
 #include <boost/random/normal_distribution.hpp>
 
 #include "tradetarget/errors.hpp"
-#include "tradetarget/measurement.hpp"
+#include "tradetarget/kalman.hpp"
 #include "tradetarget/optimize.hpp"
 
 namespace tradetarget {
+
+LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma_irregular,
+                                          double sigma_level, double sigma_slope, int burn,
+                                          double kappa, const std::vector<int>& years) {
+    if (y.size() < 1) throw InputError("local_linear_trend needs at least one observation");
+    if (!y.allFinite()) throw InputError("local_linear_trend needs finite observations");
+    if (!years.empty() && static_cast<Eigen::Index>(years.size()) != y.size())
+        throw InputError("local_linear_trend: years and values differ in length");
+    std::vector<MeasurementRow> rows(static_cast<std::size_t>(y.size()));
+    for (Eigen::Index i = 0; i < y.size(); ++i) {
+        auto& r = rows[static_cast<std::size_t>(i)];
+        r.year = years.empty() ? static_cast<int>(i) : years[static_cast<std::size_t>(i)];
+        if (i > 0 && r.year <= rows[static_cast<std::size_t>(i - 1)].year)
+            throw InputError("local_linear_trend: years must be strictly increasing");
+        r.y = y(i);
+    }
+    kalman::Setup s;
+    s.first_year = rows.front().year;
+    s.last_year = rows.back().year;
+    s.sigma_level = sigma_level;
+    s.sigma_slope = sigma_slope;
+    s.sigma_obs = sigma_irregular;
+    s.kappa = kappa;
+    s.burn = burn;
+    kalman::Filtered f = kalman::run_filter(rows, std::vector<int>(rows.size(), -1), s, true);
+    LocalLinearTrendResult out;
+    out.loglik = f.loglik;
+    out.end_mean = f.a_filt.back().head(2);
+    out.end_cov = f.p_filt.back().topLeftCorner(2, 2);
+    for (std::size_t i = static_cast<std::size_t>(std::max(burn, 0)); i < rows.size(); ++i) {
+        out.innovation_years.push_back(rows[i].year);
+        out.innovations.push_back(rows[i].y - f.a_pred[static_cast<std::size_t>(rows[i].year - s.first_year)](kalman::level));
+    }
+    kalman::smooth(f, s);
+    const auto n_years = static_cast<Eigen::Index>(f.a_filt.size());
+    out.smoothed_state.resize(n_years, 2);
+    for (Eigen::Index i = 0; i < n_years; ++i) {
+        out.smoothed_state(i, 0) = f.a_filt[static_cast<std::size_t>(i)](kalman::level);
+        out.smoothed_state(i, 1) = f.a_filt[static_cast<std::size_t>(i)](kalman::slope);
+    }
+    return out;
+}
 
 LocalLinearTrendModel::LocalLinearTrendModel(const AnnualSeries& series)
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)) {

@@ -1,6 +1,7 @@
 #include "bindings.hpp"
 
 #include "tradetarget/measurement.hpp"
+#include "tradetarget/structural.hpp"
 
 using namespace tradetarget;
 

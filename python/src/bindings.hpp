@@ -27,5 +27,4 @@ void register_forecast(py::module_& m);
 tradetarget::ForecastOptions forecast_options(int horizon, const std::vector<double>& levels,
                                               const std::vector<int>& prob_years, int n_paths, bool keep_paths,
                                               std::uint64_t seed, int threads, bool source_uncertainty,
-                                              double capacity, bool parameter_uncertainty,
-                                              const tradetarget::ReferenceClass* reference);
+                                              const tradetarget::ModelOptions& model);

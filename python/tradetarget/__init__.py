@@ -15,7 +15,7 @@ from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
 from .comtrade import read_comtrade
 from .evaluate import evaluate
-from .level_models import ETS_CLASSES, ArimaFit, EtsFit, ThetaFit, arima, auto_arima, ets, theta
+from .level_models import ETS_CLASSES, arima, auto_arima, ets, theta
 from .hierarchy import forecast_hierarchy, one_step_errors, reconcile_paths, summing_matrix
 from .measurement import Measured, measure
 from .mix import Mix, export_mix, mix_change
@@ -31,7 +31,6 @@ from .targets import first_passage_table, required_growth, time_to_target
 
 __all__ = [
     "ANALYSIS_MODELS",
-    "ArimaFit",
     "DEFAULT_MODEL",
     "DEFAULT_SEED",
     "format_money",
@@ -41,7 +40,6 @@ __all__ = [
     "bundled_reference",
     "AVAILABLE_MODELS",
     "ETS_CLASSES",
-    "EtsFit",
     "MODELS",
     "PANEL_MODELS",
     "Lever",
@@ -52,7 +50,6 @@ __all__ = [
     "Fit",
     "Forecast",
     "Reconciled",
-    "ThetaFit",
     "__version__",
     "analyze",
     "arima",

@@ -14,7 +14,7 @@ import pandas as pd
 from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
-from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, REGISTRY, LEVEL_MODELS, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .arguments import INT_MAX, SEED_MAX, check_path_memory, one_or_many, whole
 from .money import format_money, to_amount
 from .observations import ObservationSource, Reconciled, reconcile
@@ -26,8 +26,9 @@ __all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "SCHEMA_VERSION", "Analysis", 
 #: What analyze() runs by default: the calibrated model (its answer comes first), the two plain
 #: growth models, and the measurement model on every statement.
 ANALYSIS_MODELS = (DEFAULT_MODEL, *MODELS, "measurement")
-#: Every model analyze() can run (saturating curves on request: they need a capacity on short series).
-AVAILABLE_MODELS = (*GROWTH_MODELS, *LEVEL_MODELS, "measurement")
+#: Every model analyze() can run: those that need no option of their own (saturating curves on request:
+#: they need a capacity on short series; one given ETS class or ARIMA order is for tt.fit).
+AVAILABLE_MODELS = (*(name for name, info in REGISTRY.items() if set(info.required_options) <= {"reference"}), "measurement")
 
 
 def _finite(value: Any) -> Any:
@@ -488,7 +489,7 @@ def analyze(
                     continue
                 forecasts[name] = measured.forecast(horizon=horizon, n_paths=n_paths, seed=seed)
             else:
-                fits[name] = fit(data_for_models, name, capacity=capacity if REGISTRY[name].takes_capacity else None,
+                fits[name] = fit(data_for_models, name, capacity=capacity if "capacity" in REGISTRY[name].options else None,
                                  reference=reference if name == DEFAULT_MODEL else None)
                 forecasts[name] = fits[name].forecast(
                     horizon=horizon, n_paths=n_paths, seed=seed, source_uncertainty=source_uncertainty

@@ -13,10 +13,10 @@ import numpy as np
 from . import _core, money
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, strict_json
-from .level_models import ETS_CLASSES, arima, auto_arima, ets, parse_arima, theta
+from .level_models import ETS_CLASSES
 from .arguments import existing_file
 from .money import format_money
-from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, check_levels, fit
+from .models import DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, Fit, check_levels, fit, parse_arima
 from .observations import read_series
 from .reference import ReferenceClass
 from .sensitivity import sensitivity
@@ -146,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-FIT_MODELS = ("auto", "auto_ets", "auto_arima", *ETS_CLASSES, "theta", *GROWTH_MODELS)
+#: The names `tradetarget fit --model` takes: auto, every model that needs no option of its own, the ETS
+#: classes (the 'ets' model with that class), and ARIMA(p,d,q) (the 'arima' model with that order).
+FIT_MODELS = ("auto", *(name for name in AVAILABLE_MODELS if name in REGISTRY), *ETS_CLASSES)
 #: What "auto" chooses among, by out-of-sample accuracy: ETS and ARIMA AICc are not comparable.
 AUTO_CANDIDATES = ("auto_ets", "auto_arima", "theta")
 
@@ -172,24 +174,30 @@ def choose_auto(series) -> tuple[str, str]:
     return str(best), f"lowest rolling-origin MASE ({detail})"
 
 
-def growth_fit_dict(series, model: str, horizon: int, levels, capacity) -> dict:
-    """A growth model (in logs) fitted to a year,value series: median and t-quantile bounds."""
-    f = fit(series, model, capacity=capacity)
-    last = int(series.index[-1])
-    years = list(range(last + 1, last + 1 + horizon))
-    params = {k: v for k, v in f.params.items() if k != "loglik"}
-    return {
-        "model": model,
-        "params": params,
-        "loglik": f.params.get("loglik"),
-        "aic": None, "aicc": None, "bic": None,  # models in logs: not comparable with the ETS criteria
-        "forecast": {
-            "index": years,
-            "mean": [float(np.exp(f.core.mean_log(y))) for y in years],  # the median level
-            "lower": {f"{lv:g}": [float(np.exp(f.core.quantile_log(y, 0.5 - lv / 200))) for y in years] for lv in levels},
-            "upper": {f"{lv:g}": [float(np.exp(f.core.quantile_log(y, 0.5 + lv / 200))) for y in years] for lv in levels},
-        },
+def fit_document(fitted: Fit, horizon: int, levels) -> dict:
+    """What `tradetarget fit --json` prints: the fitted class, its estimates, likelihood and information
+    criteria (null where the model has none), and the closed-form forecast (Fit.intervals: R's
+    forecast() for the models of levels; the median and Student-t bounds for the models in logs)."""
+    table = fitted.intervals(horizon, levels)
+    ic = fitted.information_criteria
+
+    def number(value: float) -> float | None:
+        return float(value) if np.isfinite(value) else None
+
+    doc = {
+        "model": fitted.method,
+        "params": {k: v for k, v in fitted.params.items() if k != "loglik"},
+        "loglik": number(ic["log_likelihood"]), "aic": number(ic["aic"]), "aicc": number(ic["aicc"]), "bic": number(ic["bic"]),
     }
+    if np.isfinite(fitted.core.diagnostics.innovation_variance):
+        doc["sigma2"] = float(fitted.core.diagnostics.innovation_variance)
+    doc["forecast"] = {
+        "index": [int(i) for i in table.index],
+        "mean": table["point"].tolist(),
+        "lower": {f"{lv:g}": table[f"lower_{lv:g}"].tolist() for lv in levels},
+        "upper": {f"{lv:g}": table[f"upper_{lv:g}"].tolist() for lv in levels},
+    }
+    return doc
 
 
 def fit_main(argv: Sequence[str]) -> int:
@@ -222,18 +230,16 @@ def fit_main(argv: Sequence[str]) -> int:
     model = args.model
     if model == "auto":
         model, why = choose_auto(series)
-    if model == "auto_arima":
-        doc = auto_arima(series).summary_dict(args.horizon, check_levels(levels))
-    elif model.upper().startswith("ARIMA"):
-        doc = arima(series, parse_arima(args.model), constant=args.drift).summary_dict(args.horizon, check_levels(levels))
-    elif model in GROWTH_MODELS:
-        if series.index.name != "year":
+    if model.upper().startswith("ARIMA("):
+        fitted = fit(series, "arima", order=parse_arima(model), constant=bool(args.drift))
+    elif model in ETS_CLASSES:
+        fitted = fit(series, "ets", ets_class=model)
+    else:
+        if REGISTRY[model].family != "levels" and series.index.name != "year":
             raise ValueError(f"{model} models calendar years and {args.file} has one column of values: "
                              "give the columns year,value")
-        doc = growth_fit_dict(series, model, args.horizon, check_levels(levels), args.capacity)
-    else:
-        fitted = theta(series) if model == "theta" else ets(series, model)
-        doc = fitted.summary_dict(args.horizon, levels)
+        fitted = fit(series, model, capacity=args.capacity)
+    doc = fit_document(fitted, args.horizon, check_levels(levels))
     if why:
         doc["selection"] = why
     if args.json:
@@ -243,7 +249,8 @@ def fit_main(argv: Sequence[str]) -> int:
     print("  " + "  ".join(f"{k}={v:.6g}" for k, v in doc["params"].items()))
     criteria = [f"{k}={doc[k]:.4f}" for k in ("loglik", "aic", "aicc", "bic") if doc.get(k) is not None]
     if criteria:
-        note = "  (R forecast's conventions)" if doc.get("aic") is not None else "  (diffuse likelihood, logs)"
+        note = ("  (R forecast's conventions)" if REGISTRY[fitted.model].family == "levels"
+                else "  (likelihood of the log levels: not comparable with the models of levels)")
         print("  " + "  ".join(criteria) + note)
     fc = doc["forecast"]
     table = {"mean": fc["mean"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence, Union
 
@@ -13,7 +14,8 @@ from .arguments import INT_MAX, SEED_MAX, one_or_many, whole
 from .money import format_money, to_amount
 from .observations import Reconciled
 
-__all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "REGISTRY", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast", "check_levels", "fit"]
+__all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "REGISTRY", "GROWTH_MODELS", "LEVEL_MODELS", "MODELS", "MODEL_LABELS", "Fit", "Forecast",
+           "check_levels", "fit", "model_options", "parse_arima"]
 
 #: Every model of the C++ registry (registry.hpp), by name, in order: family, label, needs.
 REGISTRY = {info.name: info for info in _core.model_registry()}
@@ -35,12 +37,29 @@ DEFAULT_SEED = int(_core.DEFAULT_SEED)  # random.hpp
 #: The years P(target reached by year) is stated for unless asked otherwise.
 DEFAULT_BY = (2030, 2035)
 
-SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame]
+SeriesLike = Union[Reconciled, pd.Series, pd.DataFrame, Sequence[float], np.ndarray]
+
+
+def _is_positions(index: pd.Index) -> bool:
+    """An index 1..n that is not named 'year': positions, as of a series without calendar years."""
+    return index.name != "year" and len(index) > 0 and pd.api.types.is_integer_dtype(index) \
+        and bool((np.asarray(index) == np.arange(1, len(index) + 1)).all())
 
 
 def _to_core(data: SeriesLike) -> _core.AnnualSeries:
+    """The series in the core's terms. Calendar years come from the index or a 'year' column; a
+    plain sequence of numbers (or a Series indexed 1..n) is indexed by position, as R's ts() is."""
     if isinstance(data, Reconciled):
         return data.to_core()
+    if isinstance(data, (list, tuple, np.ndarray)) or (isinstance(data, pd.Series) and _is_positions(data.index)):
+        values = np.asarray(data.to_numpy() if isinstance(data, pd.Series) else data)
+        if values.ndim != 1:
+            raise ValueError(f"a series is one-dimensional; got an array of shape {values.shape}")
+        try:
+            numbers = [float(v) for v in values]
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"the values must be numbers ({exc})") from None
+        return _core.AnnualSeries.from_steps(numbers)
     if isinstance(data, pd.Series):
         years, values, log_sd = data.index, data.to_numpy(), None
     elif isinstance(data, pd.DataFrame):
@@ -51,7 +70,7 @@ def _to_core(data: SeriesLike) -> _core.AnnualSeries:
         log_sd = data["log_sd"].tolist() if "log_sd" in data.columns else None
     else:
         raise TypeError(
-            f"expected a Reconciled series, a pandas Series or a DataFrame; got {type(data).__name__}"
+            f"expected a Reconciled series, a pandas Series, a DataFrame or a sequence of numbers; got {type(data).__name__}"
         )
     try:
         year_list = [int(y) for y in years]
@@ -63,15 +82,89 @@ def _to_core(data: SeriesLike) -> _core.AnnualSeries:
     return _core.AnnualSeries.from_levels(year_list, value_list, log_sd or [])
 
 
+def model_options(model: str, *, capacity=None, reference=None, ets_class: str | None = None,
+                  order: Sequence[int] | str | None = None, constant: bool | None = None,
+                  parameter_uncertainty: bool = True) -> tuple[_core.ModelOptions, object]:
+    """The options of ``model`` in the core's terms, checked against the registry: an option the
+    model does not read is an error naming the models that do. Returns them with the reference
+    class used (reference_rw's default: the bundled one)."""
+    if not isinstance(model, str):
+        raise TypeError(f"model must be a name such as 'rw_drift'; got {type(model).__name__}")
+    if model not in REGISTRY:
+        raise ValueError(f"unknown model {model!r}; expected one of {', '.join(REGISTRY)}"
+                         + (" (the measurement model works on the statements: tt.measure())" if model == "measurement" else ""))
+    info = REGISTRY[model]
+    given = {"capacity": capacity, "reference": reference, "ets_class": ets_class,
+             "arima_order": None if order is None and constant is None else (order, constant)}
+    for option, value in given.items():
+        if value is not None and option not in info.options:
+            takers = [n for n, i in REGISTRY.items() if option in i.options]
+            what = {"capacity": "capacity is for the saturating curves", "reference": "a reference class is the prior of",
+                    "ets_class": "ets_class is the class of", "arima_order": "order and constant are of"}[option]
+            raise ValueError(f"{what} ({', '.join(takers)}); {model} has none" if option == "capacity"
+                             else f"{what} {', '.join(takers)}; {model} takes none")
+    options = _core.ModelOptions()
+    options.parameter_uncertainty = bool(parameter_uncertainty)
+    if capacity is not None:
+        options.capacity = to_amount(capacity, "capacity")
+    from .reference import ReferenceClass, bundled_reference
+
+    if reference is not None and not isinstance(reference, ReferenceClass):
+        raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
+    if "reference" in info.required_options and reference is None:
+        reference = bundled_reference()
+    if reference is not None:
+        options.reference = reference.core
+    if ets_class is not None:
+        if not isinstance(ets_class, str):
+            raise TypeError(f"ets_class must be a name such as 'AAN'; got {type(ets_class).__name__}")
+        options.ets_class = ets_class
+    if order is not None or constant is not None:
+        options.arima_order = _arima_order(order, constant)
+    return options, reference
+
+
+def _arima_order(order, constant: bool | None) -> _core.ArimaOrder:
+    """(p, d, q) or 'ARIMA(p,d,q)', with the constant (default: one, the mean for d = 0 and the drift
+    for d = 1; none for d = 2, which cannot have one)."""
+    if order is None:
+        raise ValueError("an ARIMA order is needed: order=(p, d, q)")
+    if isinstance(order, str):
+        order = parse_arima(order)
+    parts = list(order) if isinstance(order, (list, tuple, np.ndarray)) else []
+    if len(parts) != 3 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in parts):
+        raise ValueError(f"order must be (p, d, q), three whole numbers; got {order!r}")
+    p, d, q = (int(v) for v in parts)
+    if constant is not None and not isinstance(constant, (bool, np.bool_)):
+        raise TypeError(f"constant must be True or False; got {constant!r}")
+    return _core.ArimaOrder(p, d, q, (d < 2) if constant is None else bool(constant))
+
+
+def parse_arima(name: str) -> tuple[int, int, int]:
+    """'ARIMA(1,1,1)' -> (1, 1, 1)."""
+    import re
+
+    match = re.fullmatch(r"\s*ARIMA\s*\(\s*(\d)\s*,\s*(\d)\s*,\s*(\d)\s*\)\s*", name, flags=re.IGNORECASE)
+    if not match:
+        raise ValueError(f"{name!r} is not an ARIMA order; write e.g. ARIMA(1,1,1)")
+    p, d, q = (int(g) for g in match.groups())
+    return p, d, q
+
+
 @dataclass
 class Fit:
-    """A growth model fitted to an annual series."""
+    """Any model of the registry fitted to a series: one type for all of them."""
 
     model: str
     series: _core.AnnualSeries
     core: _core.GrowthModel = field(repr=False)
-    capacity: float = float("nan")
+    options: _core.ModelOptions = field(repr=False)
     reference: object = field(default=None, repr=False)  # the ReferenceClass of reference_rw
+
+    @property
+    def capacity(self) -> float:
+        """The capacity given to a saturating curve (NaN: estimated, or not a curve)."""
+        return float(self.options.capacity)
 
     @property
     def growth(self) -> float:
@@ -126,7 +219,8 @@ class Fit:
         """What was fitted, to what, and what it says: the class, the years, the growth and the estimates."""
         years = list(self.series.years)
         lines = [f"{self.model}: {REGISTRY[self.model].label}",
-                 f"  fitted class: {self.method}; {len(years)} years, {years[0]}-{years[-1]}",
+                 f"  fitted class: {self.method}; {len(years)} {'years' if self.index_name == 'year' else 'values'}, "
+                 f"{years[0]}-{years[-1]}",
                  f"  growth {self.growth:+.2%} a year (log growth {self.log_growth:.4f}, s.e. {self.log_growth_se:.4f})"]
         if self.reference is not None:
             lines.append(f"  reference class: {self.reference.describe()}")
@@ -160,20 +254,40 @@ class Fit:
         levels = check_levels(levels)
         horizon, n_paths = whole("horizon", horizon, 1, 500, "years"), whole("n_paths", n_paths, 1, INT_MAX)
         seed = whole("seed", seed, 0, SEED_MAX)
-        reference = None if self.reference is None else self.reference.core
-        core = self.core
+        options, core = copy.copy(self.options), self.core
+        options.parameter_uncertainty = bool(parameter_uncertainty)
         if not parameter_uncertainty and REGISTRY[self.model].family == "levels":
             # the level models draw their parameters when fitted: at their estimates is another fit
-            core = _core.fit_model(self.model, self.series, self.capacity, parameter_uncertainty=False,
-                                   reference=reference)
+            core = _core.fit_model(self.model, self.series, options)
         result = _core.forecast_series(core, self.series, horizon=horizon, levels=list(levels), n_paths=n_paths,
-                                       seed=seed, source_uncertainty=source_uncertainty, capacity=self.capacity,
-                                       parameter_uncertainty=parameter_uncertainty, reference=reference)
+                                       seed=seed, source_uncertainty=source_uncertainty, options=options)
         return Forecast(model=self.model, paths=result.paths, observed=self.series, point_log=result.point_log,
                         log_growth=result.log_growth, levels=levels, seed=seed)
 
+    def intervals(self, horizon: int = 10, levels: Sequence[float] = (80, 95)) -> pd.DataFrame:
+        """The closed-form forecast, no simulation: by year (or position), the point forecast and the
+        bounds of each interval level. For ETS, ARIMA and Theta these are R forecast()'s numbers (the
+        mean and normal bounds, innovations only); for the models in logs the predictive median and
+        Student-t bounds (parameter uncertainty included). ``forecast()`` gives the paths that the
+        target engine needs, with parameter and source uncertainty."""
+        levels = check_levels(levels)
+        horizon = whole("horizon", horizon, 1, 500, "years")
+        last = int(self.core.last_year)
+        years = range(last + 1, last + 1 + horizon)
+        out = pd.DataFrame({"point": [self.core.point_forecast(y) for y in years]},
+                           index=pd.RangeIndex(last + 1, last + 1 + horizon, name=self.index_name))
+        for level in levels:
+            out[f"lower_{level:g}"] = [self.core.forecast_quantile(y, 0.5 - level / 200) for y in years]
+            out[f"upper_{level:g}"] = [self.core.forecast_quantile(y, 0.5 + level / 200) for y in years]
+        return out
+
+    @property
+    def index_name(self) -> str:
+        """'year' for a series of calendar years, 'step' for one indexed by position."""
+        return "step" if self.series.years[0] == 1 else "year"
+
     def __repr__(self) -> str:
-        return f"Fit({self.model}, growth {self.growth:+.1%}/yr ± {self.log_growth_se:.3f} log)"
+        return f"Fit({self.model}: {self.method}, growth {self.growth:+.1%}/yr ± {self.log_growth_se:.3f} log)"
 
 
 @dataclass
@@ -284,34 +398,25 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
     return tuple(levels)
 
 
-def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: float | None = None,
-        reference=None) -> Fit:
-    """Fit ``model`` (``GROWTH_MODELS``: 'reference_rw', 'loglinear', 'rw_drift', 'logistic', ...) to a
-    reconciled series, a pandas Series indexed by year, or a DataFrame with year/value (and
-    optionally log_sd) columns. ``None`` uses the bundled Kazakhstan–Türkiye total trade.
-    ``capacity`` fixes the level a saturating curve levels off at (default: estimated).
-    ``reference``: the prior of 'reference_rw' (a ``ReferenceClass``; default: the bundled one)."""
+def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: float | str | None = None,
+        reference=None, *, ets_class: str | None = None, order: Sequence[int] | str | None = None,
+        constant: bool | None = None) -> Fit:
+    """Fit any model of the registry (``tt.models.REGISTRY``: 'reference_rw', 'loglinear',
+    'rw_drift', 'logistic', 'auto_ets', 'ets', 'arima', 'theta', ...) to a reconciled series, a
+    pandas Series indexed by year, a DataFrame with year/value (and optionally log_sd) columns, or a
+    plain sequence of numbers (indexed 1..n). ``None`` uses the bundled Kazakhstan–Türkiye total trade.
+
+    Options, each for the models that read it (``REGISTRY[name].options``; another is an error):
+    ``capacity`` the level a saturating curve levels off at (default: estimated); ``reference`` the
+    prior of 'reference_rw' (a ``ReferenceClass``; default: the bundled one); ``ets_class`` the class
+    of 'ets' ('ANN', 'AAN', 'AAdN', 'MNN', 'MAN', 'MAdN'); ``order`` (p, d, q) and ``constant`` of
+    'arima' (default: a constant, the mean for d = 0 or the drift for d = 1)."""
     if data is None:
         from .observations import reconcile
 
         data = reconcile()
-    if not isinstance(model, str):
-        raise TypeError(f"model must be a name such as 'rw_drift'; got {type(model).__name__}")
-    if model not in REGISTRY:
-        raise ValueError(f"unknown model {model!r}; expected one of {', '.join(REGISTRY)}"
-                         + (" (the measurement model works on the statements: tt.measure())" if model == "measurement" else ""))
-    if capacity is not None and not REGISTRY[model].takes_capacity:
-        raise ValueError(f"capacity is for the saturating curves "
-                         f"({', '.join(n for n, i in REGISTRY.items() if i.takes_capacity)}); {model} has none")
+    options, reference = model_options(model, capacity=capacity, reference=reference, ets_class=ets_class,
+                                       order=order, constant=constant)
     series = _to_core(data)
-    cap = float("nan") if capacity is None else to_amount(capacity, "capacity")
-    from .reference import ReferenceClass, bundled_reference
-
-    if reference is not None and not isinstance(reference, ReferenceClass):
-        raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
-    if reference is not None and not REGISTRY[model].needs_reference:
-        raise ValueError(f"a reference class is the prior of {DEFAULT_MODEL}; {model} takes none")
-    if REGISTRY[model].needs_reference and reference is None:
-        reference = bundled_reference()
-    core = _core.fit_model(model, series, cap, reference=None if reference is None else reference.core)
-    return Fit(model=model, series=series, core=core, capacity=cap, reference=reference)
+    core = _core.fit_model(model, series, options)
+    return Fit(model=model, series=series, core=core, options=options, reference=reference)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, arguments
-from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS
+from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS, model_options
 from .reference import ReferenceClass, bundled_reference, panel_reference
 
 __all__ = ["PANEL_MODELS", "forecast_panel", "long_forecasts"]
@@ -130,6 +130,9 @@ def forecast_panel(
     seed: int = DEFAULT_SEED,
     threads: int = 0,
     capacity: Optional[float] = None,
+    ets_class: Optional[str] = None,
+    order: Optional[Sequence[int]] = None,
+    constant: Optional[bool] = None,
     parameter_uncertainty: bool = True,
     progress: Optional[bool] = None,
     id_col: str = "unique_id",
@@ -151,6 +154,8 @@ def forecast_panel(
     does not name get no target); e.g. ``{"double": 2 * last_values}``. ``by``: the years for
     P(reached by year); the first is the deadline of the required growth. ``n_paths``: sample
     paths per series for the first passage (0: forecasts only). ``threads``: 0 uses every core.
+    ``capacity``, ``ets_class``, ``order``, ``constant``: the model's options, as ``tt.fit`` takes them
+    (one class of 'ets', one order of 'arima', the capacity of a curve), the same for every series.
     ``parameter_uncertainty``: the level models' paths (ETS, ARIMA, Theta) draw their parameters
     from the posterior (a few ms more per series with paths); False simulates at the estimates,
     as R does.
@@ -176,6 +181,8 @@ def forecast_panel(
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(PANEL_MODELS)}")
     if reference is not None and not isinstance(reference, ReferenceClass):
         raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
+    own_options = dict(capacity=capacity, ets_class=ets_class, order=order, constant=constant)
+    model_options(model, reference=reference if model == DEFAULT_MODEL else None, **own_options)  # checked before any work
     if type(data).__module__.startswith("dask"):
         if model == "reference_rw" and reference is None and not _partition:
             # pooled over the whole panel (not per partition), so that the split changes nothing
@@ -183,7 +190,7 @@ def forecast_panel(
             reference = panel_reference(*_flat(whole, id_col, year_col, value_col)[:4])
         return _forecast_dask(data, model=model, reference=reference, targets=targets, by=by, horizon=horizon, levels=levels,
                               n_paths=n_paths, keep_paths=keep_paths, seed=seed, threads=threads,
-                              capacity=capacity, parameter_uncertainty=parameter_uncertainty, id_col=id_col,
+                              **own_options, parameter_uncertainty=parameter_uncertainty, id_col=id_col,
                               year_col=year_col, value_col=value_col)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"the panel must be a pandas or Dask DataFrame; got {type(data).__name__}")
@@ -198,15 +205,14 @@ def forecast_panel(
 
     if model == "reference_rw" and reference is None:
         reference = panel_reference(ids, offsets, years, values)
+    options, _ = model_options(model, reference=reference, parameter_uncertainty=parameter_uncertainty, **own_options)
 
     callback, bar = _progress_callback(progress, len(ids))
     try:
         results = _core.fit_panel(ids, offsets, years, values, matrix, model=model, horizon=int(horizon),
                                   levels=levels, prob_years=[int(year) for year in by], n_paths=int(n_paths),
                                   keep_paths=bool(keep_paths), seed=int(seed), threads=int(threads),
-                                  capacity=math.nan if capacity is None else float(capacity),
-                                  parameter_uncertainty=bool(parameter_uncertainty),
-                                  reference=None if reference is None else reference.core, progress=callback)
+                                  options=options, progress=callback)
     finally:
         if bar is not None:
             bar.close()

@@ -21,8 +21,8 @@ def _check_forecast(forecast: object) -> Forecast:
     if not isinstance(forecast, Forecast):
         raise TypeError(
             f"time to target needs the sample paths of a Forecast (tt.fit(series, model).forecast()); got "
-            f"{type(forecast).__name__}" + (": the analytic table of tt.ets/arima/theta(...).forecast() has no paths; "
-                                            "use tt.fit(series, 'auto_ets') and the like" if isinstance(forecast, pd.DataFrame) else ""))
+            f"{type(forecast).__name__}" + (": a table such as Fit.intervals() has no paths; use Fit.forecast()"
+                                            if isinstance(forecast, pd.DataFrame) else ""))
     return forecast
 
 

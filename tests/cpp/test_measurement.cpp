@@ -6,6 +6,7 @@
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/measurement.hpp"
+#include "tradetarget/structural.hpp"
 #include "tradetarget/target.hpp"
 
 using namespace tradetarget;

@@ -47,7 +47,9 @@ API_CASES = [
     ("year out of range", lambda: tt.fit(series([1.0, 2.0, 3.0], [20, 21, 22])), ValueError, "year 20 is outside 1000 to 3000"),
     ("fractional year", lambda: tt.fit(series([1.0, 2.0, 3.0], [2020, 2021.5, 2022])), ValueError, "whole numbers"),
     ("string values", lambda: tt.fit(series(["a", "b", "c"], [2020, 2021, 2022])), ValueError, "values numbers"),
-    ("list instead of series", lambda: tt.fit([1.0, 2.0, 3.0]), TypeError, "expected a Reconciled series"),
+    ("dict instead of series", lambda: tt.fit({"2020": 1.0, "2021": 2.0}), TypeError, "expected a Reconciled series"),
+    ("2-d array", lambda: tt.fit(np.ones((3, 2))), ValueError, "a series is one-dimensional; got an array of shape \\(3, 2\\)"),
+    ("text in a list", lambda: tt.fit([1.0, "x", 3.0]), ValueError, "the values must be numbers"),
     ("dict instead of series", lambda: tt.fit({2020: 1.0}), TypeError, "expected a Reconciled series"),
     ("model not a string", lambda: tt.fit(GOOD, None), TypeError, "model must be a name"),
     ("unknown model", lambda: tt.fit(GOOD, "prophet"), ValueError, "unknown model 'prophet'"),
@@ -86,8 +88,8 @@ API_CASES = [
      "deadline must be a whole number; got 2030.9"),
     ("fractional year in by", lambda: fc().time_to_target([10e9], by=[2030.7]), ValueError,
      "a year of by must be a whole number; got 2030.7"),
-    ("time_to_target on an analytic table", lambda: tt.time_to_target(tt.ets([3.0, 3.4, 3.9, 4.4, 5.1, 5.6]).forecast(6), [1e10]),
-     TypeError, "the analytic table of tt.ets/arima/theta"),
+    ("time_to_target on a closed-form table", lambda: tt.time_to_target(tt.ets([3.0, 3.4, 3.9, 4.4, 5.1, 5.6]).intervals(6), [1e10]),
+     TypeError, "a table such as Fit.intervals\\(\\) has no paths; use Fit.forecast\\(\\)"),
     ("reconcile, unknown series", lambda: tt.reconcile(indicator="gold"), ValueError, "no observations for indicator='gold'"),
     ("quantile probability", lambda: _core.fit_model("loglinear", _core.AnnualSeries.from_levels([2001, 2002, 2003], [1, 2, 4])).quantile_log(2005, 1.0),
      ValueError, "must be in \\(0, 1\\)"),
@@ -196,7 +198,7 @@ def test_units_that_do_not_match_are_pointed_out() -> None:
 
 
 def test_a_missing_value_inside_a_level_model_series_is_named() -> None:
-    with pytest.raises(ValueError, match="ets: the value for 2021 is nan; every value must be a finite number"):
+    with pytest.raises(ValueError, match="the value for 2021 is nan; values must be finite and positive"):
         tt.ets(pd.Series([1.0, np.nan, 2.0, 3.0, 4.0, 5.0], index=range(2020, 2026)))
 
 

@@ -19,8 +19,8 @@ def test_version_matches_package() -> None:
 def test_input_errors_become_value_errors_with_the_same_message() -> None:
     with pytest.raises(ValueError, match=r"the value for 2021 is -2\.0+; values must be finite and positive"):
         _core.AnnualSeries.from_levels([2020, 2021], [1.0, -2.0])
-    with pytest.raises(ValueError, match="unknown model 'arima'; expected one of reference_rw, loglinear, rw_drift"):
-        _core.fit_model("arima", _core.AnnualSeries.from_levels([2020, 2021, 2022], [1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="unknown model 'prophet'; expected one of reference_rw, loglinear, rw_drift"):
+        _core.fit_model("prophet", _core.AnnualSeries.from_levels([2020, 2021, 2022], [1.0, 2.0, 3.0]))
     with pytest.raises(ValueError, match=r"line 9 of x\.csv: column 'statement' is 'guess'"):
         _core.Observation("a", "line 9 of x.csv", "s", "guess", "2020-01", "2020-12", "", 1.0)
 

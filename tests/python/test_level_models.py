@@ -67,7 +67,7 @@ def test_fit_reports_the_likelihood_and_residuals_r_reports(series: str) -> None
     assert len(ets.residuals) == len(values)
     arima = tt.fit(pd.Series(values, index=years), "auto_arima")
     ic = arima.information_criteria
-    assert ic["aicc"] == pytest.approx(tt.auto_arima(values).core.aicc, rel=1e-9)  # the same fit as the R-exact API
+    assert ic["aicc"] == pytest.approx(_core.auto_arima(values).aicc, rel=1e-9)  # the same fit as the core's search
     d = len(values) - len(arima.residuals)
     assert d in (0, 1, 2) and ic["n_observations"] == len(values) - d
 
@@ -103,9 +103,10 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
     ref = REFERENCE["series"]["airmiles"]
     years = list(range(1937, 1937 + len(ref["values"])))
     fitted = tt.ets(pd.Series(ref["values"], index=years))
-    assert fitted.model == "AAN"  # R: ETS(A,A,N)
-    fc = fitted.forecast(H)
-    assert list(fc.index) == list(range(1961, 1961 + H))
+    assert isinstance(fitted, tt.Fit) and fitted.model == "auto_ets" and fitted.method == "ETS(A,A,N)"  # as R
+    fc = fitted.intervals(H)  # R's forecast(): the mean and normal bounds
+    assert list(fc.index) == list(range(1961, 1961 + H)) and fc.index.name == "year"
+    np.testing.assert_allclose(fc["point"], ref["auto"]["mean"], rtol=1e-6)
     np.testing.assert_allclose(fc["upper_95"], ref["auto"]["upper_95"], rtol=1e-6)
 
     path = tmp_path / "airmiles.csv"
@@ -136,7 +137,7 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
     short = tmp_path / "short.csv"
     short.write_text("year,value\n2021,5.3e9\n2022,4.0e9\n2023,4.6e9\n2024,5.4e9\n")
     assert main(["fit", str(short)]) == 2
-    assert "no ETS class can be fitted to 4 observations" in capsys.readouterr().err
+    assert "the auto_ets model needs at least 5 observed years; got 4" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("series", sorted(REFERENCE["series"]))
@@ -180,12 +181,13 @@ def test_arima_matches_r(series: str, key: str) -> None:
 
     ref = REFERENCE["series"][series]["arima"][key]
     fit = tt.arima(REFERENCE["series"][series]["values"], tuple(ref["order"]), constant=ref["constant"])
-    assert fit.core.loglik == pytest.approx(ref["loglik"], rel=1e-4)
-    assert fit.core.aicc == pytest.approx(ref["aicc"], rel=1e-4)
-    assert fit.core.sigma2 == pytest.approx(ref["sigma2"], rel=0.02)  # R also sums the diffuse start's residuals
+    assert fit.information_criteria["log_likelihood"] == pytest.approx(ref["loglik"], rel=1e-4)
+    assert fit.information_criteria["aicc"] == pytest.approx(ref["aicc"], rel=1e-4)
+    # R also sums the diffuse start's residuals
+    assert fit.core.diagnostics.innovation_variance == pytest.approx(ref["sigma2"], rel=0.02)
     assert set(fit.params) == set(ref["coef"])
-    fc = fit.forecast(H)
-    np.testing.assert_allclose(fc["mean"], ref["mean"], rtol=0.005)
+    fc = fit.intervals(H)
+    np.testing.assert_allclose(fc["point"], ref["mean"], rtol=0.005)
     for level in (80, 95):
         np.testing.assert_allclose(fc[f"lower_{level}"], ref[f"lower_{level}"], rtol=0.02, atol=1e-6 * abs(ref["mean"][0]))
         np.testing.assert_allclose(fc[f"upper_{level}"], ref[f"upper_{level}"], rtol=0.02)
@@ -245,11 +247,12 @@ def test_auto_arima_considers_models_with_nothing_to_estimate() -> None:
     y = (100 + np.cumsum(np.random.default_rng(6).normal(size=25))).tolist()
     chosen = tt.auto_arima(y)  # R forecast 8.20 on these values: ARIMA(0,1,0), AICc 76.08792
     walk = tt.arima(y, (0, 1, 0), constant=False)
-    assert chosen.label == "ARIMA(0,1,0)"
-    assert chosen.criteria["aicc"] == pytest.approx(walk.criteria["aicc"], rel=1e-12)
-    assert walk.criteria["aicc"] == pytest.approx(76.08792, rel=1e-6)
-    assert walk.criteria["aicc"] < tt.arima(y, (0, 1, 0), constant=True).criteria["aicc"]
-    assert tt.arima(y, (0, 0, 0), constant=False).label == "ARIMA(0,0,0) with zero mean"
+    assert chosen.method == "ARIMA(0,1,0)"
+    aicc = walk.information_criteria["aicc"]
+    assert chosen.information_criteria["aicc"] == pytest.approx(aicc, rel=1e-12)
+    assert aicc == pytest.approx(76.08792, rel=1e-6)
+    assert aicc < tt.arima(y, (0, 1, 0), constant=True).information_criteria["aicc"]
+    assert tt.arima(y, (0, 0, 0), constant=False).method == "ARIMA(0,0,0) with zero mean"
 
 
 def test_kpss_and_ndiffs() -> None:

@@ -62,7 +62,7 @@ def test_same_seed_same_answer_other_seed_other_paths(kz_series: pd.Series) -> N
         (pd.Series([1.0, 2.0, 3.0], index=[2020, 2020, 2022]), ValueError, "strictly increasing"),
         (pd.Series([1.0, 2.0, 3.0], index=[2020.5, 2021, 2022]), ValueError, "whole numbers"),
         (pd.DataFrame({"year": [2020], "amount": [1.0]}), ValueError, "'value' column"),
-        ([1.0, 2.0, 3.0], TypeError, "expected a Reconciled series"),
+        (object(), TypeError, "expected a Reconciled series"),
     ],
 )
 def test_bad_series_are_refused_clearly(data, error, message: str) -> None:
@@ -79,6 +79,8 @@ def test_bad_forecast_requests(kz_series: pd.Series) -> None:
     with pytest.raises(ValueError, match="percentages"):
         f.forecast(levels=(0.8,))
     with pytest.raises(ValueError, match="unknown model"):
-        tt.fit(kz_series, "ets")
+        tt.fit(kz_series, "prophet")
+    with pytest.raises(ValueError, match="the ets model needs a class"):
+        tt.fit(pd.Series([1.0, 1.2, 1.5, 1.6, 2.0], index=range(2018, 2023)), "ets")
     with pytest.raises(TypeError, match="model must be a name"):
         tt.fit(kz_series, 3)  # type: ignore[arg-type]

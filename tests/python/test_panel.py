@@ -128,9 +128,11 @@ def test_parameter_uncertainty_is_in_the_paths_and_not_in_r_intervals(model: str
         assert not np.array_equal(drawn.loc[uid, "paths"], plain.loc[uid, "paths"])
         core = _core.AnnualSeries.from_levels(series["year"].tolist(), series["value"].tolist())
         for result, flag in ((drawn, True), (plain, False)):
+            options = _core.ModelOptions()
+            options.parameter_uncertainty = flag
             alone = _core.simulate_paths(model, core, horizon=8, n_paths=2000,
                                          seed=_core.series_seed(DEFAULT_SEED, uid), source_uncertainty=False,
-                                         parameter_uncertainty=flag)
+                                         options=options)
             np.testing.assert_array_equal(result.loc[uid, "paths"], np.exp(alone.log_level))
 
 

@@ -11,25 +11,39 @@ from tradetarget import _core
 from tradetarget.models import REGISTRY
 
 SERIES = pd.Series(np.exp(np.log(2e9) + 0.06 * np.arange(12) + 0.05 * np.sin(np.arange(12))), index=range(2013, 2025))
+#: An example of each option a model needs or takes (the registry lists them; a test checks this covers them).
+EXAMPLE_OPTIONS = {"capacity": {"capacity": 40e9}, "ets_class": {"ets_class": "AAN"}, "arima_order": {"order": (0, 1, 1)},
+                   "reference": {}}
+
+
+def options_of(name: str) -> dict:
+    return {k: v for option in REGISTRY[name].options for k, v in EXAMPLE_OPTIONS[option].items()}
+
+
+def test_every_option_of_the_registry_has_an_example_and_a_meaning() -> None:
+    for info in REGISTRY.values():
+        assert set(info.options) <= set(EXAMPLE_OPTIONS) and set(info.required_options) <= set(info.options)
+    assert REGISTRY["ets"].required_options == ["ets_class"] and REGISTRY["arima"].required_options == ["arima_order"]
 
 
 def test_the_registry_is_the_one_list_of_models() -> None:
     names = [info.name for info in _core.model_registry()]
     assert names[0] == tt.DEFAULT_MODEL == "reference_rw"
-    assert len(set(names)) == len(names) == 10
+    assert len(set(names)) == len(names) == 12
     assert set(tt.PANEL_MODELS) == set(names)
     assert set(tt.models.GROWTH_MODELS) | set(tt.models.LEVEL_MODELS) == set(names)
-    assert set(tt.AVAILABLE_MODELS) == set(names) | {"measurement"}
+    # analyze() runs the models that need no option of their own
+    assert set(tt.AVAILABLE_MODELS) == set(names) - {"ets", "arima"} | {"measurement"}
     for info in _core.model_registry():
         assert _core.minimum_years(info.name) == info.minimum_years
         assert tt.models.MODEL_LABELS[info.name] == info.label
-    with pytest.raises(ValueError, match="unknown model 'arima'; expected one of reference_rw, loglinear"):
-        _core.minimum_years("arima")
+    with pytest.raises(ValueError, match="unknown model 'prophet'; expected one of reference_rw, loglinear"):
+        _core.minimum_years("prophet")
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_every_model_runs_fit_forecast_time_to_target(name: str) -> None:
-    fitted = tt.fit(SERIES, name, capacity=40e9 if REGISTRY[name].takes_capacity else None)
+    fitted = tt.fit(SERIES, name, **options_of(name))
     forecast = fitted.forecast(horizon=12, n_paths=400, seed=1)
     table = forecast.time_to_target([4e9, 8e9], by=(2030, 2036))
     assert list(table["target"]) == [4e9, 8e9]
@@ -45,14 +59,14 @@ def test_every_model_says_clearly_what_it_cannot_take(name: str) -> None:
         short = SERIES.iloc[: info.minimum_years - 1]
         with pytest.raises(ValueError, match=f"needs at least {info.minimum_years} observed years; got "
                                              f"{info.minimum_years - 1}"):
-            tt.fit(short, name)
+            tt.fit(short, name, **options_of(name))
     gap = SERIES.drop(2018)
     if info.gaps_allowed:
-        tt.fit(gap, name, capacity=40e9 if info.takes_capacity else None)
+        tt.fit(gap, name, **options_of(name))
     else:
         with pytest.raises(ValueError, match="consecutive years: 2018"):
-            tt.fit(gap, name)
-    if not info.takes_capacity:
+            tt.fit(gap, name, **options_of(name))
+    if "capacity" not in info.options:
         with pytest.raises(ValueError, match=f"capacity is for the saturating curves \\(logistic, gompertz\\); {name} has none"):
             tt.fit(SERIES, name, capacity=40e9)
 
@@ -65,7 +79,7 @@ def test_measurement_is_not_a_fit_model_and_says_where_it_is() -> None:
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_every_fit_explains_itself(name: str) -> None:
     """One Fit type for every model (issue 14): its class, a coefficient table, a summary and reprs."""
-    fitted = tt.fit(SERIES, name, capacity=40e9 if REGISTRY[name].takes_capacity else None)
+    fitted = tt.fit(SERIES, name, **options_of(name))
     table = fitted.coefficients
     assert table.index[0] == "log_growth"
     assert table.loc["log_growth", "estimate"] == fitted.log_growth
@@ -87,7 +101,7 @@ def test_an_analysis_repr_is_one_line_with_the_answer() -> None:
 
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_every_fit_has_residuals_and_information_criteria(name: str) -> None:
-    fitted = tt.fit(SERIES, name, capacity=40e9 if REGISTRY[name].takes_capacity else None)
+    fitted = tt.fit(SERIES, name, **options_of(name))
     residuals, ic = fitted.residuals, fitted.information_criteria
     assert set(residuals.index) <= set(SERIES.index) and residuals.index.is_monotonic_increasing
     assert np.isfinite(residuals.to_numpy()).all()

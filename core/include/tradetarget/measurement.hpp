@@ -32,6 +32,7 @@
 
 #include <Eigen/Core>
 
+#include "tradetarget/kalman.hpp"
 #include "tradetarget/observations.hpp"
 #include "tradetarget/simulation.hpp"
 
@@ -52,17 +53,6 @@ struct MeasurementOptions {
     void validate() const;
 };
 
-/// One observation as the measurement model sees it.
-struct MeasurementRow {
-    std::string id, where, source;
-    int year = 0;
-    bool growth = false;        ///< x_t - x_{t-1} instead of x_t
-    bool partial = false;       ///< covers part of the year only
-    double y = 0.0;             ///< the measured log value (after the offset for partial periods)
-    double extra_variance = 0.0;
-    double multiplier = 1.0;    ///< times sigma_obs
-    std::string how;
-};
 
 /// Reconciled year: posterior of the latent level.
 struct LatentYear {
@@ -85,22 +75,6 @@ struct SourceBias {
     double mean = 0.0, sd = 0.0;  ///< in logs
 };
 
-/// Exact Kalman filter log-likelihood and smoothed level/slope for the plain local linear trend
-/// with irregular noise (the reference case checked against statsmodels' UnobservedComponents):
-/// approximate diffuse start with variance kappa, the first `burn` prediction errors left out of
-/// the likelihood, as statsmodels does. `years` may have gaps (empty: consecutive); the smoothed
-/// states cover every year from the first to the last.
-struct LocalLinearTrendResult {
-    double loglik = 0.0;
-    Eigen::MatrixXd smoothed_state;  ///< one row per year: level, slope
-    Eigen::Vector2d end_mean;        ///< filtered (level, slope) at the last year
-    Eigen::Matrix2d end_cov;
-    std::vector<int> innovation_years;  ///< the years of the observations after the burn
-    std::vector<double> innovations;    ///< their one-step prediction errors y_t - E(y_t | past)
-};
-LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma_irregular,
-                                          double sigma_level, double sigma_slope, int burn = 2,
-                                          double kappa = 1e6, const std::vector<int>& years = {});
 
 class MeasurementModel {
 public:

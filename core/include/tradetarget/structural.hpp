@@ -15,6 +15,24 @@
 
 namespace tradetarget {
 
+/// Exact Kalman filter log-likelihood and smoothed level/slope for the plain local linear trend
+/// with irregular noise (the reference case checked against statsmodels' UnobservedComponents):
+/// approximate diffuse start with variance kappa, the first `burn` prediction errors left out of
+/// the likelihood, as statsmodels does. `years` may have gaps (empty: consecutive); the smoothed
+/// states cover every year from the first to the last.
+struct LocalLinearTrendResult {
+    double loglik = 0.0;
+    Eigen::MatrixXd smoothed_state;  ///< one row per year: level, slope
+    Eigen::Vector2d end_mean;        ///< filtered (level, slope) at the last year
+    Eigen::Matrix2d end_cov;
+    std::vector<int> innovation_years;  ///< the years of the observations after the burn
+    std::vector<double> innovations;    ///< their one-step prediction errors y_t - E(y_t | past)
+};
+LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma_irregular,
+                                          double sigma_level, double sigma_slope, int burn = 2,
+                                          double kappa = 1e6, const std::vector<int>& years = {});
+
+
 class LocalLinearTrendModel final : public GrowthModel {
 public:
     explicit LocalLinearTrendModel(const AnnualSeries& series);

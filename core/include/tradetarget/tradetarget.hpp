@@ -10,6 +10,7 @@
 #include "tradetarget/forecast.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/hierarchy.hpp"
+#include "tradetarget/kalman.hpp"
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/measurement.hpp"
 #include "tradetarget/mix.hpp"
