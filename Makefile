@@ -12,7 +12,7 @@ SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps venv install cpp-test cpp-sanitize fuzz fuzz-build fuzz-explore py-test stub clean
+.PHONY: run test system-deps venv install cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-explore py-test stub clean
 
 run: install
 	$(BIN)/tradetarget --plot tradetarget.png
@@ -55,6 +55,17 @@ cpp-sanitize: system-deps venv
 	$(BIN)/cmake --build build/sanitize
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(BIN)/ctest --test-dir build/sanitize --output-on-failure
+
+# The C++ tests that run on several threads, under ThreadSanitizer (any data race fails). Not in
+# `make test`: TSan slows them about tenfold, beyond CI's time budget; run it after touching
+# parallel.cpp, panel.cpp, simulation.cpp or a parallel loop.
+TSAN_TESTS ?= thread|parallel|panel|grid|reference class estimator|calibrated on a panel
+cpp-tsan: system-deps venv
+	$(BIN)/cmake -S . -B build/tsan -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRADETARGET_TSAN=ON
+	$(BIN)/cmake --build build/tsan
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  $(BIN)/ctest --test-dir build/tsan --output-on-failure -R "$(TSAN_TESTS)"
 
 # libFuzzer (clang) on the observation rule and on the models: a fixed number of runs per target from
 # the committed seed corpus (tests/fuzz/corpus), so what CI explores does not depend on the machine's

@@ -10,8 +10,8 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "tradetarget/arima.hpp"
 #include "tradetarget/errors.hpp"
+#include "tradetarget/arima.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/theta.hpp"
@@ -38,12 +38,6 @@ Predictive normal_predictive(const Eigen::VectorXd& mean, const Eigen::VectorXd&
     return out;
 }
 
-bool is_ets(const std::string& name) {
-    for (const auto& s : EtsSpec::all())
-        if (s.name() == name) return true;
-    return name == "auto_ets";
-}
-
 Predictive forecast(const std::string& model, const std::vector<int>& years, const std::vector<double>& values,
                     int horizon) {
     if (model == "naive") {
@@ -56,25 +50,42 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
         for (int h = 1; h <= horizon; ++h) var(h - 1) = sigma2 * h;
         return normal_predictive(mean, var);
     }
-    if (is_ets(model) || model == "theta" || model == "auto_arima") {
+    // Every other name is a registered model, or an ETS class (the 'ets' model with that class).
+    ModelOptions options;
+    ModelKind kind = ModelKind::Ets;
+    const auto& classes = EtsSpec::all();
+    if (std::any_of(classes.begin(), classes.end(), [&](const EtsSpec& s) { return s.name() == model; }))
+        options.ets_class = model;
+    else
+        kind = parse_model(model);
+    if (model_info(kind).family == "levels") {
+        // Fitted to the values themselves, as R does: a model of levels takes zeros and negatives
+        // (a trade balance), which a series for the models in logs refuses.
         require_consecutive_years(years, model);
-        if (model == "theta") {
-            const ThetaModel m = ThetaModel::fit(values);
-            return normal_predictive(m.mean(horizon), m.variance(horizon));
+        switch (kind) {
+            case ModelKind::Theta: {
+                const ThetaModel m = ThetaModel::fit(values);
+                return normal_predictive(m.mean(horizon), m.variance(horizon));
+            }
+            case ModelKind::AutoArima: {
+                const ArimaModel m = auto_arima(values);
+                return normal_predictive(m.mean(horizon), m.variance(horizon));
+            }
+            case ModelKind::Ets:
+            case ModelKind::AutoEts: {
+                const EtsModel m = kind == ModelKind::AutoEts ? EtsModel::select(values)
+                                                              : EtsModel::fit(values, EtsSpec::parse(options.ets_class));
+                return normal_predictive(m.mean(horizon), m.variance(horizon));
+            }
+            default: throw InputError("'" + model + "' is not scored by rolling-origin evaluation");
         }
-        if (model == "auto_arima") {
-            const ArimaModel m = auto_arima(values);
-            return normal_predictive(m.mean(horizon), m.variance(horizon));
-        }
-        const EtsModel m = model == "auto_ets" ? EtsModel::select(values) : EtsModel::fit(values, EtsSpec::parse(model));
-        return normal_predictive(m.mean(horizon), m.variance(horizon));
     }
-    // Growth models in logs: medians and t quantiles of the log level, back-transformed.
-    const auto fitted = std::shared_ptr<GrowthModel>(fit_model(parse_model(model), AnnualSeries::from_levels(years, values)));
+    // The models in logs: the median and Student-t quantiles of the log level, back-transformed.
+    const auto fitted = std::shared_ptr<GrowthModel>(fit_model(kind, AnnualSeries::from_levels(years, values), options));
     const int last = years.back();
     Predictive out;
-    for (int h = 1; h <= horizon; ++h) out.point.push_back(std::exp(fitted->mean_log(last + h)));
-    out.quantile = [fitted, last](int step, double p) { return std::exp(fitted->quantile_log(last + step, p)); };
+    for (int h = 1; h <= horizon; ++h) out.point.push_back(fitted->point_forecast(last + h));
+    out.quantile = [fitted, last](int step, double p) { return fitted->forecast_quantile(last + step, p); };
     return out;
 }
 

@@ -51,17 +51,17 @@ SeriesForecast forecast_series(const GrowthModel& fitted, const AnnualSeries& se
 
     SimulationOptions simulation;
     simulation.horizon = options.horizon;  // at least to the last year a probability is asked for
-    for (int year : options.prob_years) simulation.horizon = std::max(simulation.horizon, year - series.last_year());
+    for (int year : options.by) simulation.horizon = std::max(simulation.horizon, year - series.last_year());
     simulation.n_paths = options.n_paths;
     simulation.seed = options.seed;
     simulation.threads = options.threads;
     simulation.source_uncertainty = options.source_uncertainty;
     simulation.model = options.model_options;
     SamplePaths paths = simulate_paths(fitted, series, simulation);
-    const int deadline = options.prob_years.empty() ? paths.last_year() : options.prob_years.front();
+    const int deadline = options.by.empty() ? paths.last_year() : options.by.front();
     for (double target : targets)
         out.targets.push_back(
-            summarize_target(first_passage(paths, target, series), fitted, series, options.prob_years, deadline));
+            summarize_target(first_passage(paths, target, series), fitted, series, options.by, deadline));
     if (options.keep_paths) out.paths = std::move(paths);
     return out;
 }

@@ -8,28 +8,26 @@
 namespace tradetarget::kalman {
 namespace {
 
-// a <- T a and P <- T P T' for the T of transition_matrix, in O(n) and O(n^2): T only moves the
-// slope into the level and the level into the lag (a dense product would cost O(n^3) a year, with
-// one bias state per source).
+// The transition T moves the slope into the level and the level into the lag; the slope and the
+// biases stay. It is applied in place, never formed: a dense product would cost O(n^3) a year,
+// with one bias state per source.
+
+// M <- M T' (column j of M T' is sum_k M(:, k) T(j, k)).
+void times_transition_transpose(Eigen::MatrixXd& m) {
+    m.col(lag) = m.col(level);
+    m.col(level) += m.col(slope);
+}
+
+// a <- T a and P <- T P T', in O(n) and O(n^2).
 void predict(Eigen::VectorXd& a, Eigen::MatrixXd& p) {
     a(lag) = a(level);
     a(level) += a(slope);
-    // rows (T P), then columns ((T P) T')
-    p.row(lag) = p.row(level);
+    p.row(lag) = p.row(level);  // T P, then (T P) T'
     p.row(level) += p.row(slope);
-    p.col(lag) = p.col(level);
-    p.col(level) += p.col(slope);
+    times_transition_transpose(p);
 }
 
 }  // namespace
-
-Eigen::MatrixXd transition_matrix(int n_state) {
-    Eigen::MatrixXd transition = Eigen::MatrixXd::Identity(n_state, n_state);
-    transition(level, slope) = 1.0;
-    transition(lag, lag) = 0.0;
-    transition(lag, level) = 1.0;
-    return transition;
-}
 
 void design(const MeasurementRow& row, int bias_index, const Setup& s, Eigen::VectorXd& z, double& h) {
     z.setZero();
@@ -105,11 +103,10 @@ Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<i
 
 // Rauch–Tung–Striebel smoother (Durbin & Koopman 2012, §4.4.3): smoothed means and covariances
 // per year, written over the filtered ones.
-void smooth(Filtered& f, const Setup& s) {
-    const int n_state = bias + s.n_bias;
-    const Eigen::MatrixXd transition = transition_matrix(n_state);
+void smooth(Filtered& f) {
     for (std::size_t t = f.a_filt.size() - 1; t-- > 0;) {
-        const Eigen::MatrixXd cross = f.p_filt[t] * transition.transpose();
+        Eigen::MatrixXd cross = f.p_filt[t];
+        times_transition_transpose(cross);
         // J = P_t|t T' P_{t+1|t}^{-1}, through a symmetric solve rather than an inverse.
         const Eigen::MatrixXd gain = f.p_pred[t + 1].ldlt().solve(cross.transpose()).transpose();
         f.a_filt[t] += gain * (f.a_filt[t + 1] - f.a_pred[t + 1]);

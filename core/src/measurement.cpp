@@ -289,7 +289,7 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
         cell_chol_.push_back(chol);
         drift_mean_ += weight[c] * end_mean(kalman::slope);
         drift_second += weight[c] * (end_cov(kalman::slope, kalman::slope) + end_mean(kalman::slope) * end_mean(kalman::slope));
-        kalman::smooth(f, setup);
+        kalman::smooth(f);
         for (int t = 0; t < n_years; ++t) {
             const auto k = static_cast<std::size_t>(t);
             mean[k] += weight[c] * f.a_filt[k](kalman::level);
@@ -378,13 +378,12 @@ SamplePaths MeasurementModel::simulate(const SimulationOptions& options) const {
     const int last = years_.back().year;
     std::vector<double> cumulative(cell_weight_.size());
     std::partial_sum(cell_weight_.begin(), cell_weight_.end(), cumulative.begin());
-    const int block = std::max(1, options.paths_per_refit);
-    for (int start = 0, b = 0; start < options.n_paths; start += block, ++b) {
-        Rng rng = make_rng(options.seed, static_cast<std::uint64_t>(b));
+    // Blocks of paths_per_refit paths, as before the loop was shared (the same paths).
+    for_each_path_block(options.n_paths, options.paths_per_refit, options.seed, options.threads,
+                        [&](int, Rng& rng, int begin, int end) {
         boost::random::normal_distribution<double> normal;
         boost::random::uniform_01<double> uniform;
-        const int end = std::min(options.n_paths, start + block);
-        for (int p = start; p < end; ++p) {
+        for (int p = begin; p < end; ++p) {
             const double u = uniform(rng) * cumulative.back();
             const auto c = static_cast<std::size_t>(
                 std::min<std::ptrdiff_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin(),
@@ -400,7 +399,7 @@ SamplePaths MeasurementModel::simulate(const SimulationOptions& options) const {
                 paths.log_level(p, column) = x;
             }
         }
-    }
+    });
     return paths;
 }
 

@@ -33,6 +33,16 @@ namespace {
 constexpr int max_redraws = 20;
 }  // namespace
 
+void for_each_path_block(int n_paths, int block, std::uint64_t seed, int threads,
+                         const std::function<void(int b, Rng& rng, int begin, int end)>& run) {
+    const int n_blocks = (n_paths + block - 1) / block;
+    parallel_for(static_cast<std::size_t>(n_blocks), threads, [&](std::size_t index) {
+        const int b = static_cast<int>(index);
+        Rng rng = make_rng(seed, static_cast<std::uint64_t>(b));
+        run(b, rng, b * block, std::min(n_paths, (b + 1) * block));
+    });
+}
+
 SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                            const SimulationOptions& options) {
     options.validate();
@@ -53,9 +63,7 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
     // Block b of paths always uses stream b of the seed, so the paths do not depend on how the
     // blocks are shared among threads.
     const int block = redraw ? options.paths_per_refit : SimulationOptions::paths_per_block;
-    const int n_blocks = (options.n_paths + block - 1) / block;
-    const auto run_block = [&](int b) {
-        Rng rng = make_rng(options.seed, static_cast<std::uint64_t>(b));
+    for_each_path_block(options.n_paths, block, options.seed, options.threads, [&](int b, Rng& rng, int begin, int end) {
         std::unique_ptr<GrowthModel> block_model;
         if (redraw) {
             // A refitted model serves only this block's paths: it makes as many posterior draws
@@ -84,14 +92,11 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
         }
         const GrowthModel& model = block_model ? *block_model : fitted;
         Eigen::VectorXd row(options.horizon);
-        const int end = std::min(options.n_paths, (b + 1) * block);
-        for (int p = b * block; p < end; ++p) {
+        for (int p = begin; p < end; ++p) {
             model.simulate(rng, paths.first_year, row);
             paths.log_level.row(p) = row.transpose();
         }
-    };
-    parallel_for(static_cast<std::size_t>(n_blocks), options.threads,
-                 [&](std::size_t b) { run_block(static_cast<int>(b)); });
+    });
     return paths;
 }
 

@@ -44,7 +44,7 @@ LocalLinearTrendResult local_linear_trend(const Eigen::VectorXd& y, double sigma
         out.innovation_years.push_back(rows[i].year);
         out.innovations.push_back(rows[i].y - f.a_pred[static_cast<std::size_t>(rows[i].year - s.first_year)](kalman::level));
     }
-    kalman::smooth(f, s);
+    kalman::smooth(f);
     const auto n_years = static_cast<Eigen::Index>(f.a_filt.size());
     out.smoothed_state.resize(n_years, 2);
     for (Eigen::Index i = 0; i < n_years; ++i) {

@@ -73,7 +73,7 @@ double required_growth(double base_value, int base_year, double target, int dead
 
 TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorXd& point_log,
                                double log_growth, const AnnualSeries& observed,
-                               const std::vector<int>& prob_years, int deadline) {
+                               const std::vector<int>& by, int deadline) {
     if (point_log.size() != passage.cdf.size())
         throw InputError("the point forecast has " + std::to_string(point_log.size()) + " years and the passage " +
                          std::to_string(passage.cdf.size()));
@@ -88,7 +88,7 @@ TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorX
     const double log_target = std::log(passage.target);
     for (Eigen::Index k = 0; !s.point_cross_year && k < point_log.size(); ++k)
         if (point_log(k) >= log_target) s.point_cross_year = passage.first_year + static_cast<int>(k);
-    for (int year : prob_years) s.prob_by.emplace_back(year, passage.probability_by(year));
+    for (int year : by) s.prob_by.emplace_back(year, passage.probability_by(year));
     s.base_year = observed.last_year();
     s.base_value = std::exp(observed.log_level(observed.size() - 1));
     s.deadline = deadline;
@@ -104,12 +104,12 @@ TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorX
 }
 
 TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& model,
-                               const AnnualSeries& observed, const std::vector<int>& prob_years,
+                               const AnnualSeries& observed, const std::vector<int>& by,
                                int deadline) {
     Eigen::VectorXd point_log(passage.cdf.size());
     for (Eigen::Index k = 0; k < point_log.size(); ++k)
         point_log(k) = model.mean_log(passage.first_year + static_cast<int>(k));
-    return summarize_target(passage, point_log, model.log_growth(), observed, prob_years, deadline);
+    return summarize_target(passage, point_log, model.log_growth(), observed, by, deadline);
 }
 
 }  // namespace tradetarget

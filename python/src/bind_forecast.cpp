@@ -8,13 +8,13 @@
 
 using namespace tradetarget;
 
-ForecastOptions forecast_options(int horizon, const std::vector<double>& levels, const std::vector<int>& prob_years,
+ForecastOptions forecast_options(int horizon, const std::vector<double>& levels, const std::vector<int>& by,
                                  int n_paths, bool keep_paths, std::uint64_t seed, int threads,
                                  bool source_uncertainty, const ModelOptions& model) {
     ForecastOptions o;
     o.horizon = horizon;
     o.levels = levels;
-    o.prob_years = prob_years;
+    o.by = by;
     o.n_paths = n_paths;
     o.keep_paths = keep_paths;
     o.seed = seed;
@@ -41,16 +41,16 @@ void register_forecast(py::module_& m) {
     m.def(
         "forecast_series",
         [](const GrowthModel& model, const AnnualSeries& series, const std::vector<double>& targets, int horizon,
-           const std::vector<double>& levels, const std::vector<int>& prob_years, int n_paths, bool keep_paths,
+           const std::vector<double>& levels, const std::vector<int>& by, int n_paths, bool keep_paths,
            std::uint64_t seed, int threads, bool source_uncertainty, const ModelOptions& model_options) {
-            const ForecastOptions options = forecast_options(horizon, levels, prob_years, n_paths, keep_paths, seed,
+            const ForecastOptions options = forecast_options(horizon, levels, by, n_paths, keep_paths, seed,
                                                              threads, source_uncertainty, model_options);
             py::gil_scoped_release release;
             return forecast_series(model, series, targets, options);
         },
         py::arg("model"), py::arg("series"), py::kw_only(), py::arg("targets") = std::vector<double>{},
         py::arg("horizon") = defaults.horizon, py::arg("levels") = defaults.levels,
-        py::arg("prob_years") = std::vector<int>{}, py::arg("n_paths") = defaults.n_paths,
+        py::arg("by") = std::vector<int>{}, py::arg("n_paths") = defaults.n_paths,
         py::arg("keep_paths") = true, py::arg("seed") = defaults.seed, py::arg("threads") = defaults.threads,
         py::arg("source_uncertainty") = defaults.source_uncertainty,
         py::arg("options") = ModelOptions{},

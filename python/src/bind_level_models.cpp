@@ -2,7 +2,6 @@
 
 #include "tradetarget/arima.hpp"
 #include "tradetarget/ets.hpp"
-#include "tradetarget/evaluate.hpp"
 #include "tradetarget/theta.hpp"
 
 using namespace tradetarget;
@@ -31,18 +30,6 @@ void register_level_models(py::module_& m) {
         .def("mean", &ThetaModel::mean, py::arg("h"))
         .def("variance", &ThetaModel::variance, py::arg("h"));
     m.def("theta_fit", &ThetaModel::fit, py::arg("y"), py::call_guard<py::gil_scoped_release>());
-    py::class_<EvaluationRow>(m, "EvaluationRow")
-        .def_readonly("model", &EvaluationRow::model)
-        .def_readonly("origins", &EvaluationRow::origins)
-        .def_readonly("failures", &EvaluationRow::failures)
-        .def_readonly("forecasts", &EvaluationRow::forecasts)
-        .def_readonly("mase", &EvaluationRow::mase)
-        .def_readonly("rmsse", &EvaluationRow::rmsse)
-        .def_readonly("smape", &EvaluationRow::smape)
-        .def_readonly("coverage80", &EvaluationRow::coverage80)
-        .def_readonly("coverage95", &EvaluationRow::coverage95)
-        .def_readonly("crps", &EvaluationRow::crps)
-        .def_readonly("first_failure", &EvaluationRow::first_failure);
     py::class_<ArimaModel>(m, "ArimaModel", "ARIMA(p,d,q) with a constant, exact ML (see arima.hpp).")
         .def_property_readonly("name", [](const ArimaModel& a) { return a.order().name(); })
         .def_property_readonly("params", &ArimaModel::params)
@@ -64,15 +51,11 @@ void register_level_models(py::module_& m) {
           "Hyndman-Khandakar automatic ARIMA: d by KPSS, stepwise search by AICc.");
     m.def("ndiffs", &ndiffs, py::arg("y"), py::arg("max_d") = 2);
     m.def("kpss_statistic", &kpss_statistic, py::arg("x"));
-    m.def("evaluable_models", &evaluable_models);
     m.def("ets_classes", [] {
         std::vector<std::string> names;
         for (const EtsSpec& s : EtsSpec::all()) names.push_back(s.name());
         return names;
     }, "The ETS classes, by name (ets.hpp).");
-    m.def("rolling_origin", &rolling_origin, py::arg("years"), py::arg("values"), py::arg("models"),
-          py::arg("min_train"), py::arg("horizon"), py::call_guard<py::gil_scoped_release>(),
-          "Rolling-origin evaluation: MASE, RMSSE, sMAPE, 80%/95% coverage and scaled CRPS per model.");
     m.def("ets_select", &EtsModel::select, py::arg("y"), py::call_guard<py::gil_scoped_release>(),
           "The ETS class with the smallest AICc among those the series supports.");
 }

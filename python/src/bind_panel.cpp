@@ -61,12 +61,12 @@ void register_panel(py::module_& m) {
            const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& years,
            const py::array_t<double, py::array::c_style | py::array::forcecast>& values,
            const py::array_t<double, py::array::c_style | py::array::forcecast>& targets, const std::string& model,
-           int horizon, const std::vector<double>& levels, const std::vector<int>& prob_years, int n_paths,
+           int horizon, const std::vector<double>& levels, const std::vector<int>& by, int n_paths,
            bool keep_paths, std::uint64_t seed, int threads, const ModelOptions& model_options,
            const std::function<void(std::size_t)>& progress) {
             PanelOptions options;
             static_cast<ForecastOptions&>(options) =
-                forecast_options(horizon, levels, prob_years, n_paths, keep_paths, seed, threads, true, model_options);
+                forecast_options(horizon, levels, by, n_paths, keep_paths, seed, threads, true, model_options);
             options.model = parse_model(model);
             const std::vector<PanelSeries> panel = to_panel(ids, offsets, years, values, targets);
             // Called on this thread a few times a second, with or without a progress bar: Ctrl-C
@@ -81,7 +81,7 @@ void register_panel(py::module_& m) {
         },
         py::arg("ids"), py::arg("offsets"), py::arg("years"), py::arg("values"), py::arg("targets"), py::kw_only(),
         py::arg("model") = to_string(defaults.model), py::arg("horizon") = defaults.horizon,
-        py::arg("levels") = defaults.levels, py::arg("prob_years") = std::vector<int>{},
+        py::arg("levels") = defaults.levels, py::arg("by") = std::vector<int>{},
         py::arg("n_paths") = defaults.n_paths, py::arg("keep_paths") = defaults.keep_paths,
         py::arg("seed") = defaults.seed, py::arg("threads") = defaults.threads,
         py::arg("options") = ModelOptions{}, py::arg("progress") = py::none(),

@@ -39,7 +39,7 @@ void register_targets(py::module_& m) {
           py::overload_cast<const FirstPassage&, const Eigen::VectorXd&, double, const AnnualSeries&,
                             const std::vector<int>&, int>(&summarize_target),
           py::arg("passage"), py::arg("point_log"), py::arg("log_growth"), py::arg("observed"),
-          py::arg("prob_years"), py::arg("deadline"));
+          py::arg("by"), py::arg("deadline"));
 
     m.def("brownian_first_passage_cdf", &brownian_first_passage_cdf, py::arg("t"),
           py::arg("distance"), py::arg("mu"), py::arg("sigma"));

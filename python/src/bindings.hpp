@@ -11,6 +11,7 @@ void register_models(py::module_& m);
 void register_targets(py::module_& m);
 void register_measurement(py::module_& m);
 void register_level_models(py::module_& m);
+void register_evaluate(py::module_& m);
 void register_panel(py::module_& m);
 void register_mix(py::module_& m);
 void register_hierarchy(py::module_& m);
@@ -25,6 +26,6 @@ void register_forecast(py::module_& m);
 
 // The forecast options from keyword arguments, for every binding that forecasts (bind_forecast.cpp).
 tradetarget::ForecastOptions forecast_options(int horizon, const std::vector<double>& levels,
-                                              const std::vector<int>& prob_years, int n_paths, bool keep_paths,
+                                              const std::vector<int>& by, int n_paths, bool keep_paths,
                                               std::uint64_t seed, int threads, bool source_uncertainty,
                                               const tradetarget::ModelOptions& model);

@@ -13,6 +13,7 @@ PYBIND11_MODULE(_core, m) {
     register_targets(m);
     register_measurement(m);
     register_level_models(m);
+    register_evaluate(m);
     register_forecast(m);
     register_panel(m);
     register_mix(m);

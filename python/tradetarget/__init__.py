@@ -19,7 +19,7 @@ from .level_models import ETS_CLASSES, arima, auto_arima, ets, theta
 from .hierarchy import forecast_hierarchy, one_step_errors, reconcile_paths, summing_matrix
 from .measurement import Measured, measure
 from .mix import Mix, export_mix, mix_change
-from .models import DEFAULT_MODEL, DEFAULT_SEED, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_BY, DEFAULT_MODEL, DEFAULT_SEED, MODELS, Fit, Forecast, fit
 from .money import format_money, parse_money
 from .observations import Reconciled, read_observations, reconcile
 from .panel import PANEL_MODELS, forecast_panel, long_forecasts
@@ -31,6 +31,7 @@ from .targets import first_passage_table, required_growth, time_to_target
 
 __all__ = [
     "ANALYSIS_MODELS",
+    "DEFAULT_BY",
     "DEFAULT_MODEL",
     "DEFAULT_SEED",
     "format_money",

@@ -14,7 +14,7 @@ import pandas as pd
 from . import _core
 from ._version import __version__
 from .measurement import Measured, measure
-from .models import DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, MODEL_LABELS, MODELS, Fit, Forecast, fit
+from .models import DEFAULT_BY, DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .arguments import INT_MAX, SEED_MAX, check_path_memory, one_or_many, whole
 from .money import format_money, to_amount
 from .observations import ObservationSource, Reconciled, reconcile
@@ -389,7 +389,7 @@ def analyze(
     observations: ObservationSource | None = None,
     targets: Iterable[float] | None = None,
     models: Sequence[str] = ANALYSIS_MODELS,
-    by: Sequence[int] = (2030, 2035),
+    by: Sequence[int] = DEFAULT_BY,
     deadline: int = 2030,
     horizon: int | None = None,
     n_paths: int = 20000,

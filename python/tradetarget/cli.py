@@ -16,7 +16,7 @@ from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, analyze, strict_json
 from .level_models import ETS_CLASSES
 from .arguments import existing_file
 from .money import format_money
-from .models import DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, Fit, check_levels, fit, parse_arima
+from .models import DEFAULT_BY, DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, Fit, check_levels, fit, parse_arima
 from .observations import read_series
 from .reference import ReferenceClass
 from .sensitivity import sensitivity
@@ -343,7 +343,7 @@ def panel_main(argv: Sequence[str]) -> int:
             raise ValueError(f"--multiple must be positive; got {m}")
         targets[f"x{m:g}"] = m * last if last is not None else m
     reference = None if args.reference is None else ReferenceClass.load(args.reference)
-    result = forecast_panel(data, model=args.model, reference=reference, targets=targets, by=args.by or (2030, 2035), horizon=args.horizon,
+    result = forecast_panel(data, model=args.model, reference=reference, targets=targets, by=args.by or DEFAULT_BY, horizon=args.horizon,
                             n_paths=args.paths, seed=args.seed, threads=args.threads,
                             progress=False if args.no_progress else None)
     if args.output:
@@ -455,7 +455,7 @@ def analyze_main(argv: Sequence[str]) -> int:
         observations=args.data,
         targets=args.target,
         models=AVAILABLE_MODELS if args.model and "all" in args.model else (args.model or ANALYSIS_MODELS),
-        by=args.by or (2030, 2035),
+        by=args.by or DEFAULT_BY,
         deadline=args.deadline,
         horizon=args.horizon,
         n_paths=args.paths,
@@ -470,7 +470,7 @@ def analyze_main(argv: Sequence[str]) -> int:
     table = None
     if args.sensitivity:
         table = sensitivity(
-            observations=args.data, targets=result.targets["target"].unique(), by=args.by or (2030, 2035),
+            observations=args.data, targets=result.targets["target"].unique(), by=args.by or DEFAULT_BY,
             deadline=args.deadline, n_paths=args.paths, seed=args.seed, indicator=args.indicator, flow=args.flow,
         )
     if args.plot:
@@ -494,9 +494,8 @@ def analyze_main(argv: Sequence[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 SUBCOMMANDS = {"mix": mix_main, "scenario": scenario_main, "panel": panel_main, "fit": fit_main,
                "evaluate": evaluate_main, "report": report_main}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .models import DEFAULT_BY
 
 __all__ = ["forecast_hierarchy", "one_step_errors", "reconcile_paths", "summing_matrix"]
 
@@ -110,7 +111,7 @@ def one_step_errors(panel: pd.DataFrame, *, model: str = "auto_ets", min_train: 
 
 
 def forecast_hierarchy(panel: pd.DataFrame, hierarchy: Mapping[str, Sequence[str]], *, model: str = "auto_ets",
-                       method: str = "mint_shrink", targets: Sequence[float] = (), by: Sequence[int] = (2030, 2035),
+                       method: str = "mint_shrink", targets: Sequence[float] = (), by: Sequence[int] = DEFAULT_BY,
                        deadline: Optional[int] = None, horizon: int = 10, n_paths: int = 2000, seed: Optional[int] = None,
                        min_train: int = 6, threads: int = 0, id_col: str = "unique_id", year_col: str = "year",
                        value_col: str = "value") -> dict:

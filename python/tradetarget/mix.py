@@ -35,7 +35,7 @@ class Mix:
 
     def summary(self) -> str:
         c = self.concentration
-        lines = [f"Export mix {self.snapshot}: exports {'$%.3gB' % (c['exports_total'] / 1e9)}"
+        lines = [f"Export mix {self.snapshot}: exports {format_money(c['exports_total'])}"
                  f" ({c['exports_basis']}), listed {format_money(c['listed_total'])}"]
         lines.append(f"  {'commodity':<26} {'US$ m':>9} {'% exports':>10} {'% trade':>8}  class")
         for _, row in self.table.iterrows():
@@ -124,12 +124,12 @@ def export_mix(observations: Union[None, str, pd.DataFrame] = None, *, exports_t
             basis = f"estimated: {100 * share:.1f}% of trade, the {year} export share ({where})"
             exports = estimate
             if listed > estimate:
-                notes.append(f"the listed goods (${listed / 1e9:.4g}B) exceed the estimated exports "
-                             f"(${estimate / 1e9:.4g}B): exports in {snapshot} were at least the listed sum, i.e. at least "
+                notes.append(f"the listed goods ({format_money(listed)}) exceed the estimated exports "
+                             f"({format_money(estimate)}): exports in {snapshot} were at least the listed sum, i.e. at least "
                              f"{100 * listed / trade:.1f}% of trade; the remainder is taken as 0 and export shares are "
                              f"upper bounds")
                 exports = listed
-                basis = f"at least the listed sum (the {year} export share would give ${estimate / 1e9:.4g}B)"
+                basis = f"at least the listed sum (the {year} export share would give {format_money(estimate)})"
         out.append(_summarize(snapshot, items, exports, trade, basis, classes_map, notes))
     return out
 

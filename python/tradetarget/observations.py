@@ -196,6 +196,12 @@ class Reconciled:
         return (f"Reconciled({self.label}: {len(years)} years, {span}{last}; {used} of {len(self.decisions)} "
                 f"observations used; .table, .decisions)")
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<b>{html.escape(repr(self))}</b>" + self.table.to_html(
+            formatters={"value": format_money}, float_format=lambda v: f"{v:.3g}", na_rep="")
+
     def to_core(self) -> _core.AnnualSeries:
         return _core.AnnualSeries.from_levels(
             [int(y) for y in self.table.index], self.table["value"].tolist(), self.table["log_sd"].tolist()

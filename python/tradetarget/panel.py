@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from . import _core, arguments
-from .models import DEFAULT_MODEL, DEFAULT_SEED, GROWTH_MODELS, LEVEL_MODELS, model_options
+from .models import DEFAULT_BY, DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, model_options
 from .reference import ReferenceClass, bundled_reference, panel_reference
 
 __all__ = ["PANEL_MODELS", "forecast_panel", "long_forecasts"]
 
 #: Every model the panel can fit per series.
-PANEL_MODELS = (*GROWTH_MODELS, *LEVEL_MODELS)
+PANEL_MODELS = tuple(REGISTRY)
 
 TargetSpec = Union[float, pd.Series]
 
@@ -122,7 +122,7 @@ def forecast_panel(
     model: str = DEFAULT_MODEL,
     reference: Optional[ReferenceClass] = None,
     targets: Optional[Mapping[str, TargetSpec]] = None,
-    by: Sequence[int] = (2030, 2035),
+    by: Sequence[int] = DEFAULT_BY,
     horizon: int = 10,
     levels: Sequence[float] = (80, 95),
     n_paths: int = 1000,
@@ -182,9 +182,9 @@ def forecast_panel(
     if reference is not None and not isinstance(reference, ReferenceClass):
         raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
     own_options = dict(capacity=capacity, ets_class=ets_class, order=order, constant=constant)
-    model_options(model, reference=reference if model == DEFAULT_MODEL else None, **own_options)  # checked before any work
+    model_options(model, reference=reference if "reference" in REGISTRY[model].required_options else None, **own_options)  # checked before any work
     if type(data).__module__.startswith("dask"):
-        if model == "reference_rw" and reference is None and not _partition:
+        if "reference" in REGISTRY[model].required_options and reference is None and not _partition:
             # pooled over the whole panel (not per partition), so that the split changes nothing
             whole = data[[id_col, year_col, value_col]].compute()
             reference = panel_reference(*_flat(whole, id_col, year_col, value_col)[:4])
@@ -203,14 +203,14 @@ def forecast_panel(
     matrix = _target_matrix(targets, ids, whole_panel=not _partition)
     levels = [float(level) for level in levels]
 
-    if model == "reference_rw" and reference is None:
+    if "reference" in REGISTRY[model].required_options and reference is None:
         reference = panel_reference(ids, offsets, years, values)
     options, _ = model_options(model, reference=reference, parameter_uncertainty=parameter_uncertainty, **own_options)
 
     callback, bar = _progress_callback(progress, len(ids))
     try:
         results = _core.fit_panel(ids, offsets, years, values, matrix, model=model, horizon=int(horizon),
-                                  levels=levels, prob_years=[int(year) for year in by], n_paths=int(n_paths),
+                                  levels=levels, by=[int(year) for year in by], n_paths=int(n_paths),
                                   keep_paths=bool(keep_paths), seed=int(seed), threads=int(threads),
                                   options=options, progress=callback)
     finally:

@@ -40,7 +40,7 @@ import pandas as pd
 
 from . import _core
 from .arguments import INT_MAX, SEED_MAX, existing_file, one_or_many, whole
-from .models import DEFAULT_SEED, Forecast
+from .models import DEFAULT_BY, DEFAULT_SEED, Forecast
 from .money import format_money, to_amount
 from .targets import time_to_target
 
@@ -77,7 +77,7 @@ class Scenario:
     name: str
     levers: list[Lever]
     targets: Sequence[float] = (10e9, 15e9)
-    by: Sequence[int] = (2030, 2035)
+    by: Sequence[int] = DEFAULT_BY
     decompose_year: int = 2030
     deadline: int = 2030
     n_paths: int = 20000
@@ -155,7 +155,7 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
             raise ValueError("targets: at least one target is needed")
         scenario = Scenario(
             name=str(head.get("name", file.stem)), levers=levers, targets=targets,
-            by=[whole("a year of by", y) for y in one_or_many(head.get("by", (2030, 2035)))],
+            by=[whole("a year of by", y) for y in one_or_many(head.get("by", DEFAULT_BY))],
             decompose_year=whole("decompose_year", head.get("decompose_year", 2030)),
             deadline=whole("deadline", head.get("deadline", 2030)),
             n_paths=whole("n_paths", head.get("n_paths", 20000), 1, INT_MAX),
@@ -203,7 +203,7 @@ class ScenarioResult:
         by = [c for c in self.result.columns if c.startswith("prob_by_")]
         lines = [f"Scenario: {s.name}  ({len(s.levers)} lever(s), {s.n_paths} paths, seed {s.seed})"]
         for (_, base), (_, new) in zip(self.baseline.iterrows(), self.result.iterrows()):
-            lines.append(f"  ${new['target'] / 1e9:g}B: median year {_year(base['median_year'])} -> {_year(new['median_year'])}; "
+            lines.append(f"  {format_money(new['target'])}: median year {_year(base['median_year'])} -> {_year(new['median_year'])}; "
                          + "; ".join(f"P(by {c[8:]}) {base[c]:.2f} -> {new[c]:.2f}" for c in by))
         lines.append(f"  Target-gap decomposition, {s.decompose_year} (on the baseline's point forecast, effects at their mean; US$ B):")
         for _, row in self.decomposition.iterrows():
@@ -231,7 +231,7 @@ class ScenarioResult:
                 running += value
         for t in ([target] if target else self.scenario.targets):
             ax.axhline(t / 1e9, ls="--", color="grey", lw=1)
-            ax.text(len(d) - 0.5, t / 1e9, f" ${t / 1e9:g}B target", va="bottom", ha="right", color="grey")
+            ax.text(len(d) - 0.5, t / 1e9, f" {format_money(t)} target", va="bottom", ha="right", color="grey")
         ax.set_xticks(range(len(d)), d["step"], rotation=20, ha="right")
         ax.set_ylabel(f"trade in {self.scenario.decompose_year}, US$ B (on the point forecast)")
         ax.set_title(f"{self.scenario.name}: what each lever adds by {self.scenario.decompose_year}")

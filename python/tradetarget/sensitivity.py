@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from .measurement import measure
-from .models import DEFAULT_SEED
+from .models import DEFAULT_BY, DEFAULT_SEED
 from .money import format_money
 from .observations import ObservationSource, read_observations
 from .targets import time_to_target
@@ -28,7 +28,7 @@ def sensitivity(
     observations: ObservationSource | None = None,
     targets: Iterable[float] = (10e9, 15e9),
     year: int | None = None,
-    by: Sequence[int] = (2030, 2035),
+    by: Sequence[int] = DEFAULT_BY,
     deadline: int = 2030,
     horizon: int = 30,
     n_paths: int = 20000,

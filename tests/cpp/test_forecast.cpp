@@ -22,7 +22,7 @@ TEST_CASE("forecast_series is the fitted model's paths, point and target summari
         const auto fitted = fit_model(kind, series);
         ForecastOptions options;
         options.horizon = 6;
-        options.prob_years = {2027, 2030};
+        options.by = {2027, 2030};
         options.n_paths = 3000;
         options.keep_paths = true;
         options.seed = 7;

@@ -56,7 +56,7 @@ TEST_CASE("panel: results do not depend on the number of threads or on the parti
     const auto panel = synthetic_panel(40);
     PanelOptions options;
     options.n_paths = 400;
-    options.prob_years = {2030};
+    options.by = {2030};
     options.horizon = 12;
     options.threads = 1;
     const auto one = fit_panel(panel, options);

@@ -132,3 +132,13 @@ def test_bundled_reconciliation() -> None:
     assert r.table.loc[2024, "n_sources"] == 3
     unused = r.decisions[~r.decisions["used"]]
     assert unused["reason"].str.contains("partial year").any()
+
+
+def test_reconciled_reads_in_a_notebook() -> None:
+    """One line in a terminal, the line and the yearly table (money as $B) in Jupyter."""
+    r = tt.reconcile()
+    assert repr(r) == ("Reconciled(trade total: 4 years, 2020-2024, last $5.4B in 2024; "
+                       f"{int(r.decisions['used'].sum())} of {len(r.decisions)} observations used; .table, .decisions)")
+    page = r._repr_html_()
+    assert page.startswith("<b>Reconciled(trade total: 4 years")
+    assert "<table" in page and "$5.3B" in page and "2022" in page

@@ -21,9 +21,9 @@ namespace tradetarget {
 struct ForecastOptions {
     int horizon = 10;                           ///< forecast years after the last observed year
     std::vector<double> levels = {80.0, 95.0};  ///< interval levels, percent
-    std::vector<int> prob_years;                ///< P(target reached by year); the first is the deadline
+    std::vector<int> by;                        ///< P(target reached by each year); the first is the deadline
     int n_paths = 1000;                         ///< 0: no paths (then no targets); paths run at least
-                                                ///< to the last of prob_years
+                                                ///< to the last of `by`
     bool keep_paths = false;
     std::uint64_t seed = default_seed;
     int threads = 0;                            ///< threads for the blocks of paths (0: all cores)

@@ -49,8 +49,6 @@ struct Filtered {
     std::vector<Eigen::MatrixXd> p_pred, p_filt;
 };
 
-/// T of the state equation a_{t+1} = T a_t + noise.
-Eigen::MatrixXd transition_matrix(int n_state);
 /// A row's design: Z (the state combination it measures) and H (its error variance).
 void design(const MeasurementRow& row, int bias_index, const Setup& s, Eigen::VectorXd& z, double& h);
 /// The filter over rows sorted by year (bias_of_row: each row's source bias, -1 for none). keep:
@@ -58,7 +56,7 @@ void design(const MeasurementRow& row, int bias_index, const Setup& s, Eigen::Ve
 Filtered run_filter(const std::vector<MeasurementRow>& rows, const std::vector<int>& bias_of_row, const Setup& s,
                     bool keep);
 /// Rauch–Tung–Striebel smoother over a kept run.
-void smooth(Filtered& f, const Setup& s);
+void smooth(Filtered& f);
 
 }  // namespace kalman
 }  // namespace tradetarget

@@ -5,11 +5,13 @@
 /// and the observed series itself (each block of paths refits the model to a copy of the series
 /// redrawn within each year's source disagreement, log_sd: a parametric bootstrap over sources).
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <Eigen/Core>
 
 #include "tradetarget/growth_models.hpp"
+#include "tradetarget/random.hpp"
 
 namespace tradetarget {
 
@@ -45,6 +47,12 @@ struct SamplePaths {
 /// paths, bit for bit, on any number of threads: block b always uses stream b of the seed.
 SamplePaths simulate_paths(ModelKind kind, const AnnualSeries& series,
                            const SimulationOptions& options = {});
+
+/// The loop every simulator shares: paths 0..n_paths-1 in blocks of `block`, block b given stream b
+/// of `seed` and its path range [begin, end), the blocks run on `threads` (0: all cores). The paths
+/// do not depend on how the blocks are shared among threads.
+void for_each_path_block(int n_paths, int block, std::uint64_t seed, int threads,
+                         const std::function<void(int b, Rng& rng, int begin, int end)>& run);
 
 /// The same for a model already fitted to `series` (fitted.kind() is refitted to redrawn series).
 SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series,

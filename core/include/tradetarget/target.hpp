@@ -58,10 +58,10 @@ struct TargetSummary {
 /// the passage, `log_growth` the model's log growth per year.
 TargetSummary summarize_target(const FirstPassage& passage, const Eigen::VectorXd& point_log,
                                double log_growth, const AnnualSeries& observed,
-                               const std::vector<int>& prob_years, int deadline);
+                               const std::vector<int>& by, int deadline);
 /// The same for a fitted growth model, whose point forecast is mean_log(year).
 TargetSummary summarize_target(const FirstPassage& passage, const GrowthModel& model,
-                               const AnnualSeries& observed, const std::vector<int>& prob_years,
+                               const AnnualSeries& observed, const std::vector<int>& by,
                                int deadline);
 
 }  // namespace tradetarget
