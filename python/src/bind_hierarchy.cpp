@@ -13,7 +13,6 @@ void register_hierarchy(py::module_& m) {
         py::arg("summing"), py::arg("method"), py::arg("proportions") = Eigen::VectorXd(),
         py::arg("residuals") = Eigen::MatrixXd(), "G of ytilde = S G yhat (bottom_up, top_down, mint_shrink).");
     m.def("shrinkage_intensity", &shrinkage_intensity, py::arg("residuals"));
-    m.def("shrunk_covariance", &shrunk_covariance, py::arg("residuals"));
     m.def("reconcile_paths", &reconcile_paths, py::arg("base"), py::arg("summing"), py::arg("g"),
           py::call_guard<py::gil_scoped_release>(), "Reconciles every path and year: coherent by construction.");
 }

@@ -40,13 +40,6 @@ void register_level_models(py::module_& m) {
         .def_property_readonly("sigma2", &ArimaModel::sigma2)
         .def("mean", &ArimaModel::mean, py::arg("h"))
         .def("variance", &ArimaModel::variance, py::arg("h"));
-    m.def(
-        "arima_fit",
-        [](const std::vector<double>& y, int p, int d, int q, bool constant) {
-            return ArimaModel::fit(y, ArimaOrder{p, d, q, constant});
-        },
-        py::arg("y"), py::arg("p"), py::arg("d"), py::arg("q"), py::arg("constant") = true,
-        py::call_guard<py::gil_scoped_release>());
     m.def("auto_arima", &auto_arima, py::arg("y"), py::call_guard<py::gil_scoped_release>(),
           "Hyndman-Khandakar automatic ARIMA: d by KPSS, stepwise search by AICc.");
     m.def("ndiffs", &ndiffs, py::arg("y"), py::arg("max_d") = 2);

@@ -109,8 +109,6 @@ void register_models(py::module_& m) {
           "Every model, in the order they are listed: name, family, label and what it needs.");
     m.def("minimum_years", [](const std::string& model) { return minimum_years(parse_model(model)); },
           py::arg("model"));
-    m.def("compound_growth", &compound_growth, py::arg("value0"), py::arg("year0"),
-          py::arg("value1"), py::arg("year1"));
 
     py::class_<SamplePaths>(m, "SamplePaths")
         .def_property_readonly("model", [](const SamplePaths& p) { return to_string(p.model); })

@@ -39,6 +39,10 @@ def test_the_registry_is_the_one_list_of_models() -> None:
         assert tt.models.MODEL_LABELS[info.name] == info.label
     with pytest.raises(ValueError, match="unknown model 'prophet'; expected one of reference_rw, loglinear"):
         _core.minimum_years("prophet")
+    # what `tradetarget fit --model auto` chooses among is scored by rolling-origin evaluation
+    from tradetarget.cli import AUTO_CANDIDATES
+
+    assert set(AUTO_CANDIDATES) <= {name for name in names if REGISTRY[name].evaluable}
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
