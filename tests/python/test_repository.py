@@ -78,3 +78,14 @@ def test_the_package_has_no_import_cycle() -> None:
     for module in sorted(graph):
         if module != "__init__":
             visit(module, [])
+
+
+def test_the_readme_shows_what_make_run_prints(capsys) -> None:
+    """The README's `make run` block is the main job's output, line for line (seeded paths): a changed
+    figure must change the README with it."""
+    from tradetarget.cli import main
+
+    block = re.search(r"`make run` prints.*?\n```\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    assert block, "README.md has no `make run` block"
+    assert main([]) == 0
+    assert capsys.readouterr().out.splitlines() == block.group(1).splitlines()
