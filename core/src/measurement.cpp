@@ -84,8 +84,8 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
             d.year = year;
             d.reason = how;
         };
-        const bool dated = o.period_start.has_value();
-        const bool one_year = dated && o.period_start->year == o.period_end->year;
+        const Span span = o.span();
+        const bool one_year = span == Span::FullYear || span == Span::PartOfYear;
         const std::string period = o.period_text();
         if (!o.component.empty()) {
             if (one_year && (o.statement == Statement::Level || o.statement == Statement::ApproxLevel))
@@ -100,28 +100,30 @@ MeasurementModel::MeasurementModel(const std::vector<Observation>& observations,
             case Statement::ApproxLevel:
             case Statement::CurrentLevel: {
                 row.multiplier = o.statement == Statement::Level ? 1.0 : options.approx_multiplier;
-                if (!dated) {
-                    const int year = o.current_level_year();
-                    row.y = std::log(o.value);
-                    use(year, "'current' level stated on " + o.published + ": a level of " + std::to_string(year) +
-                                  " with a wider error");
-                } else if (!one_year) {
-                    d.reason = "covers " + period + ": multi-year totals are not used yet";
-                } else {
-                    const int months = o.period_end->month - o.period_start->month + 1;
-                    row.y = std::log(o.value);
-                    if (months == 12) {
-                        use(o.period_start->year, o.statement == Statement::Level
-                                                      ? "level for the year"
-                                                      : "approximate level: a wider error");
+                row.y = std::log(o.value);
+                switch (span) {
+                    case Span::Undated: {
+                        const int year = o.current_level_year();
+                        use(year, "'current' level stated on " + o.published + ": a level of " +
+                                      std::to_string(year) + " with a wider error");
+                        break;
+                    }
+                    case Span::SeveralYears:
+                        d.reason = "covers " + period + ": multi-year totals are not used yet";
+                        break;
+                    case Span::FullYear:
+                        use(o.period_start->year, o.statement == Statement::Level ? "level for the year"
+                                                                                  : "approximate level: a wider error");
                         stated_totals[{o.source, period}] = i;
-                    } else {
+                        break;
+                    case Span::PartOfYear: {
+                        const int months = o.period_end->month - o.period_start->month + 1;
                         row.y -= std::log(months / 12.0);
                         row.partial = true;
                         row.extra_variance = options.partial_share_sd * options.partial_share_sd;
-                        use(o.period_start->year,
-                            "partial year (" + period + "): " + std::to_string(months) +
-                                "/12 of the year, with an uncertain seasonal share");
+                        use(o.period_start->year, "partial year (" + period + "): " + std::to_string(months) +
+                                                      "/12 of the year, with an uncertain seasonal share");
+                        break;
                     }
                 }
                 break;

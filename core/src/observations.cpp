@@ -145,9 +145,10 @@ std::string Observation::period_text() const {
 
 int Observation::current_level_year() const { return published_year(published, where) - 1; }
 
-bool Observation::is_full_year() const {
-    return period_start && period_end && period_start->year == period_end->year &&
-           period_start->month == 1 && period_end->month == 12;
+Span Observation::span() const {
+    if (!period_start || !period_end) return Span::Undated;
+    if (period_start->year != period_end->year) return Span::SeveralYears;
+    return period_start->month == 1 && period_end->month == 12 ? Span::FullYear : Span::PartOfYear;
 }
 
 Observation make_observation(std::string id, std::string where, std::string source,
@@ -248,23 +249,28 @@ ReconciledSeries reconcile_annual(const std::vector<Observation>& observations,
             case Statement::Level:
             case Statement::ApproxLevel:
             case Statement::CurrentLevel:
-                if (o.is_full_year()) {
-                    use(o.period_start->year, o.statement == Statement::ApproxLevel
-                                                  ? "approximate level for the year, used as stated"
-                                                  : "level for the year");
-                } else if (!o.period_start) {
-                    if (!options.use_current_levels) {
-                        d.reason = "'current' level with no period: not used (option off)";
-                    } else {
-                        const int year = o.current_level_year();
-                        use(year, "'current' level stated on " + o.published + ", read as " +
-                                      std::to_string(year) + ", the last full year before it");
-                    }
-                } else if (o.period_start->year != o.period_end->year) {
-                    d.reason = "covers " + period + ": a multi-year total is not an annual level";
-                } else {
-                    d.reason = "partial year (" + period +
-                               "): kept out of the fit; the measurement model will use it";
+                switch (o.span()) {
+                    case Span::FullYear:
+                        use(o.period_start->year, o.statement == Statement::ApproxLevel
+                                                      ? "approximate level for the year, used as stated"
+                                                      : "level for the year");
+                        break;
+                    case Span::Undated:
+                        if (!options.use_current_levels) {
+                            d.reason = "'current' level with no period: not used (option off)";
+                        } else {
+                            const int year = o.current_level_year();
+                            use(year, "'current' level stated on " + o.published + ", read as " +
+                                          std::to_string(year) + ", the last full year before it");
+                        }
+                        break;
+                    case Span::SeveralYears:
+                        d.reason = "covers " + period + ": a multi-year total is not an annual level";
+                        break;
+                    case Span::PartOfYear:
+                        d.reason = "partial year (" + period +
+                                   "): kept out of the fit; the measurement model will use it";
+                        break;
                 }
                 break;
             case Statement::Growth:

@@ -36,6 +36,15 @@ YearMonth parse_year_month(const std::string& text, bool is_end, const std::stri
 /// "YYYY-MM".
 std::string to_string(const YearMonth& m);
 
+/// What period a statement covers: the one classification both rules read (the annual rule in
+/// reconcile(), the measurement model), each with its own policy for each case.
+enum class Span {
+    FullYear,      ///< January to December of one year
+    PartOfYear,    ///< some months of one year (a January–May figure)
+    SeveralYears,  ///< a total over more than one year
+    Undated,       ///< no period: a "current" level, dated by its publication
+};
+
 struct Observation {
     std::string id;      ///< stable identifier (obs_id)
     std::string where;   ///< where it came from, for messages: "line 7 of trade.csv"
@@ -51,7 +60,8 @@ struct Observation {
     /// same period into a level of the series.
     std::string component;
 
-    bool is_full_year() const;
+    Span span() const;
+    bool is_full_year() const { return span() == Span::FullYear; }
     /// "YYYY-MM to YYYY-MM", or "" when the observation states no period.
     std::string period_text() const;
     /// The year a level stated with no period describes: the last full year before `published`
