@@ -106,15 +106,14 @@ double LocalLinearTrendModel::mean_log(int year) const {
 }
 
 double LocalLinearTrendModel::predictive_scale(int year) const {
-    Eigen::Matrix2d transition;
-    transition << 1.0, 1.0, 0.0, 1.0;
-    const Eigen::Vector2d q(sigma_(1) * sigma_(1), sigma_(2) * sigma_(2));
-    Eigen::Matrix2d p = end_cov_;
-    for (int k = last_year(); k < year; ++k) {
-        p = transition * p * transition.transpose();
-        p.diagonal() += q;
-    }
-    return std::sqrt(p(0, 0) + sigma_(0) * sigma_(0));
+    // h steps of level += slope + eta, slope += zeta from the filtered end state (mean m, covariance
+    // P): x_{T+h} = x_T + h mu_T + sum_{k<=h} eta_k + sum_{k<h} (h - k) zeta_k, so
+    // Var = P_xx + 2h P_xmu + h^2 P_mumu + h sigma_level^2 + sigma_slope^2 (h-1)h(2h-1)/6
+    // (the local linear trend's forecast variance, Harvey 1989, sec. 4.2), plus the irregular.
+    const double h = static_cast<double>(year - last_year());
+    const double state = end_cov_(0, 0) + 2.0 * h * end_cov_(0, 1) + h * h * end_cov_(1, 1);
+    const double noise = h * sigma_(1) * sigma_(1) + sigma_(2) * sigma_(2) * (h - 1.0) * h * (2.0 * h - 1.0) / 6.0;
+    return std::sqrt(state + noise + sigma_(0) * sigma_(0));
 }
 
 void LocalLinearTrendModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {

@@ -177,6 +177,35 @@ TEST_CASE("local linear trend: the fitted variances beat the true ones on the li
     const double at_truth = local_linear_trend(series.log_level, 0.03, 0.05, 0.005, 2, 1e6, years).loglik;
     CHECK(m.loglik() >= at_truth);
     CHECK(m.predictive_scale(2025) > m.predictive_scale(2021));
+    // The closed-form forecast variance against the covariance recursion P <- T P T' + Q it sums
+    // (T: the level takes the slope), and against the sample paths' spread.
+    double sigma_irregular = 0, sigma_level = 0, sigma_slope = 0;
+    for (const auto& [name, value] : m.params()) {
+        if (name == "sigma_irregular") sigma_irregular = value;
+        if (name == "sigma_level") sigma_level = value;
+        if (name == "sigma_slope") sigma_slope = value;
+    }
+    Eigen::Matrix2d p = local_linear_trend(series.log_level, sigma_irregular, sigma_level, sigma_slope, 2, 1e6, years).end_cov;
+    Eigen::Matrix2d transition;
+    transition << 1.0, 1.0, 0.0, 1.0;
+    Rng sim = make_rng(11, 0);
+    const int horizon = 12, n_paths = 100000;
+    Eigen::MatrixXd draws(n_paths, horizon);
+    for (int i = 0; i < n_paths; ++i) {
+        Eigen::VectorXd row(horizon);
+        m.simulate(sim, 2020, row);
+        draws.row(i) = row;
+    }
+    for (int h = 1; h <= horizon; ++h) {
+        p = transition * p * transition.transpose();
+        p(0, 0) += sigma_level * sigma_level;
+        p(1, 1) += sigma_slope * sigma_slope;
+        INFO("h = " << h);
+        CHECK(m.predictive_scale(2019 + h) == Approx(std::sqrt(p(0, 0) + sigma_irregular * sigma_irregular)).epsilon(1e-9));  // the diffuse start (1e6) leaves ~1e-10
+        const Eigen::VectorXd column = draws.col(h - 1);
+        const double sd = std::sqrt((column.array() - column.mean()).square().sum() / (n_paths - 1));
+        CHECK(sd == Approx(m.predictive_scale(2019 + h)).epsilon(0.02));
+    }
     CHECK_THROWS_WITH(LocalLinearTrendModel(from_logs({2000, 2001, 2002, 2003}, {1, 2, 3, 4})),
                       Contains("needs at least 5"));
 }
