@@ -57,7 +57,9 @@ SeriesForecast forecast_series(const GrowthModel& fitted, const AnnualSeries& se
     simulation.threads = options.threads;
     simulation.source_uncertainty = options.source_uncertainty;
     simulation.model = options.model_options;
-    SamplePaths paths = simulate_paths(fitted, series, simulation);
+    // The paths keep or draw the parameters as asked, whatever the fit was made with.
+    const auto switched = fitted.with_parameter_uncertainty(options.model_options.parameter_uncertainty);
+    SamplePaths paths = simulate_paths(switched ? *switched : fitted, series, simulation);
     const int deadline = options.by.empty() ? paths.last_year() : options.by.front();
     for (double target : targets)
         out.targets.push_back(

@@ -100,6 +100,8 @@ std::string to_string(ModelKind kind) { return model_info(kind).name; }
 
 int minimum_years(ModelKind kind) { return model_info(kind).minimum_years; }
 
+std::shared_ptr<const GrowthModel> GrowthModel::with_parameter_uncertainty(bool /*draw*/) const { return nullptr; }
+
 double GrowthModel::quantile_log(int year, double p) const {
     if (!(p > 0.0 && p < 1.0))
         throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));

@@ -156,6 +156,22 @@ double LevelForecastModel::forecast_quantile(int year, double p) const {
     return 0.5 * (root.first + root.second);
 }
 
+LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool draw)
+    : GrowthModel(other),
+      levels_(other.levels_),
+      parameter_uncertainty_(draw),
+      posterior_options_(other.posterior_options_),
+      kind_(other.kind_),
+      ets_(other.ets_),
+      arima_(other.arima_),
+      theta_(other.theta_),
+      mixture_(other.mixture_) {}
+
+std::shared_ptr<const GrowthModel> LevelForecastModel::with_parameter_uncertainty(bool draw) const {
+    if (draw == parameter_uncertainty_) return nullptr;
+    return std::shared_ptr<const GrowthModel>(new LevelForecastModel(*this, draw));  // the constructor is private
+}
+
 double LevelForecastModel::posterior_ess() const {
     return posterior_ess_;
 }

@@ -21,7 +21,7 @@ __all__ = ["DEFAULT_MODEL", "DEFAULT_SEED", "REGISTRY", "GROWTH_MODELS", "LEVEL_
 REGISTRY = {info.name: info for info in _core.model_registry()}
 #: The calibrated model, the default answer (benchmarks/results/calibration.md shows its track record).
 DEFAULT_MODEL = next(iter(REGISTRY))
-#: The plain growth models compared beside it by default.
+#: The plain growth models in logs, raw (the series alone): compared beside the answer on request.
 MODELS = tuple(name for name, info in REGISTRY.items() if info.family == "growth")
 MODEL_LABELS = {
     **{name: info.label for name, info in REGISTRY.items()},
@@ -254,12 +254,9 @@ class Fit:
         levels = check_levels(levels)
         horizon, n_paths = whole("horizon", horizon, 1, 500, "years"), whole("n_paths", n_paths, 1, INT_MAX)
         seed = whole("seed", seed, 0, SEED_MAX)
-        options, core = copy.copy(self.options), self.core
+        options = copy.copy(self.options)
         options.parameter_uncertainty = bool(parameter_uncertainty)
-        if not parameter_uncertainty and REGISTRY[self.model].family == "levels":
-            # the level models draw their parameters when fitted: at their estimates is another fit
-            core = _core.fit_model(self.model, self.series, options)
-        result = _core.forecast_series(core, self.series, horizon=horizon, levels=list(levels), n_paths=n_paths,
+        result = _core.forecast_series(self.core, self.series, horizon=horizon, levels=list(levels), n_paths=n_paths,
                                        seed=seed, source_uncertainty=source_uncertainty, options=options)
         return Forecast(model=self.model, paths=result.paths, observed=self.series, point_log=result.point_log,
                         log_growth=result.log_growth, levels=levels, seed=seed)

@@ -11,6 +11,7 @@
 #include "tradetarget/arima.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
+#include "tradetarget/forecast.hpp"
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/posterior.hpp"
 #include "tradetarget/simulation.hpp"
@@ -216,6 +217,34 @@ TEST_CASE("ETS paths draw their parameters from the posterior, and without it ma
     const SamplePaths again = simulate_paths(ModelKind::AutoEts, series, options);
     CHECK(again.log_level == drawn.log_level);
     CHECK_FALSE(drawn.log_level == plain.log_level);
+}
+
+TEST_CASE("A forecast keeps or draws the parameters as asked, whatever the fit was made with (no refit)") {
+    const std::vector<int> years{2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022};
+    const AnnualSeries series = AnnualSeries::from_levels(years, {4.1, 4.6, 4.3, 5.2, 5.0, 5.9, 6.3, 6.0});
+    for (ModelKind kind : {ModelKind::AutoEts, ModelKind::Theta, ModelKind::AutoArima}) {
+        ModelOptions drawing, fixed;
+        fixed.parameter_uncertainty = false;
+        const LevelForecastModel fitted_drawing(kind, series, drawing), fitted_fixed(kind, series, fixed);
+        CHECK(fitted_drawing.with_parameter_uncertainty(true) == nullptr);  // already so: nothing to change
+        ForecastOptions options;
+        options.horizon = 5;
+        options.n_paths = 2000;
+        options.keep_paths = true;
+        options.source_uncertainty = false;
+        for (const ModelOptions& asked : {drawing, fixed}) {
+            options.model_options = asked;
+            const auto a = forecast_series(fitted_drawing, series, {}, options);
+            const auto b = forecast_series(fitted_fixed, series, {}, options);
+            INFO(to_string(kind) << " parameter_uncertainty " << asked.parameter_uncertainty);
+            CHECK(a.paths->log_level == b.paths->log_level);  // the same seed, the same law: the same paths
+        }
+        options.model_options = drawing;
+        const auto drawn = forecast_series(fitted_fixed, series, {}, options);
+        options.model_options = fixed;
+        const auto kept = forecast_series(fitted_fixed, series, {}, options);
+        CHECK(drawn.paths->log_level != kept.paths->log_level);
+    }
 }
 
 TEST_CASE("ARIMA posterior draws match the posterior computed by quadrature (AR(1) with a mean)") {

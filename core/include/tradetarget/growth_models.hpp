@@ -98,6 +98,10 @@ public:
     /// One sample path of log levels for years first_year, first_year+1, ... (out.size() years),
     /// with parameters drawn from their posterior.
     virtual void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const = 0;
+    /// The same fit whose paths draw their parameters from the posterior (draw) or keep them at the
+    /// estimates (!draw, as R's simulate()), without refitting; nullptr when that changes nothing:
+    /// the models in logs always integrate their parameters out, and a fit may already be so set.
+    virtual std::shared_ptr<const GrowthModel> with_parameter_uncertainty(bool draw) const;
 
     int last_year() const { return last_year_; }
     double last_log_level() const { return last_log_level_; }

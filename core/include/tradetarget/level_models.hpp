@@ -46,6 +46,7 @@ public:
     double forecast_quantile(int year, double p) const override;
 
     std::string method() const override;
+    std::shared_ptr<const GrowthModel> with_parameter_uncertainty(bool draw) const override;
 
     /// Effective sample size of the importance weights behind the parameter draws (the smallest
     /// over the mixture's classes); NaN until a path has been simulated, or when paths carry no
@@ -53,6 +54,8 @@ public:
     double posterior_ess() const;
 
 private:
+    /// The fit of `other` (its estimates shared, not copied) with paths that draw or do not.
+    LevelForecastModel(const LevelForecastModel& other, bool draw);
     Eigen::VectorXd moments(int steps, bool variance) const;
     void draw_parameters() const;  // once, at the first simulated path
 
