@@ -165,9 +165,11 @@ def forecast_hierarchy(panel: pd.DataFrame, hierarchy: Mapping[str, Sequence[str
         rows = panel[panel[id_col].astype(str) == top].sort_values(year_col)
         observed = _core.AnnualSeries.from_levels(rows[year_col].astype(int).tolist(), rows[value_col].astype(float).tolist())
         paths = _core.paths_from_levels(first_year, coherent[top])
-        median = np.median(coherent[top], axis=0)
-        forecast = Forecast(model=f"{model} ({method})", paths=paths, observed=observed,
-                            point_log=np.log(np.maximum(median, 1e-300)),
-                            log_growth=float(np.log1p(fits.loc[top, "growth"])), levels=(80.0,), seed=seed)
+        point_log = np.log(np.maximum(np.median(coherent[top], axis=0), 1e-300))
+        # The reconciled top's growth (its median path's mean log growth), not the base fit's: the
+        # reconciliation moves the top towards the sum of its children.
+        log_growth = float((point_log[-1] - observed.log_level[-1]) / point_log.size)
+        forecast = Forecast(model=f"{model} ({method})", paths=paths, observed=observed, point_log=point_log,
+                            log_growth=log_growth, levels=(80.0,), seed=seed)
         out["targets"] = time_to_target(forecast, targets, by=by, deadline=deadline or int(by[0]))
     return out

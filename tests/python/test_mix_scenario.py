@@ -278,6 +278,9 @@ def test_forecast_hierarchy_mint_is_coherent_and_reports_the_top_target() -> Non
     np.testing.assert_allclose(p["total"], p["exports"] + p["imports"], rtol=1e-12)
     np.testing.assert_allclose(p["exports"], p["copper"] + p["oil"] + p["other"], rtol=1e-12)
     assert 0.0 < h["targets"].loc[0, "prob_by_2030"] < 1.0
+    # the growth reported is the reconciled top's: its median path's mean log growth from the last year
+    median = np.median(p["total"], axis=0)
+    assert h["targets"].loc[0, "model_growth"] == pytest.approx(math.expm1(math.log(median[-1] / last_total) / median.size), rel=1e-9)
     with pytest.raises(ValueError, match="node 'gold' is not a series of the panel"):
         forecast_hierarchy(panel, {"total": ["exports", "gold"]}, model="rw_drift", method="bottom_up")
 
