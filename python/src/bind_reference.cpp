@@ -125,10 +125,6 @@ void register_reference(py::module_& m) {
         "(series, segments): how much a panel holds to learn a reference class from.");
     m.attr("MIN_REFERENCE_SERIES") = ReferenceLearnOptions{}.min_series;
     m.attr("MIN_REFERENCE_SEGMENTS") = ReferenceLearnOptions{}.min_segments;
-    py::class_<ReferenceRandomWalk, GrowthModel>(m, "ReferenceRandomWalk")
-        .def_property_readonly("own_drift", &ReferenceRandomWalk::own_drift)
-        .def_property_readonly("own_weight", &ReferenceRandomWalk::own_weight)
-        .def_property_readonly("drift_sd", [](const ReferenceRandomWalk& r) { return r.posterior().sd_drift(); })
-        .def_property_readonly("sigma", [](const ReferenceRandomWalk& r) { return r.posterior().median_sigma(); })
-        .def_property_readonly("log_marginal", [](const ReferenceRandomWalk& r) { return r.posterior().log_marginal(); });
+    // Its estimates reach Python through GrowthModel::params() (own_drift, own_weight, sigma, ...).
+    py::class_<ReferenceRandomWalk, GrowthModel>(m, "ReferenceRandomWalk");
 }

@@ -43,8 +43,6 @@ void register_targets(py::module_& m) {
 
     m.def("brownian_first_passage_cdf", &brownian_first_passage_cdf, py::arg("t"),
           py::arg("distance"), py::arg("mu"), py::arg("sigma"));
-    m.def("annual_first_passage_cdf", &annual_first_passage_cdf, py::arg("horizon"),
-          py::arg("distance"), py::arg("mu"), py::arg("sigma"), py::arg("grid_step") = 0.1);
     m.def(
         "random_walk_first_passage",
         [](const GrowthModel& model, double target_log, int horizon, const std::string& monitoring) {
