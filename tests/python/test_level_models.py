@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tradetarget import _core
@@ -280,6 +281,29 @@ def test_fit_auto_chooses_out_of_sample(tmp_path: Path, capsys) -> None:
     assert main(["fit", str(short), "--horizon", "1", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert "too few to compare models out of sample: ETS chosen by AICc" in doc["selection"]
+
+
+def test_fit_auto_on_a_long_series_scores_the_latest_origins_only(monkeypatch) -> None:
+    """Issue 16: `fit` (model auto) took n/2 rolling origins, 93 s on 200 values; now at most
+    AUTO_ORIGINS, the latest, whatever the length."""
+    import importlib
+
+    evaluation = importlib.import_module("tradetarget.evaluate")  # the module: tt.evaluate is the function
+    from tradetarget.cli import AUTO_ORIGINS, choose_auto
+
+    seen = {}
+    real = evaluation.evaluate
+
+    def spy(series, models=None, min_train=None, horizon=3):
+        seen.update(n=len(series), min_train=min_train, horizon=horizon)
+        return real(series, models=models, min_train=min_train, horizon=horizon)
+
+    monkeypatch.setattr(evaluation, "evaluate", spy)
+    rng = np.random.default_rng(3)
+    series = pd.Series(100 * np.exp(np.cumsum(rng.normal(0.02, 0.05, 200))), index=pd.RangeIndex(1801, 2001, name="year"))
+    model, why = choose_auto(series)
+    assert model in ("auto_ets", "auto_arima", "theta") and why.startswith("lowest rolling-origin MASE")
+    assert seen == {"n": 200, "min_train": 200 - AUTO_ORIGINS, "horizon": 3}  # origins: years 181-200
 
 
 @pytest.mark.parametrize("model", ["auto_ets", "auto_arima", "theta"])
