@@ -128,17 +128,35 @@ def library_probabilities(wins, model: str, reference=None, owner=None, referenc
         # reached" it here, unlike the target engine's report), so p comes from the model's paths.
         result = tt.forecast_panel(panel, model=model, reference=ref, horizon=K, n_paths=PATHS, keep_paths=True,
                                    by=by[:1], progress=False).set_index("unique_id").loc[ids]
-        last = np.array([wins[i][0][-1] for i in rows])
         for r, (paths, error) in enumerate(zip(result["paths"], result["error"])):
-            if error:
-                continue
-            running_max = np.maximum.accumulate(paths, axis=1)
-            for j, m in enumerate(MULTIPLES):
-                out[rows[r], j] = (running_max >= m * last[r]).mean(axis=0)
-            lower, upper = np.quantile(paths, [0.1, 0.9], axis=0)
-            truth = wins[rows[r]][1]
-            inside[rows[r]] = (truth >= lower) & (truth <= upper)
-            width[rows[r]] = upper / lower
+            if not error:
+                _score_paths(paths, wins[rows[r]], out[rows[r]], inside[rows[r]], width[rows[r]])
+    return out, (inside, width)
+
+
+def _score_paths(paths: np.ndarray, win, out: np.ndarray, inside: np.ndarray, width: np.ndarray) -> None:
+    """One window's p (multiple x k) from its paths (n_paths x K levels), and whether its truth lay
+    inside the paths' 80% interval in each year (with the interval's width, upper / lower)."""
+    running_max = np.maximum.accumulate(paths, axis=1)
+    for j, m in enumerate(MULTIPLES):
+        out[j] = (running_max >= m * win[0][-1]).mean(axis=0)
+    lower, upper = np.quantile(paths, [0.1, 0.9], axis=0)
+    inside[:] = (win[1] >= lower) & (win[1] <= upper)
+    width[:] = upper / lower
+
+
+def measurement_probabilities(wins):
+    """The measurement model (tt.measure: latent random walk with drift, each year one statement
+    with its own measurement error) on each window as a plain year,value series."""
+    out = np.full((len(wins), len(MULTIPLES), K), np.nan)
+    inside, width = np.full((len(wins), K), np.nan), np.full((len(wins), K), np.nan)
+    for i, win in enumerate(wins):
+        frame = pd.DataFrame({"year": BASE_YEAR + np.arange(len(win[0])), "value": win[0]})
+        try:
+            paths = tt.measure(frame).forecast(horizon=K, n_paths=PATHS, seed=20250729 + i).paths
+        except ValueError:
+            continue
+        _score_paths(np.exp(np.asarray(paths.log_level)), win, out[i], inside[i], width[i])
     return out, (inside, width)
 
 
@@ -207,6 +225,8 @@ def r_ets_probabilities(wins, n_paths: int = 200) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- the run
+#: What the track record keeps of each model (5-year windows), for the answer to quote.
+MODEL_RECORD = ("skill", "reliability", "worst_decile_gap", "coverage80", "coverage80_over5x", "n_over5x")
 LEVEL_MODELS = ("auto_ets", "theta")  # on 5-year windows (auto ETS needs 5 points); auto ARIMA with --with-arima
 
 
@@ -214,7 +234,7 @@ def run(quick: bool, with_r: bool, with_arima: bool) -> None:
     rng = np.random.default_rng(20250729)
     datasets = {"M3 yearly": m3_series(), "PWT trade": pwt_series()}
     bundled = bundled_reference()
-    rows, track, diagrams = [], {}, {}
+    rows, track, records, diagrams = [], {}, {}, {}
     for name, series in datasets.items():
         started = time.time()
         panel = long_panel(series)
@@ -235,6 +255,8 @@ def run(quick: bool, with_r: bool, with_arima: bool) -> None:
             level_models = () if quick or w != 5 else LEVEL_MODELS + (("auto_arima",) if with_arima else ())
             for model in ("rw_drift", "loglinear") + level_models:
                 stated[model], bands[model] = library_probabilities(wins, model)
+            if not quick and w == 5:
+                stated["measurement"], bands["measurement"] = measurement_probabilities(wins)
             stated["baseline: base rate (in hindsight)"] = np.broadcast_to(ev.mean(0), ev.shape).copy()
             stated["baseline: plug-in GBM"] = gbm_probabilities(wins, rng)
             stated["baseline: CAGR extrapolation"] = cagr_probabilities(wins)
@@ -249,11 +271,14 @@ def run(quick: bool, with_r: bool, with_arima: bool) -> None:
                 if label.startswith("reference_rw (default") and w == 5:
                     track[name] = {"windows": len(wins), "window_years": w, "deciles": s["deciles"],
                                    "skill": s["skill"], "reliability": s["reliability"]}
+                model = "reference_rw" if label.startswith("reference_rw (default") else label
+                if model in tt.AVAILABLE_MODELS and w == 5:  # every model's record, quoted beside the answer
+                    records.setdefault(model, {})[name] = {key: None if np.isnan(s[key]) else s[key] for key in MODEL_RECORD}
                 if w == 5:
                     diagrams.setdefault(name, {})[label] = s["deciles"]
             check_against_shared(series, w, stated["baseline: plug-in GBM"], ev)
         print(f"  ({time.time() - started:.0f} s)", flush=True)
-    write_results(rows, track, diagrams, quick, with_r, with_arima)
+    write_results(rows, track, records, diagrams, quick, with_r, with_arima)
 
 
 def check_against_shared(series, w, p, ev) -> None:
@@ -272,7 +297,7 @@ def check_against_shared(series, w, p, ev) -> None:
     print(f"  W={w}: windows and scores agree with shared/calibration/reference_scores.py (1e-12)")
 
 
-def write_results(rows, track, diagrams, quick, with_r, with_arima) -> None:
+def write_results(rows, track, records, diagrams, quick, with_r, with_arima) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -321,7 +346,7 @@ def write_results(rows, track, diagrams, quick, with_r, with_arima) -> None:
     (RESULTS / "calibration.md").write_text("\n".join(lines) + "\n")
     (ROOT / "data" / "calibration_track_record.json").write_text(json.dumps(
         {"model": "reference_rw", "made_by": "benchmarks/calibration.py", "targets": list(MULTIPLES),
-         "years_ahead": K, "data": track}, indent=1) + "\n")
+         "years_ahead": K, "data": track, "models": records}, indent=1) + "\n")
     print(f"wrote {RESULTS / 'calibration.md'} and data/calibration_track_record.json")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import datasets
 from ._version import __version__
-from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, Analysis, analyze
+from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, COMPARISON_MODELS, Analysis, analyze
 from .comtrade import read_comtrade
 from .evaluate import evaluate
 from .level_models import ETS_CLASSES, arima, auto_arima, ets, theta
@@ -40,6 +40,7 @@ __all__ = [
     "ReferenceClass",
     "bundled_reference",
     "AVAILABLE_MODELS",
+    "COMPARISON_MODELS",
     "ETS_CLASSES",
     "MODELS",
     "PANEL_MODELS",

@@ -16,16 +16,20 @@ from ._version import __version__
 from .measurement import Measured, measure
 from .models import DEFAULT_BY, DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, MODEL_LABELS, MODELS, Fit, Forecast, fit
 from .arguments import INT_MAX, SEED_MAX, check_path_memory, one_or_many, whole
-from .money import format_money, to_amount
+from .money import format_money, to_amount, units_note
 from .observations import ObservationSource, Reconciled, reconcile
-from .reference import ReferenceClass, bundled_reference, track_record
+from .reference import ReferenceClass, bundled_reference, model_track_record, track_record
 from .targets import first_passage_table, time_to_target
 
-__all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "SCHEMA_VERSION", "Analysis", "analyze", "strict_json"]
+__all__ = ["ANALYSIS_MODELS", "AVAILABLE_MODELS", "COMPARISON_MODELS", "SCHEMA_VERSION", "Analysis", "analyze", "strict_json"]
 
-#: What analyze() runs by default: the calibrated model (its answer comes first), the two plain
-#: growth models, and the measurement model on every statement.
-ANALYSIS_MODELS = (DEFAULT_MODEL, *MODELS, "measurement")
+#: What analyze() runs by default: the calibrated model, whose statements have come true as often
+#: as they say on real series (benchmarks/results/calibration.md).
+ANALYSIS_MODELS = (DEFAULT_MODEL,)
+#: The answer with the raw models beside it (``--model compare``): the plain growth models and the
+#: measurement model, each on the series' own history alone. On real series their probabilities
+#: and bands have come true less often than they say; their track record is printed with them.
+COMPARISON_MODELS = (DEFAULT_MODEL, *MODELS, "measurement")
 #: Every model analyze() can run: those that need no option of their own (saturating curves on request:
 #: they need a capacity on short series; one given ETS class or ARIMA order is for tt.fit).
 AVAILABLE_MODELS = (*(name for name, info in REGISTRY.items() if set(info.required_options) <= {"reference"}), "measurement")
@@ -85,9 +89,9 @@ class Analysis:
         lines = [f"tradetarget {__version__}: {self.settings['data']} ({r.label})", ""]
         last = float(r.table["value"].iloc[-1])
         for target in sorted(set(self.targets["target"])):
-            if not 0.01 <= target / last <= 100:  # a target in dollars against data in billions, or the reverse
-                lines += [f"Note: the target {format_money(target)} is {target / last:.3g} times the last value "
-                          f"({format_money(last)} in {r.table.index[-1]}): are the data and the target in the same units?", ""]
+            note = units_note(target, [last], r.table.index[-1])  # a target in dollars against data in billions, or the reverse
+            if note:
+                lines += [f"Note: {note}", ""]
         answer = self.targets[self.targets["model"] == DEFAULT_MODEL]
         if len(answer):
             by = self.settings["prob_by"]
@@ -95,7 +99,7 @@ class Analysis:
                 f"P({format_money(row.target)} by {by[0]}) = {getattr(row, f'prob_by_{by[0]}'):.2f}"
                 if pd.isna(row.already_reached_year) else
                 f"{format_money(row.target)} already reached in {int(row.already_reached_year)}"
-                for row in answer.itertuples()) + ". Details, every model and the evidence below.")
+                for row in answer.itertuples()) + ". Details and the evidence below.")
             lines.append("")
         lines.append("Observations -> annual series (sources averaged in logs; their spread is kept as uncertainty)")
         lines.append(f"  {'year':<6}{'value':>9}  {'log sd':>6}  {'sources':>7}  how")
@@ -131,7 +135,7 @@ class Analysis:
         lines += ["", "Models (annual growth, with the log growth rate's standard error)"]
         for name, f in self.fits.items():
             lines.append(f"  {name:<12} {f.growth:+7.1%}/yr  (s.e. {f.log_growth_se:.3f})  {MODEL_LABELS[name]}")
-        if m is not None:
+        if m is not None and "measurement" in self.forecasts:
             mean, sd = m.drift
             lines.append(f"  {'measurement':<12} {math.expm1(mean):+7.1%}/yr  (s.e. {sd:.3f})  {MODEL_LABELS['measurement']}")
         if self.settings.get("combination"):
@@ -140,6 +144,7 @@ class Analysis:
             lines.append(f"  {name:<12} not fitted: {reason}")
         lines.append(f"  Every model is fitted to {self.settings['evidence']}.")
         lines += self._reference_lines()
+        lines += self._model_record_lines()
         s = self.settings
         lines += [
             "",
@@ -224,6 +229,39 @@ class Analysis:
             for row in answer.itertuples():
                 prob = getattr(row, f"prob_by_{deadline}")
                 lines.append(f"    P({format_money(row.target)} by {deadline}) = {prob:.2f}: " + record(prob))
+        return lines
+
+    def _model_record_lines(self) -> list[str]:
+        """The track record of the models run (and, when only the answer ran, of the raw models left
+        out), so a raw model's probability is never read without it."""
+        record = model_track_record()
+        raw = [n for n in self.forecasts if n not in (DEFAULT_MODEL, "combination")]
+        if raw:
+            lines = ["", "Raw models (this series' history alone, no reference class): how their statements came true"]
+        else:
+            raw = [n for n in COMPARISON_MODELS if n != DEFAULT_MODEL]
+            lines = ["", f"Raw models ({', '.join(raw)}: this series' history alone, no reference class) are left out:",
+                     "their statements have come true less often than they say. --model compare (Python:",
+                     "models=tt.COMPARISON_MODELS) runs them beside the answer. Their track record:"]
+        if not record:
+            return lines + ["  not measured: data/calibration_track_record.json holds no per-model scores (benchmarks/calibration.py writes them)"]
+        datasets = list(next(iter(record.values())))
+        lines.append(f"  (benchmarks/calibration.py, 5-year windows of {' / '.join(datasets)}, {DEFAULT_MODEL} with each one's own")
+        lines.append("  reference class; Brier skill >= 0: better than the base rate; an 80% band should cover 80% of")
+        lines.append("  outcomes, the wide ones too)")
+        lines.append(f"  {'model':<14}{'Brier skill':>16}  {'80% bands cover':>16}  {'bands wider than 5x cover':>26}")
+
+        def cells(entry: dict | None, key: str, fmt: str) -> str:
+            values = [None if entry is None or entry.get(d) is None else entry[d].get(key) for d in datasets]
+            return " / ".join("-" if v is None else format(v, fmt) for v in values)
+
+        for name in (DEFAULT_MODEL, *raw):
+            entry = record.get(name)
+            if entry is None:
+                lines.append(f"  {name:<14}not measured by the benchmark")
+                continue
+            lines.append(f"  {name:<14}{cells(entry, 'skill', '+.2f'):>16}  {cells(entry, 'coverage80', '.0%'):>16}  "
+                         f"{cells(entry, 'coverage80_over5x', '.0%'):>26}" + ("  <- the answer" if name == DEFAULT_MODEL else ""))
         return lines
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, COMPARISON_MODELS, analyze, strict_json
 from .level_models import ETS_CLASSES
 from .arguments import existing_file
-from .money import format_money
+from .money import format_money, units_note
 from .models import DEFAULT_BY, DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, Fit, check_levels, fit, parse_arima
 from .observations import read_series
 from .reference import ReferenceClass
@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tradetarget",
         description=(
             "When does trade reach the target? With no arguments: Kazakhstan–Türkiye total trade "
-            "from the bundled news figures, the $10B and $15B targets, every model."
+            "from the bundled news figures, the $10B and $15B targets, the calibrated answer "
+            "(--model compare: the raw models beside it)."
         ),
         epilog=(
             "more commands (each has --help): "
@@ -361,6 +362,10 @@ def panel_main(argv: Sequence[str]) -> int:
         print(f"reference class: {used.describe()}" + ("" if pooled or args.reference else
               "\n  (the bundled one: this panel is too small to pool, or its series too short; a panel of other series "
               "needs its own class: --reference FILE, made with tt.ReferenceClass.from_panel)"))
+    for target in args.target:
+        note = units_note(target, result.loc[~failed, "last_value"])
+        if note:
+            print(f"Note: {note}")
     shown = ["unique_id", "model", "last_year", "last_value", "growth"]
     shown += [c for c in result.columns if c.endswith(("_median_year",)) or "_prob_by_" in c]
     print(result.loc[~failed, shown].to_string(index=False, float_format=lambda v: f"{v:.3g}"))

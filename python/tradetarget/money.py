@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numbers
 import re
-from typing import Union
+from typing import Optional, Union
 
-__all__ = ["format_money", "parse_money", "to_amount", "without_digit_grouping"]
+__all__ = ["format_money", "parse_money", "to_amount", "units_note", "without_digit_grouping"]
 
 #: A number with thousands separators as the articles write them ("5,300,000,000", "1,234.5").
 DIGIT_GROUPING = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
@@ -54,3 +54,25 @@ def to_amount(value: Union[str, float, int], what: str = "a target") -> float:
     if not (amount > 0 and amount < float("inf")):
         raise ValueError(f"{what} must be finite and positive; got {value!r}")
     return amount
+
+
+#: A target this many times the last value (or its inverse) is more likely a units mismatch (data in
+#: billions, target in dollars) than a goal: no bilateral target asks for 100-fold growth.
+UNITS_RATIO = 100.0
+
+
+def units_note(target: float, last_values, last_year: Optional[int] = None) -> Optional[str]:
+    """A warning when ``target`` is over UNITS_RATIO times, or under 1/UNITS_RATIO of, every last
+    value given (one series, observed in ``last_year``, or a panel's); None when some series is in
+    its range."""
+    values = [float(v) for v in last_values if v is not None and float(v) > 0]
+    if not values or any(1 / UNITS_RATIO <= target / v <= UNITS_RATIO for v in values):
+        return None
+    if len(values) == 1:
+        said = (f"the target {format_money(target)} is {target / values[0]:.3g} times the last value "
+                f"({format_money(values[0])}{'' if last_year is None else f' in {last_year}'})")
+    else:
+        said = (f"the target {format_money(target)} is outside 1/{UNITS_RATIO:g} to {UNITS_RATIO:g} times every series' "
+                f"last value ({format_money(min(values))} to {format_money(max(values))})")
+    return said + ": are the data and the target in the same units?"
+

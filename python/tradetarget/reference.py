@@ -220,15 +220,23 @@ def panel_reference(ids, offsets, years, values) -> ReferenceClass:
     return bundled_reference()
 
 
-def track_record():
-    """A function p -> a sentence: how often statements near p came true in the calibration
-    benchmark (data/calibration_track_record.json, written by benchmarks/calibration.py); None
-    when the file is absent."""
+def _track_record_file() -> Optional[dict]:
+    """data/calibration_track_record.json (written by benchmarks/calibration.py); None when absent."""
     try:
         text = resources.files("tradetarget").joinpath("data", "calibration_track_record.json").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return None
-    data = json.loads(text)["data"]
+    return json.loads(text)
+
+
+def track_record():
+    """A function p -> a sentence: how often statements near p came true in the calibration
+    benchmark (data/calibration_track_record.json, written by benchmarks/calibration.py); None
+    when the file is absent."""
+    record = _track_record_file()
+    if record is None:
+        return None
+    data = record["data"]
 
     def sentence(p: float) -> str:
         decile = min(int(p * 10), 9)
@@ -241,6 +249,14 @@ def track_record():
         return "; ".join(parts)
 
     return sentence
+
+
+def model_track_record() -> dict[str, dict[str, dict]]:
+    """Every benchmarked model's record on 5-year windows, by model and data set: Brier skill
+    against the base rate, reliability, 80% coverage and the coverage of bands wider than a
+    factor of 5 (benchmarks/calibration.py); empty when the file is absent."""
+    record = _track_record_file()
+    return {} if record is None else record.get("models", {})
 
 
 def pwt_trade_panel(data_dir: Optional[Path] = None) -> pd.DataFrame:

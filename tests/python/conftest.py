@@ -14,4 +14,11 @@ def kz_series() -> pd.Series:
 
 @pytest.fixture(scope="session")
 def bundled_analysis() -> tt.Analysis:
+    """The main job as `tradetarget` runs it: the calibrated answer alone."""
     return tt.analyze(n_paths=20000)
+
+
+@pytest.fixture(scope="session")
+def compared_analysis() -> tt.Analysis:
+    """The main job with the raw models beside the answer (`tradetarget --model compare`)."""
+    return tt.analyze(models=tt.COMPARISON_MODELS, n_paths=20000)

@@ -36,10 +36,11 @@ def test_no_arguments_runs_the_main_job(capsys) -> None:
 
 
 def test_json_contract(capsys) -> None:
-    code, out, _ = run(capsys, "--json", "--paths", "4000", "--by", "2030", "--by", "2035", "--by", "2040")
+    code, out, _ = run(capsys, "--json", "--paths", "4000", "--by", "2030", "--by", "2035", "--by", "2040",
+                       "--model", "compare")
     assert code == 0
     doc = json.loads(out)
-    assert len(doc["targets"]) == 10  # two targets x (four models + their combination)
+    assert len(doc["targets"]) == 10  # two targets x (the answer, three raw models and their combination)
     for entry in doc["targets"]:
         assert JSON_TARGET_KEYS <= set(entry)
         assert set(entry["prob_by"]) == {"2030", "2035", "2040"}
@@ -187,6 +188,20 @@ def test_panel_multiple_is_of_each_series_last_year_whatever_the_row_order(tmp_p
     capsys.readouterr()
     table = pd.read_csv(out)
     assert table.loc[0, "x2_target"] == pytest.approx(2 * 471.6)
+
+
+def test_panel_warns_when_a_target_is_in_other_units_than_every_series(tmp_path: Path, capsys) -> None:
+    """Issue 16: data in millions and --target 1B gave P = 0 everywhere with no word about units."""
+    rows = ["unique_id,year,value"] + [f"{u},{y},{v * 1.05 ** (y - 2015)}" for u, v in (("a", 2.0), ("b", 5.0))
+                                       for y in range(2015, 2025)]
+    path = tmp_path / "millions.csv"
+    path.write_text("\n".join(rows) + "\n")
+    assert main(["panel", str(path), "--target", "1B", "--target", "20", "--by", "2030", "--paths", "200",
+                 "--no-progress", "--model", "rw_drift"]) == 0
+    out = capsys.readouterr().out
+    assert ("Note: the target $1B is outside 1/100 to 100 times every series' last value ($3.1 to $7.76): "
+            "are the data and the target in the same units?") in out
+    assert "the target $20 " not in out  # in range for both series
 
 
 def test_ctrl_c_ends_a_long_panel_run_quickly_and_quietly(tmp_path: Path) -> None:

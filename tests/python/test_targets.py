@@ -69,10 +69,12 @@ def test_scaling_values_leaves_years_and_probabilities_unchanged(kz_series: pd.S
         assert a[column].iloc[0] == b[column].iloc[0], column
 
 
-def test_bundled_analysis_answers_the_question(bundled_analysis: tt.Analysis) -> None:
-    t = bundled_analysis.targets
+def test_bundled_analysis_answers_the_question(bundled_analysis: tt.Analysis, compared_analysis: tt.Analysis) -> None:
+    assert set(bundled_analysis.targets["model"]) == {tt.DEFAULT_MODEL}  # the calibrated answer alone
+    assert "combination" not in bundled_analysis.forecasts  # one model: nothing to combine
+    t = compared_analysis.targets
     assert set(t["target"]) == {10e9, 15e9}
-    assert set(t["model"]) == {*tt.ANALYSIS_MODELS, "combination"}
+    assert set(t["model"]) == {*tt.COMPARISON_MODELS, "combination"}
     for row in t.itertuples():
         assert 0 < row.prob_by_2030 < 1 and row.prob_by_2030 <= row.prob_by_2035
         # every model starts from the 2025 nowcast of the measurement model's latent series, but the
@@ -97,14 +99,14 @@ def test_source_uncertainty_widens_the_answer() -> None:
     assert (width(wide) - width(sharp)).loc[2026:2030].mean() > 0.0
 
 
-def test_combination_is_a_mixture_of_the_models_paths(bundled_analysis: tt.Analysis) -> None:
-    a = bundled_analysis
+def test_combination_is_a_mixture_of_the_models_paths(compared_analysis: tt.Analysis) -> None:
+    a = compared_analysis
     combo = a.forecasts["combination"].paths.log_level
-    parts = [a.forecasts[m].paths.log_level for m in tt.ANALYSIS_MODELS]
+    parts = [a.forecasts[m].paths.log_level for m in tt.COMPARISON_MODELS]
     n = combo.shape[0]
     # Equal shares, taken in order: the first third of the combination is the first model's paths.
     assert np.array_equal(combo[: n // 3], parts[0][: n // 3])
     t = a.targets.set_index(["model", "target"])["prob_by_2030"]
-    probs = [t[(m, 10e9)] for m in tt.ANALYSIS_MODELS]
+    probs = [t[(m, 10e9)] for m in tt.COMPARISON_MODELS]
     assert t[("combination", 10e9)] == pytest.approx(np.mean(probs), abs=0.01)
     assert "equal-weight mixture" in a.settings["combination"]
