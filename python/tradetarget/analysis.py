@@ -265,7 +265,7 @@ class Analysis:
         return lines
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` contract (stable; see README.md)."""
+        """The ``--json`` contract (stable; see docs/cli.md)."""
         targets = []
         for row in self.targets.itertuples():
             targets.append(

@@ -279,7 +279,7 @@ def reconcile(
 ) -> Reconciled:
     """Select one series from the observations and reconcile it to annual values.
 
-    The rule (C++ ``reconcile_annual``, documented in README.md): full-year levels are averaged
+    The rule (C++ ``reconcile_annual``, documented in docs/guide/observations.md): full-year levels are averaged
     in logs per source, then across sources with equal weight, and the sources' spread is kept as
     ``log_sd``; a "current" level counts for the last full year before its date; growth
     statements give the level of an adjacent year that has none; partial years, multi-year totals,

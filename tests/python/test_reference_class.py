@@ -269,14 +269,15 @@ def test_the_answer_states_its_reference_class_and_how_far_the_series_moves_it(b
 
 
 def test_the_readme_reference_class_example_runs(tmp_path: Path, monkeypatch, capsys) -> None:
-    """The README's reference-class block, executed as written (test_repository runs every block)."""
+    """The user guide's reference-class block, executed as written (test_repository runs every block)."""
     import re
 
-    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    page = ROOT / "docs" / "guide" / "reference-classes.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
     block = next(b for b in blocks if "ReferenceClass.from_panel" in b)
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
-    exec(compile(block, "README.md", "exec"), namespace)
+    exec(compile(block, str(page.relative_to(ROOT)), "exec"), namespace)
     assert (tmp_path / "recent.json").exists()
     assert "world trade since 1990, 1990-2017" in capsys.readouterr().out
     assert namespace["result"].attrs["reference"]["name"] == "this panel, pooled"

@@ -5,7 +5,7 @@
 /// An Observation records one statement as it was made: a level, an approximate level, a
 /// "current" level, a bound, a range, a growth rate or an expectation, for a period of months.
 /// reconcile_annual() applies the documented default rule of this version (see
-/// docs in README.md, "How observations become a series") and records a Decision for every
+/// docs in docs/guide/observations.md, "How observations become a series") and records a Decision for every
 /// observation, used or not, so that nothing happens silently.
 #include <optional>
 #include <string>
@@ -114,7 +114,7 @@ struct ReconciledSeries {
     Eigen::VectorXd log_sds() const;
 };
 
-/// Applies the default annual rule (documented in the implementation and README):
+/// Applies the default annual rule (documented in the implementation and docs/guide/observations.md):
 ///  1. full-calendar-year level, approximate-level and current-level statements are levels;
 ///  2. for each year, a source's statements are averaged in logs, then sources are averaged in
 ///     logs with equal weight; their sample standard deviation (in logs) is kept as `log_sd`;
