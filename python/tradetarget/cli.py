@@ -458,9 +458,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def report_main(argv: Sequence[str]) -> int:
-    """``tradetarget report [options]``: the main job, written as an HTML briefing (--output)."""
-    argv = list(argv)
-    if "--report" not in argv:
+    """``tradetarget report [-o FILE.html] [options]``: the main job, written as an HTML briefing
+    (``-o``/``--output`` is the main job's ``--report``; tradetarget_report.html by default)."""
+    argv = ["--report" if a in ("-o", "--output") else a for a in argv]
+    argv = [f"--report={a.split('=', 1)[1]}" if a.startswith("--output=") else a for a in argv]
+    if not any(a == "--report" or a.startswith("--report=") for a in argv):
         argv += ["--report", "tradetarget_report.html"]
     return analyze_main(argv)
 

@@ -188,6 +188,19 @@ class Reconciled:
         """The annual values (index: year)."""
         return self.table["value"]
 
+    @property
+    def title(self) -> str:
+        """What the series is, for a chart or a report: the reporter–partner pair when the
+        observations name one (e.g. "Kazakhstan–Türkiye trade total"), else the label."""
+        names = []
+        for column in ("reporter", "partner"):
+            values = self.observations[column].dropna().astype(str).str.strip() if column in self.observations else ()
+            distinct = sorted(set(v for v in values if v))
+            if len(distinct) != 1:
+                return self.label
+            names.append(distinct[0])
+        return f"{'–'.join(names)} {self.label}".strip()
+
     def __repr__(self) -> str:
         years = list(self.table.index)
         used = int(self.decisions["used"].sum()) if "used" in self.decisions else len(self.decisions)

@@ -91,6 +91,8 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
         ax.annotate(f"target {format_money(target)}", (1.0, target / scale), xycoords=("axes fraction", "data"),
                     textcoords="offset points", xytext=(-4, 3), ha="right", fontsize=9)
     ax.axvline(analysis.settings["deadline"], color="0.5", ls=":", lw=0.9)
+    ax.annotate(f"deadline {analysis.settings['deadline']}", (analysis.settings["deadline"], 0.0),
+                xycoords=("data", "axes fraction"), textcoords="offset points", xytext=(3, 4), fontsize=8, color="0.35")
     ax.set_xlim(years[0] - 0.5, horizon_end + 0.5)
     top = max(analysis.targets["target"].max() / scale * 1.35, values.max() * 1.3)
     ax.set_ylim(0, top)
@@ -122,7 +124,7 @@ def plot_analysis(analysis: "Analysis", path: str | None = None):
     ax_fp.grid(alpha=0.3)
     s = analysis.settings
     fig.suptitle(
-        f"{r.label}: time to target — {s['n_paths']:,} paths per model, parameter"
+        f"{r.title}: time to target — {s['n_paths']:,} paths per model, parameter"
         f"{' and source' if s['source_uncertainty'] else ''} uncertainty included", fontsize=11)
     fig.tight_layout()
     if path is not None:

@@ -102,7 +102,7 @@ def report(analysis: "Analysis", path: Union[str, Path, None] = None) -> str:
                 reference.append(line)
     s = analysis.settings
     html = environment.get_template(TEMPLATE).render(
-        title=f"{r.label}: when does it reach {', '.join(format_money(t) for t in sorted(set(analysis.targets['target'])))}?",
+        title=f"{r.title}: when does it reach {', '.join(format_money(t) for t in sorted(set(analysis.targets['target'])))}?",
         data=s["data"], version=__version__, n_paths=f"{s['n_paths']:,}", seed=s["seed"], answer=_answer(analysis),
         reference=reference, table=_table(analysis), chart=_chart(analysis), observations=observations,
         residuals=residuals, latent=latent, not_used=not_used,

@@ -48,3 +48,12 @@ def test_the_report_command_writes_the_briefing(tmp_path: Path, capsys) -> None:
     assert main(["report", "--paths", "1000", "--report", str(out)]) == 0
     assert (tmp_path / "kz.html").is_file()
     assert f"briefing saved to {tmp_path / 'kz.html'}" in capsys.readouterr().out
+
+
+def test_the_report_command_takes_an_output_file(tmp_path: Path, capsys) -> None:
+    """`tradetarget report -o briefing.html` (the issue's spelling) is `--report briefing.html`."""
+    for flag in (["-o", str(tmp_path / "a.html")], [f"--output={tmp_path / 'b.html'}"]):
+        assert main(["report", "--paths", "200", *flag]) == 0
+    assert (tmp_path / "a.html").is_file() and (tmp_path / "b.html").is_file()
+    out = capsys.readouterr().out
+    assert f"briefing saved to {tmp_path / 'a.html'}" in out and f"briefing saved to {tmp_path / 'b.html'}" in out
