@@ -8,7 +8,7 @@ PYTHON        ?= python3
 VENV          ?= .venv
 BIN           := $(VENV)/bin
 CPP_BUILD     ?= build/cpp
-SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev
+SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev chromium
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -19,7 +19,8 @@ run: install
 
 test: install cpp-test cpp-sanitize fuzz py-test docs
 
-# Debian's headers (Eigen, Boost.Math, Catch2 v2) and clang with its libFuzzer runtime
+# Debian's headers (Eigen, Boost.Math, Catch2 v2), clang with its libFuzzer runtime and Chromium
+# (headless: the tests render the HTML briefing)
 # (libclang-rt-14-dev, only recommended by clang, so not there with --no-install-recommends):
 # installed only when missing.
 system-deps:

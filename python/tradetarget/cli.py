@@ -142,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also answer under each source alone for the year the sources disagree on most")
     p.add_argument("--json", action="store_true", help="print the stable JSON contract instead of the report")
     p.add_argument("--plot", type=output_file(".png"), metavar="FILE.png", help="also save the fan chart and first-passage plot")
+    p.add_argument("--title", metavar="TEXT", help="what the series is, for the briefing's heading "
+                   "(default: the reporter-partner pair and flow the data name, e.g. 'Kazakhstan–Türkiye trade total')")
     p.add_argument("--report", type=output_file(".html"), metavar="FILE.html",
                    help="also write a self-contained HTML briefing (answer, table, chart, evidence)")
     p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
@@ -498,7 +500,7 @@ def analyze_main(argv: Sequence[str]) -> int:
     if args.plot:
         result.plot(args.plot)
     if args.report:
-        result.report(args.report)
+        result.report(args.report, title=args.title)
     if args.json:
         doc = result.to_dict()
         if table is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import Optional, TYPE_CHECKING, Union
 
 import pandas as pd
 
@@ -72,7 +72,16 @@ def _table(analysis: "Analysis") -> dict:
     return {"header": header, "rows": rows}
 
 
-def report(analysis: "Analysis", path: Union[str, Path, None] = None) -> str:
+def _summary_block(summary: list[str], first: str) -> list[str]:
+    """The lines of the text summary's paragraph that starts with `first`, up to its blank line."""
+    start = next((i for i, line in enumerate(summary) if line.startswith(first)), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start, len(summary)) if not summary[i].strip()), len(summary))
+    return summary[start:end]
+
+
+def report(analysis: "Analysis", path: Union[str, Path, None] = None, title: Optional[str] = None) -> str:
     """The briefing as one HTML document (returned, and written to ``path`` if given)."""
     import jinja2
 
@@ -91,20 +100,23 @@ def report(analysis: "Analysis", path: Union[str, Path, None] = None) -> str:
                       "out": abs(x.standardized) > 2, "source": x.source} for x in analysis.measured.residuals.itertuples()]
     not_used = [{"obs_id": d.obs_id, "where": d.where, "reason": d.reason} for d in r.decisions.itertuples() if not d.used]
     summary = analysis.summary().splitlines()
-    start = next((i for i, line in enumerate(summary) if line.startswith("Reference class of")), None)
+    block = _summary_block(summary, "Reference class of")
     reference: list[str] = []
-    if start is not None:
-        reference = [" ".join(s.strip() for s in summary[start:start + 2])]
-        for line in (x.strip() for x in summary[start + 2:] if x.startswith("  ")):
+    if block:
+        reference = [" ".join(s.strip() for s in block[:2])]
+        for line in (x.strip() for x in block[2:] if x.startswith("  ")):
             if reference[-1].endswith(";"):  # a sentence the text report wrapped
                 reference[-1] += " " + line
             else:
                 reference.append(line)
+    block = _summary_block(summary, "Raw models")  # each model's record: a fixed-width table
+    record = {"intro": " ".join(x.strip() for x in block if not x.startswith("  ")),
+              "table": "\n".join(x[2:] for x in block if x.startswith("  "))} if block else None
     s = analysis.settings
     html = environment.get_template(TEMPLATE).render(
-        title=f"{r.title}: when does it reach {', '.join(format_money(t) for t in sorted(set(analysis.targets['target'])))}?",
+        title=f"{title or r.title}: when does it reach {', '.join(format_money(t) for t in sorted(set(analysis.targets['target'])))}?",
         data=s["data"], version=__version__, n_paths=f"{s['n_paths']:,}", seed=s["seed"], answer=_answer(analysis),
-        reference=reference, table=_table(analysis), chart=_chart(analysis), observations=observations,
+        reference=reference, record=record, table=_table(analysis), chart=_chart(analysis), observations=observations,
         residuals=residuals, latent=latent, not_used=not_used,
         method=(f"Every model is fitted to {s['evidence']}; paths carry innovation, parameter and source uncertainty. "
                 f"The calibrated model's probabilities are checked against outcomes in benchmarks/calibration.py."))
