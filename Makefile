@@ -12,7 +12,7 @@ SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev 
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps venv install wheel docs cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-explore py-test stub clean
+.PHONY: run test system-deps venv install wheel docs cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-tsan fuzz-explore py-test stub clean
 
 run: install
 	$(BIN)/tradetarget --plot tradetarget.png
@@ -111,6 +111,27 @@ fuzz: fuzz-build
 	    echo "$$t: $$runs runs, no finding ($$(grep -o 'exec/s: [0-9]*' build/fuzz/$$t.log | tail -1))"; \
 	  else \
 	    echo "$$t FAILED; the end of build/fuzz/$$t.log:"; tail -60 build/fuzz/$$t.log; ls -l build/fuzz/artifacts; exit 1; \
+	  fi; \
+	done
+
+# The same fuzz targets under ThreadSanitizer (the models' paths run on the thread pool), fewer runs:
+# TSan slows them about tenfold. Not in `make test` (CI's time); run it after touching a parallel loop.
+FUZZ_TSAN_RUNS_fuzz_observations ?= 20000
+FUZZ_TSAN_RUNS_fuzz_models ?= 300
+fuzz-tsan: system-deps venv
+	$(BIN)/cmake -S . -B build/fuzz-tsan -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRADETARGET_FUZZ=ON -DTRADETARGET_TSAN=ON \
+	  -DTRADETARGET_BUILD_TESTS=OFF
+	$(BIN)/cmake --build build/fuzz-tsan
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz-tsan/corpus/$$t build/fuzz-tsan/artifacts && cp tests/fuzz/corpus/$$t/* build/fuzz-tsan/corpus/$$t/ && \
+	  runs=$$(case $$t in fuzz_models) echo $(FUZZ_TSAN_RUNS_fuzz_models);; *) echo $(FUZZ_TSAN_RUNS_fuzz_observations);; esac); \
+	  if TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/fuzz-tsan/tests/fuzz/$$t -runs=$$runs -seed=$(FUZZ_SEED) \
+	       -print_final_stats=1 -artifact_prefix=build/fuzz-tsan/artifacts/$$t- build/fuzz-tsan/corpus/$$t \
+	       > build/fuzz-tsan/$$t.log 2>&1; then \
+	    echo "$$t under TSan: $$runs runs, no finding"; \
+	  else \
+	    echo "$$t under TSan FAILED; the end of build/fuzz-tsan/$$t.log:"; tail -60 build/fuzz-tsan/$$t.log; exit 1; \
 	  fi; \
 	done
 

@@ -11,6 +11,13 @@
 
 using namespace tradetarget;
 
+// One thread and one block of paths: the same coverage, so the same run, on every machine. Under
+// ThreadSanitizer (make fuzz-tsan) two threads share three blocks of paths, to look for races.
+#ifndef TRADETARGET_FUZZ_THREADS
+#define TRADETARGET_FUZZ_THREADS 1
+#define TRADETARGET_FUZZ_PATHS 30
+#endif
+
 namespace {
 
 double any_double(FuzzedDataProvider& in) {
@@ -53,8 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 const double p = in.ConsumeFloatingPointInRange<double>(1e-9, 1.0 - 1e-9);
                 FUZZ_CHECK(!std::isnan(model->quantile_log(ahead, p)));
                 SimulationOptions options;
-                options.n_paths = 30;
-                options.threads = 1;  // one thread: the same coverage, so the same run, on every machine
+                options.n_paths = TRADETARGET_FUZZ_PATHS;
+                options.threads = TRADETARGET_FUZZ_THREADS;
                 options.model = model_options;
                 options.horizon = in.ConsumeIntegralInRange(1, 40);
                 options.seed = in.ConsumeIntegral<std::uint64_t>();
