@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", metavar="TEXT", help="what the series is, for the briefing's heading "
                    "(default: the reporter-partner pair and flow the data name, e.g. 'Kazakhstan–Türkiye trade total')")
     p.add_argument("--report", type=output_file(".html"), metavar="FILE.html",
-                   help="also write a self-contained HTML briefing (answer, table, chart, evidence)")
+                   help="also write a self-contained HTML briefing (answer, table, chart, evidence); FILE.pdf: printed to PDF by headless Chromium")
     p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
     return p
 

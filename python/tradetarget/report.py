@@ -11,6 +11,9 @@ from typing import Optional, TYPE_CHECKING, Union
 import pandas as pd
 
 from ._version import __version__
+
+#: The browsers that print a briefing to PDF (headless), first found first.
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 from .models import DEFAULT_MODEL, MODEL_LABELS
 from .money import format_money
 
@@ -121,5 +124,31 @@ def report(analysis: "Analysis", path: Union[str, Path, None] = None, title: Opt
         method=(f"Every model is fitted to {s['evidence']}; paths carry innovation, parameter and source uncertainty. "
                 f"The calibrated model's probabilities are checked against outcomes in benchmarks/calibration.py."))
     if path is not None:
-        Path(path).write_text(html, encoding="utf-8")
+        write(html, path)
     return html
+
+
+def write(html: str, path: Union[str, Path]) -> None:
+    """The briefing to ``path``: HTML, or a PDF printed by headless Chromium for a ``.pdf`` path
+    (ValueError when no Chromium is installed, saying so)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        path.write_text(html, encoding="utf-8")
+        return
+    browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
+    if browser is None:
+        raise ValueError(f"{path.name}: a PDF is printed by Chromium ({' or '.join(BROWSERS)}), and none is "
+                         "installed; write the briefing as .html (any browser prints it)")
+    with tempfile.TemporaryDirectory() as scratch:
+        page = Path(scratch) / "briefing.html"
+        page.write_text(html, encoding="utf-8")
+        done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={scratch}/profile",
+                               "--no-pdf-header-footer", f"--print-to-pdf={path.resolve()}", page.as_uri()],
+                              capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 or not path.is_file():
+        raise ValueError(f"{path.name}: Chromium could not print the briefing (exit {done.returncode}): "
+                         f"{done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'no message'}")

@@ -64,3 +64,16 @@ def test_a_briefing_of_the_users_own_file(tmp_path: Path, capsys) -> None:
     assert "Kazakhstan exports to China (US$ billion): when does it reach $5, $8?" in text
     assert "the chance of" in text and "by 2030" in text
     capsys.readouterr()
+
+
+def test_the_briefing_as_a_pdf(tmp_path: Path, capsys, monkeypatch) -> None:
+    """-o FILE.pdf prints the briefing with headless Chromium; without one, a clear error."""
+    pdf = tmp_path / "briefing.pdf"
+    assert main(["report", "-o", str(pdf), "--paths", "500"]) == 0
+    head = pdf.read_bytes()[:5]
+    assert head == b"%PDF-" and pdf.stat().st_size > 50_000  # the charts are in it
+    assert f"briefing saved to {pdf}" in capsys.readouterr().out
+    monkeypatch.setenv("PATH", str(tmp_path))  # no browser on the PATH
+    assert main(["report", "-o", str(tmp_path / "again.pdf"), "--paths", "500"]) == 2
+    assert "again.pdf: a PDF is printed by Chromium (chromium or chromium-browser or google-chrome), and none is " \
+           "installed; write the briefing as .html" in capsys.readouterr().err
