@@ -442,14 +442,61 @@ def analyze(
     reference: ReferenceClass | None = None,
     evidence: str = "all",
 ) -> Analysis:
-    """Run the main job. ``observations=None`` uses the bundled Kazakhstan–Türkiye data and
-    ``targets=None`` its stated targets ($10B and $15B). ``capacity`` is the level the logistic
-    and Gompertz curves level off at (estimated when None). ``reference``: the reference class of
-    the calibrated model ``reference_rw`` (default: the bundled one, world trade).
+    """Run the main job: observations -> series -> models -> paths -> time to target.
 
-    ``evidence="all"`` (default) fits every model to the measurement model's latent series: every
-    statement, partial years (a nowcast year) and conflicting reports included, each year with
-    its posterior log sd; ``"reconciled"`` fits them to the full years of the reconciled series."""
+    Parameters
+    ----------
+    observations : path, DataFrame, pandas Series or None
+        An observations file or frame (``data/README.md`` has the schema; ``year,value`` works
+        too). None: the bundled Kazakhstan–Türkiye data.
+    targets : amounts, optional
+        Levels in the data's units (``10e9``) or amounts (``"10B"``). None: the bundled data's
+        stated targets ($10B and $15B); needed for your own data.
+    models : sequence of str
+        ``tt.ANALYSIS_MODELS`` (the calibrated answer alone, the default) or e.g.
+        ``tt.COMPARISON_MODELS`` (the raw models beside it, with their track record).
+    by : years
+        The years of P(reached by year).
+    deadline : int
+        The year the required growth is computed to.
+    horizon : int, optional
+        Years of paths after the last observed year (default: to the last of ``by`` + 20).
+    n_paths, seed : int
+        Sample paths per model and the seed of their streams (the same seed, the same numbers).
+    source_uncertainty : bool
+        Redraw the observed years within the sources' spread on every path.
+    indicator, flow, commodity : str
+        Which series of the observations to analyse.
+    capacity : float, optional
+        The level the logistic and Gompertz curves level off at (estimated when None).
+    combine : bool
+        Add an equal-weight combination of the models' paths when several are run.
+    reference : ReferenceClass, optional
+        The reference class of ``reference_rw`` (default: the bundled one, world trade).
+    evidence : {"all", "reconciled"}
+        "all" fits every model to the measurement model's latent series (every statement, partial
+        years and conflicting reports included, each year with its posterior log sd);
+        "reconciled" to the full years of the reconciled series.
+
+    Returns
+    -------
+    Analysis
+        ``summary()`` (the text the command prints), ``targets`` (one row per target and model),
+        ``first_passage``, ``forecasts``, ``plot()``, ``report()`` and ``to_json()``.
+
+    Raises
+    ------
+    ValueError
+        Bad observations (naming the row and column), no targets for your own data, a past
+        deadline, an unknown model.
+
+    Examples
+    --------
+    >>> import tradetarget as tt
+    >>> analysis = tt.analyze(n_paths=2000)             # the bundled data and targets
+    >>> p = analysis.targets.set_index("target").loc[10e9, "prob_by_2030"]
+    >>> mine = tt.analyze(tt.datasets.path("kazakhstan_turkiye.csv"), targets=["8B"], n_paths=2000)
+    """
     from . import datasets
 
     if observations is None:

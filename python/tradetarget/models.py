@@ -398,16 +398,51 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
 def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: float | str | None = None,
         reference=None, *, ets_class: str | None = None, order: Sequence[int] | str | None = None,
         constant: bool | None = None) -> Fit:
-    """Fit any model of the registry (``tt.models.REGISTRY``: 'reference_rw', 'loglinear',
-    'rw_drift', 'logistic', 'auto_ets', 'ets', 'arima', 'theta', ...) to a reconciled series, a
-    pandas Series indexed by year, a DataFrame with year/value (and optionally log_sd) columns, or a
-    plain sequence of numbers (indexed 1..n). ``None`` uses the bundled Kazakhstan–Türkiye total trade.
+    """Fit any model of the registry to one annual series.
 
-    Options, each for the models that read it (``REGISTRY[name].options``; another is an error):
-    ``capacity`` the level a saturating curve levels off at (default: estimated); ``reference`` the
-    prior of 'reference_rw' (a ``ReferenceClass``; default: the bundled one); ``ets_class`` the class
-    of 'ets' ('ANN', 'AAN', 'AAdN', 'MNN', 'MAN', 'MAdN'); ``order`` (p, d, q) and ``constant`` of
-    'arima' (default: a constant, the mean for d = 0 or the drift for d = 1)."""
+    Parameters
+    ----------
+    data : Reconciled, pandas Series, DataFrame, sequence of numbers or None
+        A reconciled series (``tt.reconcile()``), a Series indexed by year, a DataFrame with
+        ``year`` and ``value`` (and optionally ``log_sd``) columns, or plain numbers (indexed 1..n,
+        as R's ``ts()``). None: the bundled Kazakhstan–Türkiye total trade.
+    model : str
+        A name of ``tt.models.REGISTRY``: 'reference_rw' (the calibrated default), 'loglinear',
+        'rw_drift', 'logistic', 'gompertz', 'local_linear_trend', 'auto_ets', 'ets', 'ets_aicc',
+        'auto_arima', 'arima', 'theta'.
+    capacity : float or str, optional
+        The level a saturating curve levels off at ('logistic', 'gompertz'; default: estimated).
+    reference : ReferenceClass, optional
+        The prior of 'reference_rw' (default: the bundled one, world trade).
+    ets_class : str, optional
+        The class of 'ets': 'ANN', 'AAN', 'AAdN', 'MNN', 'MAN' or 'MAdN'.
+    order, constant : optional
+        (p, d, q) and the constant of 'arima' (default constant: the mean for d = 0, the drift
+        for d = 1).
+
+    Returns
+    -------
+    Fit
+        ``summary()``, ``coefficients``, ``residuals``, ``information_criteria``, ``intervals()``
+        and ``forecast()`` (sample paths for the target engine).
+
+    Raises
+    ------
+    ValueError
+        An unknown model, an option the model does not take (``REGISTRY[name].options``), or a
+        series the model cannot fit (too few years, gaps for a level model, values <= 0 for a
+        model in logs), naming the problem.
+    TypeError
+        Data or an option of the wrong type.
+
+    Examples
+    --------
+    >>> import tradetarget as tt
+    >>> fit = tt.fit()                                   # reference_rw on the bundled series
+    >>> forecast = fit.forecast(horizon=10, n_paths=2000, seed=1)
+    >>> table = tt.time_to_target(forecast, [10e9], by=[2030])
+    >>> ets = tt.fit([3.4, 5.3, 4.0, 4.6, 5.4, 5.9, 6.4], "auto_ets")
+    """
     if data is None:
         from .observations import reconcile
 

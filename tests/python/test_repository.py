@@ -90,3 +90,23 @@ def test_the_docs_show_what_make_run_prints(capsys) -> None:
     assert block, "docs/getting-started.md has no `make run` block"
     assert main([]) == 0
     assert capsys.readouterr().out.splitlines() == block.group(1).splitlines()
+
+
+def test_every_docstring_example_of_the_public_api_runs(tmp_path, monkeypatch) -> None:
+    """The ``Examples`` of every public function and class (``tt.__all__`` and their methods), as
+    the API reference shows them, executed in a scratch folder."""
+    import inspect
+
+    import tradetarget as tt
+
+    monkeypatch.chdir(tmp_path)
+    objects = [getattr(tt, name) for name in tt.__all__]
+    objects += [member for obj in objects if inspect.isclass(obj) for member in vars(obj).values()]
+    ran = 0
+    for obj in objects:
+        doc = inspect.getdoc(obj) if callable(obj) or inspect.isclass(obj) else None
+        lines = [line.strip()[4:] for line in (doc or "").splitlines() if line.strip().startswith((">>> ", "... "))]
+        if lines:
+            exec(compile("\n".join(lines), f"docstring of {getattr(obj, '__qualname__', obj)}", "exec"), {})
+            ran += 1
+    assert ran >= 2
