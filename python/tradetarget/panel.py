@@ -140,35 +140,82 @@ def forecast_panel(
     value_col: str = "value",
     _partition: bool = False,
 ) -> Any:
-    """One row per series of a long panel (a pandas or a Dask DataFrame).
+    """Every series of a long panel at once: one row per series, fitted on all cores in C++.
 
-    ``model``: any name of ``PANEL_MODELS``; by default ``DEFAULT_MODEL`` (``reference_rw``, the
-    calibrated one: a random walk with drift in logs whose drift and volatility have a reference
-    class as their prior). ``reference``: that prior. By default the panel pools over its own
-    series when it holds enough to learn from (``MIN_SERIES`` series with ``MIN_SEGMENTS``
-    segments of 13 consecutive years, or as long as its series where they are shorter, down to 4; see
-    ``tradetarget.reference.panel_reference``), and otherwise uses the bundled
-    reference class (world trade, Penn World Table); a Dask panel uses the bundled one unless given
-    one (pooled over the whole Dask panel). The one used is in ``result.attrs["reference"]``
-    (``ReferenceClass.from_dict`` turns it back into one, e.g. to run a part of the panel with it). ``targets``: a mapping
-    label -> a level for every series, or a Series of levels indexed by series id (series it
-    does not name get no target); e.g. ``{"double": 2 * last_values}``. ``by``: the years for
-    P(reached by year); the first is the deadline of the required growth. ``n_paths``: sample
-    paths per series for the first passage (0: forecasts only). ``threads``: 0 uses every core.
-    ``capacity``, ``ets_class``, ``order``, ``constant``: the model's options, as ``tt.fit`` takes them
-    (one class of 'ets', one order of 'arima', the capacity of a curve), the same for every series.
-    ``parameter_uncertainty``: the level models' paths (ETS, ARIMA, Theta) draw their parameters
-    from the posterior (a few ms more per series with paths); False simulates at the estimates,
-    as R does.
-    ``progress``: a tqdm bar; None shows it for runs longer than a second, False turns it off.
+    Parameters
+    ----------
+    data : pandas or Dask DataFrame
+        One row per series and year: ``id_col``, ``year_col``, ``value_col``, and any columns
+        that describe a series (flow, commodity, ...).
+    model : str
+        Any name of ``PANEL_MODELS``; by default ``DEFAULT_MODEL`` (``reference_rw``, the
+        calibrated one: a random walk with drift in logs whose drift and volatility have a
+        reference class as their prior).
+    reference : ReferenceClass, optional
+        That prior. By default the panel pools over its own series when it holds enough to learn
+        from (``MIN_SERIES`` series with ``MIN_SEGMENTS`` segments of 13 consecutive years, or as
+        long as its series where they are shorter, down to 4: see
+        ``tradetarget.reference.panel_reference``), and otherwise uses the bundled reference class
+        (world trade, Penn World Table). A Dask panel pools over the whole panel, not per
+        partition. The class used is in ``result.attrs["reference"]``
+        (``ReferenceClass.from_dict`` turns it back into one, e.g. to run a part of the panel with it).
+    targets : mapping, optional
+        label -> a level for every series, or a Series of levels indexed by series id (series it
+        does not name get no target); e.g. ``{"double": 2 * last_values}``.
+    by : years
+        The years of P(reached by year); the first is the deadline of the required growth.
+    horizon : int
+        Forecast years after each series' last year.
+    levels : percents
+        The interval levels of the forecast columns.
+    n_paths : int
+        Sample paths per series for the first passage (0: forecasts only).
+    keep_paths : bool
+        Keep each series' paths in a ``paths`` column.
+    seed : int
+        Each series draws from a stream derived from this seed and its id: the same numbers on any
+        number of threads, in any partition.
+    threads : int
+        0 uses every core.
+    capacity, ets_class, order, constant : optional
+        The model's options, as ``tt.fit`` takes them, the same for every series.
+    parameter_uncertainty : bool
+        The level models' paths (ETS, ARIMA, Theta) draw their parameters from the posterior (a
+        few ms more per series with paths); False simulates at the estimates, as R does.
+    progress : bool, optional
+        A tqdm bar; None shows it for runs longer than a second, False turns it off.
+    id_col, year_col, value_col : str
+        The columns' names.
 
-    Columns of the result: the id, any input column constant within each series (flow,
-    commodity, ...), ``model`` (the fitted class), ``error`` (why a series was not fitted; empty
-    otherwise), ``n_years``, ``last_year``, ``last_value``, ``growth`` (the model's annual growth),
-    ``point_h1`` ... with ``lower80_h1``/``upper80_h1`` ... per level, and per target ``{label}_*``:
-    ``target``, ``already_reached_year`` (an observed year), ``median_year``, ``p10_year``, ``p90_year``,
-    ``point_cross_year`` (when the point forecast crosses), ``prob_by_{year}``, ``required_growth``.
-    ``long_forecasts()`` turns the forecast columns into one row per series and year.
+    Returns
+    -------
+    DataFrame (pandas, or Dask for a Dask panel)
+        The id, any input column constant within each series, ``model`` (the fitted class),
+        ``error`` (why a series was not fitted; empty otherwise), ``n_years``, ``last_year``,
+        ``last_value``, ``growth`` (the model's annual growth), ``point_h1`` ... with
+        ``lower80_h1``/``upper80_h1`` ... per level, and per target ``{label}_*``: ``target``,
+        ``already_reached_year`` (an observed year), ``median_year``, ``p10_year``, ``p90_year``,
+        ``point_cross_year`` (when the point forecast crosses), ``prob_by_{year}``,
+        ``required_growth``. ``long_forecasts()`` turns the forecast columns into one row per
+        series and year.
+
+    Raises
+    ------
+    ValueError
+        A missing column, an unknown model, an option the model does not take, targets without
+        paths. A series that cannot be fitted is not an error: its row says why in ``error``.
+    TypeError
+        A reference that is not a ``ReferenceClass``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import tradetarget as tt
+    >>> panel = pd.DataFrame({"unique_id": ["exports"] * 6 + ["imports"] * 6, "year": list(range(2019, 2025)) * 2,
+    ...                       "value": [1.1, 1.3, 1.2, 1.6, 1.7, 1.9, 2.0, 2.1, 2.5, 2.4, 2.8, 3.0]})
+    >>> result = tt.forecast_panel(panel, targets={"double": 2 * panel.groupby("unique_id")["value"].last()},
+    ...                            n_paths=1000, progress=False)
+    >>> result[["unique_id", "double_prob_by_2030"]]
     """
     targets = dict(targets or {})
     horizon = arguments.whole("horizon", horizon, 1, 500, "years")
