@@ -333,12 +333,40 @@ class Forecast:
 
     def time_to_target(self, targets: Iterable[Union[float, str]], by: Optional[Sequence[int]] = None,
                        deadline: int | None = None) -> pd.DataFrame:
-        """One row per target (a number or an amount such as '10B'): when the paths first reach it
-        (median and 10%/90% years; <NA> when not within the horizon), P(reached by each year in
-        ``by``), the year the point forecast crosses, and the growth the target needs by ``deadline``
-        (default: the first of ``by``) beside the historical rate. A target already reached in an
-        observed year is reported with that year. ``by`` defaults to 2030 and 2035, those of them the
-        paths reach (else their last year)."""
+        """When the paths first reach each target, and how likely by each year.
+
+        Parameters
+        ----------
+        targets : numbers or amounts
+            Levels in the data's units, or amounts such as ``"10B"``.
+        by : years, optional
+            The years of P(reached by year); default 2030 and 2035, those of them the paths reach
+            (else their last year).
+        deadline : int, optional
+            The year the required growth is computed to (default: the first of ``by``).
+
+        Returns
+        -------
+        DataFrame
+            One row per target: ``median_year``, ``p10_year``, ``p90_year`` (the first calendar year
+            at or above the target across the paths; <NA> when not within the horizon),
+            ``prob_by_{year}``, ``point_cross_year`` (when the point forecast crosses),
+            ``already_reached_year`` (an observed year at or above it), ``required_growth`` by the
+            deadline beside ``historical_growth``, and ``model_growth``.
+
+        Raises
+        ------
+        ValueError
+            No target, a target that is not a positive amount, a year that is not whole.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import tradetarget as tt
+        >>> trade = pd.Series([3.35e9, 5.3e9, 4.0e9, 4.6e9, 5.4e9], index=range(2020, 2025))
+        >>> forecast = tt.fit(trade).forecast(horizon=15, n_paths=2000)
+        >>> table = forecast.time_to_target(["10B", "15B"], by=[2030, 2035])
+        """
         if by is None:
             by = [y for y in DEFAULT_BY if self.paths.first_year <= y <= self.paths.last_year] or [self.paths.last_year]
         by = [whole("a year of by", y) for y in one_or_many(by)]
