@@ -90,9 +90,47 @@ def measure(
     bias_prior_sd: float = 0.10,
     grid_points: int = 25,
 ) -> Measured:
-    """Fit the measurement model to one series of the observations (default: the bundled
-    Kazakhstan–Türkiye total trade). Partial years, growth statements, ranges, approximate and
-    "current" levels and exports + imports all enter through their own measurement equation."""
+    """Fit the measurement model to one series of the observations: every statement tied to one
+    latent annual series (a random walk with drift in logs) by a Kalman filter and smoother.
+    Partial years, growth statements, ranges, approximate and "current" levels and exports +
+    imports all enter through their own measurement equation.
+
+    Parameters
+    ----------
+    observations : path, DataFrame or None
+        An observations file or frame (``data/README.md``). None: the bundled Kazakhstan–Türkiye
+        data.
+    indicator, flow, commodity : str
+        Which series of the observations.
+    sigma_slope : float
+        The drift's own random walk (0: one drift).
+    partial_share_sd : float
+        The sd in logs of a partial year's share of its full year, beyond its share of months.
+    approx_multiplier : float
+        How much less precise an approximate figure ("about $5B") is than a stated one.
+    bias_prior_sd : float
+        The prior sd in logs of each source's bias.
+    grid_points : int
+        Points per axis of the grid the two variances are integrated over.
+
+    Returns
+    -------
+    Measured
+        ``table`` (every year: value, 80% interval, how many figures, observed / estimated /
+        nowcast), ``residuals`` (each statement's standardised residual: ``|r| > 2`` is out of line),
+        ``biases`` and ``nowcast``.
+
+    Raises
+    ------
+    ValueError
+        Bad observations (naming the line and column), or none of the chosen series.
+
+    Examples
+    --------
+    >>> import tradetarget as tt
+    >>> measured = tt.measure()
+    >>> out_of_line = measured.residuals.query("abs(standardized) > 2")
+    """
     from . import datasets
 
     if observations is None:

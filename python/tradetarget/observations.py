@@ -297,7 +297,34 @@ def reconcile(
     ``log_sd``; a "current" level counts for the last full year before its date; growth
     statements give the level of an adjacent year that has none; partial years, multi-year totals,
     bounds, ranges and expectations are reported in ``decisions`` and kept out.
-    ``observations=None`` uses the bundled Kazakhstan–Türkiye data.
+
+    Parameters
+    ----------
+    observations : path, DataFrame, pandas Series or None
+        An observations file or frame (the schema of ``data/README.md``, or just ``year,value``),
+        or a Series of values indexed by year. None: the bundled Kazakhstan–Türkiye data.
+    indicator, flow, commodity : str
+        Which series of the observations.
+    use_current_levels, use_growth_statements : bool
+        Whether "current" levels and growth statements may give a year's level.
+
+    Returns
+    -------
+    Reconciled
+        ``table`` (year, value, log_sd, n_sources, how), ``decisions`` (every observation: used
+        or not, and why), ``observations`` (the selected rows as read) and ``title``.
+
+    Raises
+    ------
+    ValueError
+        A file or frame that does not follow the schema, naming the line, the column and the
+        value; no observation of the chosen series.
+
+    Examples
+    --------
+    >>> import tradetarget as tt
+    >>> series = tt.reconcile()
+    >>> decisions = series.decisions[["obs_id", "used", "reason"]]
     """
     from . import datasets
 
