@@ -92,16 +92,49 @@ class ReferenceClass:
                    id_col: str = "unique_id", year_col: str = "year", value_col: str = "value") -> "ReferenceClass":
         """Learns a reference class from a long panel (one row per series and year, values > 0).
 
-        Every run of ``segment_years`` consecutive years of a series is a segment (gaps end a run);
-        ``period=(1990, 2017)`` keeps only segments within those years (growth in the 1970s is not
-        growth in the 2010s). ``window_years``: where each segment is split to learn how much of a
-        window's growth persists (``drift_reset``; 0: assume it all does). ``predictive``: the drift's
-        mean, spread and persistence and the volatility's step after the window
-        (``volatility_persistence``, ``volatility_innovation``) maximise the score of each segment's
-        years after its window given the window (what a forecast from a short window needs; False: the
-        segments' likelihood alone, the window's volatility carried forward). To restrict by kind of series, filter the rows first, e.g.
-        ``df[df.flow == "exports"]``. Raises ValueError for a panel with fewer than ``MIN_SERIES``
-        series or ``MIN_SEGMENTS`` segments, naming what it found.
+        Parameters
+        ----------
+        data : DataFrame
+            One row per series and year (``id_col``, ``year_col``, ``value_col``). To restrict by
+            kind of series, filter the rows first, e.g. ``df[df.flow == "exports"]``.
+        name, source : str
+            What the class is called, and where it comes from (default: the panel's columns, its
+            size and years, and this version).
+        segment_years : int
+            Every run of this many consecutive years of a series is a segment (gaps end a run).
+        window_years : int
+            Where each segment is split to learn how much of a window's growth persists
+            (``drift_reset``; 0: assume it all does).
+        period : (first_year, last_year), optional
+            Only segments within those years (growth in the 1970s is not growth in the 2010s).
+        predictive : bool
+            The drift's mean, spread and persistence and the volatility's step after the window
+            maximise the score of each segment's years after its window given the window (what a
+            forecast from a short window needs); False: the segments' likelihood alone, the
+            window's volatility carried forward.
+        id_col, year_col, value_col : str
+            The columns' names.
+
+        Returns
+        -------
+        ReferenceClass
+            ``describe()`` says it in words; ``save(path)`` writes it with its provenance.
+
+        Raises
+        ------
+        ValueError
+            A panel with fewer than ``MIN_SERIES`` series or ``MIN_SEGMENTS`` segments (naming what
+            it found), a missing column, a value <= 0.
+        TypeError
+            Data that is not a DataFrame.
+
+        Examples
+        --------
+        >>> import tradetarget as tt
+        >>> from tradetarget.reference import pwt_trade_panel
+        >>> recent = tt.ReferenceClass.from_panel(pwt_trade_panel(), name="world trade since 1990", period=(1990, 2017),
+        ...                                       predictive=False)   # the likelihood alone: quicker
+        >>> text = recent.describe()
         """
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"the panel must be a pandas DataFrame; got {type(data).__name__}")

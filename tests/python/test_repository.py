@@ -101,7 +101,8 @@ def test_every_docstring_example_of_the_public_api_runs(tmp_path, monkeypatch) -
 
     monkeypatch.chdir(tmp_path)
     objects = [getattr(tt, name) for name in tt.__all__]
-    objects += [member for obj in objects if inspect.isclass(obj) for member in vars(obj).values()]
+    # getattr, not vars(): a classmethod is callable (and has its docstring) only once bound
+    objects += [getattr(obj, name) for obj in objects if inspect.isclass(obj) for name in vars(obj) if not name.startswith("__")]
     ran = 0
     for obj in objects:
         doc = inspect.getdoc(obj) if callable(obj) or inspect.isclass(obj) else None
@@ -109,4 +110,4 @@ def test_every_docstring_example_of_the_public_api_runs(tmp_path, monkeypatch) -
         if lines:
             exec(compile("\n".join(lines), f"docstring of {getattr(obj, '__qualname__', obj)}", "exec"), {})
             ran += 1
-    assert ran >= 2
+    assert ran >= 7  # fit, analyze, forecast_panel, reconcile, measure, Forecast.time_to_target, ReferenceClass.from_panel
