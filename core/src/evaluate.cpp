@@ -12,6 +12,7 @@
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/arima.hpp"
+#include "tradetarget/level_models.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/theta.hpp"
@@ -62,6 +63,10 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
         // Fitted to the values themselves, as R does: a model of levels takes zeros and negatives
         // (a trade balance), which a series for the models in logs refuses.
         require_consecutive_years(years, model);
+        if (is_theta_family(kind)) {
+            const ThetaFamilyModel m = fit_theta_family(kind, values);
+            return normal_predictive(m.mean(horizon), m.variance(horizon));
+        }
         switch (kind) {
             case ModelKind::Theta: {
                 const ThetaModel m = ThetaModel::fit(values);

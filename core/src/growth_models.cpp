@@ -272,7 +272,12 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
         case ModelKind::EtsAicc:
         case ModelKind::Arima:
         case ModelKind::AutoArima:
-        case ModelKind::Theta: return std::make_unique<LevelForecastModel>(kind, series, options);
+        case ModelKind::Theta:
+        case ModelKind::StandardTheta:
+        case ModelKind::OptimizedTheta:
+        case ModelKind::DynamicTheta:
+        case ModelKind::DynamicOptimizedTheta:
+        case ModelKind::AutoTheta: return std::make_unique<LevelForecastModel>(kind, series, options);
         case ModelKind::ReferenceRandomWalk: return std::make_unique<ReferenceRandomWalk>(series, *options.reference);
     }
     throw InputError("unknown model kind");

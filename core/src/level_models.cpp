@@ -14,6 +14,22 @@
 
 namespace tradetarget {
 
+bool is_theta_family(ModelKind kind) {
+    return kind == ModelKind::StandardTheta || kind == ModelKind::OptimizedTheta || kind == ModelKind::DynamicTheta ||
+           kind == ModelKind::DynamicOptimizedTheta || kind == ModelKind::AutoTheta;
+}
+
+ThetaFamilyModel fit_theta_family(ModelKind kind, const std::vector<double>& levels) {
+    switch (kind) {
+        case ModelKind::StandardTheta: return ThetaFamilyModel::fit(levels, ThetaVariant::Standard);
+        case ModelKind::OptimizedTheta: return ThetaFamilyModel::fit(levels, ThetaVariant::Optimized);
+        case ModelKind::DynamicTheta: return ThetaFamilyModel::fit(levels, ThetaVariant::DynamicStandard);
+        case ModelKind::DynamicOptimizedTheta: return ThetaFamilyModel::fit(levels, ThetaVariant::DynamicOptimized);
+        case ModelKind::AutoTheta: return ThetaFamilyModel::select(levels);
+        default: throw InputError("'" + to_string(kind) + "' is not a Theta-family model");
+    }
+}
+
 LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series, const ModelOptions& options)
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)),
       parameter_uncertainty_(options.parameter_uncertainty),
@@ -37,7 +53,10 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
             break;
         case ModelKind::AutoArima: arima_ = std::make_shared<ArimaModel>(auto_arima(levels)); break;
         case ModelKind::Theta: theta_ = std::make_shared<ThetaModel>(ThetaModel::fit(levels)); break;
-        default: throw InputError("LevelForecastModel takes ets, auto_ets, ets_aicc, arima, auto_arima or theta");
+        default:
+            if (!is_theta_family(kind))
+                throw InputError("LevelForecastModel takes ets, auto_ets, ets_aicc, arima, auto_arima or a Theta model");
+            theta_family_ = std::make_shared<ThetaFamilyModel>(fit_theta_family(kind, levels));
     }
     // residuals from the year of the first one (ARIMA: after d differences); the parameter count
     // from the model's own AIC, -2 LL + 2k, as R's forecast counts them (sigma^2 included)
@@ -53,10 +72,22 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
     if (ets_) diagnostics_.innovation_variance = ets_->sigma2();
     if (arima_) diagnostics_.innovation_variance = arima_->sigma2();
     if (theta_) diagnostics_.innovation_variance = theta_->sigma2();
+    if (theta_family_) diagnostics_.innovation_variance = theta_family_->sigma2();
     if (ets_) fill(ets_->residuals(), ets_->loglik(), ets_->aic(), ets_->n());
     if (arima_) fill(arima_->residuals(), arima_->loglik(), arima_->aic(), static_cast<int>(arima_->residuals().size()));
     // Theta is a method, not a likelihood model: the residuals of its SES part, no likelihood
     if (theta_) fill(theta_->ses().residuals(), none, none, theta_->ses().n());
+    if (theta_family_) {
+        // least squares on the errors after the first three is Gaussian maximum likelihood
+        // conditional on them: that likelihood, with alpha, the initial level, theta when
+        // estimated and sigma^2 as parameters
+        const auto& e = theta_family_->residuals();
+        const std::vector<double> scored(e.begin() + std::min<std::ptrdiff_t>(3, static_cast<std::ptrdiff_t>(e.size())), e.end());
+        const double loglik = gaussian_log_likelihood(scored);
+        const bool theta_free = theta_family_->variant() == ThetaVariant::Optimized ||
+                                theta_family_->variant() == ThetaVariant::DynamicOptimized;
+        fill(e, loglik, -2.0 * loglik + 2.0 * (theta_free ? 4 : 3), static_cast<int>(scored.size()));
+    }
     // the AICc-weighted mixture: no one model's residuals or likelihood (diagnostics stay empty)
 }
 
@@ -64,6 +95,7 @@ std::string LevelForecastModel::method() const {
     if (!mixture_.empty()) return "AICc-weighted ETS";
     if (ets_) return ets_->spec().label();
     if (arima_) return arima_->order().name();
+    if (theta_family_) return "Theta (" + to_string(theta_family_->variant()) + ")";
     return "Theta";
 }
 
@@ -79,6 +111,7 @@ Eigen::VectorXd LevelForecastModel::moments(int steps, bool variance) const {
     }
     if (ets_) return variance ? ets_->variance(steps) : ets_->mean(steps);
     if (arima_) return variance ? arima_->variance(steps) : arima_->mean(steps);
+    if (theta_family_) return variance ? theta_family_->variance(steps) : theta_family_->mean(steps);
     return variance ? theta_->variance(steps) : theta_->mean(steps);
 }
 
@@ -99,6 +132,7 @@ std::vector<std::pair<std::string, double>> LevelForecastModel::params() const {
     }
     if (ets_) return ets_->params();
     if (arima_) return arima_->params();
+    if (theta_family_) return theta_family_->params();
     return {{"alpha", theta_->alpha()}, {"drift", theta_->drift()}};
 }
 
@@ -165,6 +199,7 @@ LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool dra
       ets_(other.ets_),
       arima_(other.arima_),
       theta_(other.theta_),
+      theta_family_(other.theta_family_),
       mixture_(other.mixture_) {}
 
 std::shared_ptr<const GrowthModel> LevelForecastModel::with_parameter_uncertainty(bool draw) const {
@@ -204,7 +239,7 @@ void simulate_from(const std::vector<Model>& draws, const Model& estimate, Rng& 
 }  // namespace
 
 void LevelForecastModel::draw_parameters() const {
-    if (!parameter_uncertainty_) return;
+    if (!parameter_uncertainty_ || theta_family_) return;  // the Theta family's paths: at the estimates
     if (arima_) {
         posterior_ess_ = draw_into(arima_draws_, [&] { return arima_->posterior_draws(posterior_options_); });
     } else if (theta_) {
@@ -239,6 +274,7 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
         simulate_from(ets_draws(k), *mixture_[k].first, rng, levels);
     } else if (ets_) simulate_from(ets_draws(0), *ets_, rng, levels);
     else if (arima_) simulate_from(arima_draws_, *arima_, rng, levels);
+    else if (theta_family_) theta_family_->simulate(rng, levels);
     else simulate_from(theta_draws_, *theta_, rng, levels);
     for (Eigen::Index k = 0; k < out.size(); ++k) {
         const double v = levels(skip + k);

@@ -47,6 +47,24 @@ const std::vector<ModelInfo>& model_registry() {
         {ModelKind::Theta, "theta", "levels",
          "Theta method on levels (SES with drift; paths draw the parameters from their posterior)", 4, false, {}, {},
          true},
+        // The Theta family of Fiorucci et al. (2016), as statsforecast names its models; paths at the estimates.
+        {ModelKind::StandardTheta, "standard_theta", "levels",
+         "standard Theta model (STM: theta = 2, alpha and initial level by least squares; paths at the estimates)", 5,
+         false, {}, {}, true},
+        {ModelKind::OptimizedTheta, "optimized_theta", "levels",
+         "optimised Theta model (OTM: theta, alpha and initial level by least squares; paths at the estimates)", 6,
+         false, {}, {}, true},
+        {ModelKind::DynamicTheta, "dynamic_theta", "levels",
+         "dynamic standard Theta model (DSTM: trend line updated each year, theta = 2; paths at the estimates)", 5,
+         false, {}, {}, true},
+        {ModelKind::DynamicOptimizedTheta, "dynamic_optimized_theta", "levels",
+         "dynamic optimised Theta model (DOTM: trend line updated each year, theta estimated; paths at the "
+         "estimates)",
+         6, false, {}, {}, true},
+        {ModelKind::AutoTheta, "auto_theta", "levels",
+         "the Theta model (STM, OTM, DSTM or DOTM) with the smallest in-sample error, as statsforecast's AutoTheta "
+         "(paths at the estimates)",
+         5, false, {}, {}, true},
     };
     return registry;
 }

@@ -1,6 +1,7 @@
 #include "bindings.hpp"
 
 #include "tradetarget/arima.hpp"
+#include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/theta.hpp"
 
@@ -30,6 +31,37 @@ void register_level_models(py::module_& m) {
         .def("mean", &ThetaModel::mean, py::arg("h"))
         .def("variance", &ThetaModel::variance, py::arg("h"));
     m.def("theta_fit", &ThetaModel::fit, py::arg("y"), py::call_guard<py::gil_scoped_release>());
+    py::class_<ThetaFamilyModel>(m, "ThetaFamilyModel",
+                                 "A model of the Theta family of Fiorucci et al. 2016 (STM, OTM, DSTM, DOTM; see theta.hpp).")
+        .def_property_readonly("variant", [](const ThetaFamilyModel& t) { return to_string(t.variant()); })
+        .def_property_readonly("initial_level", &ThetaFamilyModel::initial_level)
+        .def_property_readonly("alpha", &ThetaFamilyModel::alpha)
+        .def_property_readonly("theta", &ThetaFamilyModel::theta)
+        .def_property_readonly("criterion", &ThetaFamilyModel::criterion)
+        .def_property_readonly("sigma2", &ThetaFamilyModel::sigma2)
+        .def_property_readonly("residuals", &ThetaFamilyModel::residuals)
+        .def("mean", &ThetaFamilyModel::mean, py::arg("h"))
+        .def("variance", &ThetaFamilyModel::variance, py::arg("h"));
+    const auto parse_variant = [](const std::string& name) {
+        for (ThetaVariant v : {ThetaVariant::Standard, ThetaVariant::Optimized, ThetaVariant::DynamicStandard,
+                               ThetaVariant::DynamicOptimized})
+            if (to_string(v) == name) return v;
+        throw InputError("unknown Theta variant '" + name + "'; expected STM, OTM, DSTM or DOTM");
+    };
+    m.def(
+        "theta_family_fit",
+        [parse_variant](const std::vector<double>& y, const std::string& variant) {
+            if (variant == "auto") return ThetaFamilyModel::select(y);
+            return ThetaFamilyModel::fit(y, parse_variant(variant));
+        },
+        py::arg("y"), py::arg("variant"), py::call_guard<py::gil_scoped_release>(),
+        "Fits a Theta-family model (STM, OTM, DSTM, DOTM, or auto: the smallest criterion).");
+    m.def(
+        "theta_family_at",
+        [parse_variant](const std::vector<double>& y, const std::string& variant, double initial_level, double alpha,
+                        double theta) { return ThetaFamilyModel::at(y, parse_variant(variant), initial_level, alpha, theta); },
+        py::arg("y"), py::arg("variant"), py::arg("initial_level"), py::arg("alpha"), py::arg("theta"),
+        "A Theta-family model's recursion at given parameters, without fitting.");
     py::class_<ArimaModel>(m, "ArimaModel", "ARIMA(p,d,q) with a constant, exact ML (see arima.hpp).")
         .def_property_readonly("name", [](const ArimaModel& a) { return a.order().name(); })
         .def_property_readonly("params", &ArimaModel::params)

@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include <boost/random/uniform_real_distribution.hpp>
 #include <catch2/catch.hpp>
 
 #include "tradetarget/arima.hpp"
@@ -98,4 +99,66 @@ TEST_CASE("ARIMA of values too large to difference is an InputError, not a NaN v
                                 1e-300, 9.2056338152308302e+307, -4.9348438996220461e+306, 9.450980392156862e-301};
     CHECK_THROWS_WITH(tradetarget::ArimaModel::fit(y, {0, 2, 0, false}),
                       Catch::Matchers::Contains("the differenced series overflows at observation 9"));
+}
+
+TEST_CASE("Theta family: the fit is the least-squares optimum, static variances are SES's, paths have the forecasts' moments") {
+    // a trending series with noise, fixed values
+    const std::vector<double> y{102.1, 106.3, 108.2, 115.0, 117.9, 119.4, 127.7, 130.1, 131.2, 138.8,
+                                143.5, 142.9, 150.6, 155.0, 154.1, 161.9, 166.2, 171.8};
+    const int n = static_cast<int>(y.size());
+    Rng rng = make_rng(11, 0);
+    boost::random::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (ThetaVariant v : {ThetaVariant::Standard, ThetaVariant::Optimized, ThetaVariant::DynamicStandard,
+                           ThetaVariant::DynamicOptimized}) {
+        INFO(to_string(v));
+        const ThetaFamilyModel m = ThetaFamilyModel::fit(y, v);
+        const bool optimized = v == ThetaVariant::Optimized || v == ThetaVariant::DynamicOptimized;
+        if (!optimized) CHECK(m.theta() == 2.0);
+        // no point of the parameter box does better (the criterion is exactly minimised)
+        for (int k = 0; k < 3000; ++k) {
+            const double level = m.initial_level() + 200.0 * (unit(rng) - 0.5);
+            const double alpha = 0.1 + 0.89 * unit(rng);
+            const double theta = optimized ? 1.0 / (1.0 - unit(rng)) : 2.0;
+            REQUIRE(ThetaFamilyModel::at(y, v, level, alpha, theta).criterion() >= m.criterion() * (1 - 1e-12));
+        }
+        // the criterion and sigma2 from the residuals (statsforecast's scale: SSE over mean |y|)
+        double sse = 0.0, mean_abs = 0.0;
+        for (int t = 0; t < n; ++t) {
+            mean_abs += std::fabs(y[static_cast<std::size_t>(t)]) / n;
+            if (t >= 3) sse += std::pow(m.residuals()[static_cast<std::size_t>(t)], 2);
+        }
+        CHECK(m.criterion() == Approx(sse / mean_abs).epsilon(1e-12));
+        CHECK(m.sigma2() == Approx(sse / (n - 3)).epsilon(1e-12));
+        const Eigen::VectorXd mean = m.mean(6), variance = m.variance(6);
+        if (v == ThetaVariant::Standard || v == ThetaVariant::Optimized)
+            for (int k = 0; k < 6; ++k)
+                CHECK(variance(k) == Approx(m.sigma2() * (1.0 + k * m.alpha() * m.alpha())).epsilon(1e-9));
+        // 20,000 paths: their mean and variance are the forecast's (4 standard errors; 5% on variance)
+        const int paths = 20000;
+        Eigen::VectorXd sum = Eigen::VectorXd::Zero(6), squares = Eigen::VectorXd::Zero(6), path(6);
+        Rng path_rng = make_rng(5, 1);
+        for (int p = 0; p < paths; ++p) {
+            m.simulate(path_rng, path);
+            sum += path;
+            squares += path.array().square().matrix();
+        }
+        for (int k = 0; k < 6; ++k) {
+            const double path_mean = sum(k) / paths, path_var = squares(k) / paths - path_mean * path_mean;
+            CHECK(std::fabs(path_mean - mean(k)) < 4.0 * std::sqrt(variance(k) / paths));
+            CHECK(path_var == Approx(variance(k)).epsilon(0.05));
+        }
+    }
+    // theta = 1 removes the trend: the static model is simple exponential smoothing
+    const ThetaFamilyModel ses = ThetaFamilyModel::at(y, ThetaVariant::Optimized, 100.0, 0.3, 1.0);
+    double level = 100.0;
+    for (double v : y) level = 0.3 * v + 0.7 * level;
+    CHECK((ses.mean(4).array() - level).abs().maxCoeff() < 1e-10);
+    // too short, not finite, out of range
+    CHECK_THROWS_WITH(ThetaFamilyModel::fit({1, 2, 3, 4, 5}, ThetaVariant::Optimized),
+                      Contains("OTM Theta model needs at least 6 observations; got 5"));
+    CHECK_THROWS_WITH(ThetaFamilyModel::fit({1, 2, NAN, 4, 5, 6}, ThetaVariant::Standard), Contains("value 3 is not finite"));
+    CHECK_THROWS_WITH(ThetaFamilyModel::at(y, ThetaVariant::Standard, 0.0, 0.5, 0.5), Contains("theta must be at least 1"));
+    // five observations: only the standard variants can be fitted, and select chooses among them
+    const ThetaVariant chosen = ThetaFamilyModel::select({1, 2, 3, 5, 4}).variant();
+    CHECK((chosen == ThetaVariant::Standard || chosen == ThetaVariant::DynamicStandard));
 }

@@ -29,7 +29,7 @@ def test_every_option_of_the_registry_has_an_example_and_a_meaning() -> None:
 def test_the_registry_is_the_one_list_of_models() -> None:
     names = [info.name for info in _core.model_registry()]
     assert names[0] == tt.DEFAULT_MODEL == "reference_rw"
-    assert len(set(names)) == len(names) == 12
+    assert len(set(names)) == len(names) == 17
     assert set(tt.PANEL_MODELS) == set(names)
     assert set(tt.models.GROWTH_MODELS) | set(tt.models.LEVEL_MODELS) == set(names)
     # analyze() runs the models that need no option of their own

@@ -42,7 +42,8 @@ struct AnnualSeries {
 };
 
 enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, LocalLinearTrend, AutoEts, EtsAicc, AutoArima, Theta,
-                       ReferenceRandomWalk, Ets, Arima };
+                       ReferenceRandomWalk, Ets, Arima,
+                       StandardTheta, OptimizedTheta, DynamicTheta, DynamicOptimizedTheta, AutoTheta };
 
 struct ReferenceClass;  // reference_class.hpp
 

@@ -23,6 +23,12 @@
 
 namespace tradetarget {
 
+/// Whether `kind` is one of the Theta family's models (standard_theta, optimized_theta, dynamic_theta,
+/// dynamic_optimized_theta, auto_theta), and its fit to a series of levels (throws InputError for
+/// another kind).
+bool is_theta_family(ModelKind kind);
+ThetaFamilyModel fit_theta_family(ModelKind kind, const std::vector<double>& levels);
+
 class LevelForecastModel final : public GrowthModel {
 public:
     /// kind is Ets (options.ets_class), AutoEts, EtsAicc, Arima (options.arima_order), AutoArima or
@@ -72,6 +78,7 @@ private:
     std::shared_ptr<const EtsModel> ets_;
     std::shared_ptr<const ArimaModel> arima_;
     std::shared_ptr<const ThetaModel> theta_;
+    std::shared_ptr<const ThetaFamilyModel> theta_family_;  // paths at the estimates
     std::vector<std::pair<std::shared_ptr<const EtsModel>, double>> mixture_;  // EtsAicc: class, weight
 };
 
