@@ -94,9 +94,11 @@ def format_sensitivity(table) -> str:
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(report: str | None = None) -> argparse.ArgumentParser:
+    """The main job's options; with ``report`` (a default file name), those of ``tradetarget report``,
+    whose briefing file is also ``-o``/``--output`` and is always written."""
     p = Parser(
-        prog="tradetarget",
+        prog="tradetarget" if report is None else "tradetarget report",
         description=(
             "When does trade reach the target? With no arguments: Kazakhstan–Türkiye total trade "
             "from the bundled news figures, the $10B and $15B targets, the calibrated answer "
@@ -144,8 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", type=output_file(".png"), metavar="FILE.png", help="also save the fan chart and first-passage plot")
     p.add_argument("--title", metavar="TEXT", help="what the series is, for the briefing's heading "
                    "(default: the reporter-partner pair and flow the data name, e.g. 'Kazakhstan–Türkiye trade total')")
-    p.add_argument("--report", type=output_file(".html"), metavar="FILE.html",
-                   help="also write a self-contained HTML briefing (answer, table, chart, evidence); FILE.pdf: printed to PDF by headless Chromium")
+    p.add_argument(*(("--report",) if report is None else ("-o", "--output", "--report")), dest="report",
+                   type=output_file(".html"), metavar="FILE.html", default=report,
+                   help=("also write" if report is None else f"write (default: {report})")
+                   + " a self-contained HTML briefing (answer, table, chart, evidence); FILE.pdf: printed to PDF by "
+                   "headless Chromium")
     p.add_argument("--version", action="version", version=f"tradetarget {__version__}")
     return p
 
@@ -462,16 +467,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def report_main(argv: Sequence[str]) -> int:
     """``tradetarget report [-o FILE.html] [options]``: the main job, written as an HTML briefing
     (``-o``/``--output`` is the main job's ``--report``; tradetarget_report.html by default)."""
-    argv = ["--report" if a in ("-o", "--output") else a for a in argv]
-    argv = [f"--report={a.split('=', 1)[1]}" if a.startswith("--output=") else a for a in argv]
-    if not any(a == "--report" or a.startswith("--report=") for a in argv):
-        argv += ["--report", "tradetarget_report.html"]
-    return analyze_main(argv)
+    return analyze_main(argv, build_parser(report="tradetarget_report.html"))
 
 
-def analyze_main(argv: Sequence[str]) -> int:
+def analyze_main(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> int:
     """``tradetarget [options]``: the main job (``tt.analyze``), on the bundled data by default."""
-    parser = build_parser()
+    parser = parser or build_parser()
     args = parser.parse_args(argv)
     if args.data is not None and not args.target:
         parser.error("--target is needed with --data (e.g. --target 10B)")
