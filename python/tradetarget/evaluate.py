@@ -15,10 +15,49 @@ __all__ = ["evaluate"]
 def evaluate(
     series: pd.Series, models: Sequence[str] | None = None, min_train: int | None = None, horizon: int = 3
 ) -> pd.DataFrame:
-    """Refit every model at each origin and score its forecasts: one row per model with MASE,
-    RMSSE, sMAPE, the coverage of its 80% and 95% intervals and the scaled CRPS (lower is better
-    except coverage, which should be near 0.80 and 0.95). ``series`` is indexed by year.
-    ``min_train`` defaults to half the series (at least 4)."""
+    """Compare models out of sample by rolling-origin evaluation (``evaluate.hpp``).
+
+    At each origin every model is refitted to the years before it and its forecasts of the next
+    ``horizon`` years are scored against what happened.
+
+    Parameters
+    ----------
+    series : pandas.Series, DataFrame or reconciled series
+        Values indexed by year (a ``year,value`` DataFrame and a reconciled series are read as such).
+    models : sequence of str, optional
+        Registry names or ETS classes; default every model rolling-origin evaluation can score
+        (``_core.evaluable_models()``), ``naive`` included.
+    min_train : int, optional
+        Years of the first origin's training set; default half the series, at least 4.
+    horizon : int, default 3
+        Years forecast from each origin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model (the index): MASE, RMSSE, sMAPE (lower is better), the coverage of its 80% and 95%
+        intervals (best near 0.80 and 0.95), the scaled CRPS, the number of origins and forecasts,
+        and the origins where the model could not be fitted, with the first reason.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 5 years, a constant series (the scaled errors divide by its changes), an unknown
+        model, or ``min_train`` outside 2 to n - 1.
+    TypeError
+        ``series`` is not a series indexed by year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import tradetarget as tt
+    >>> series = pd.Series([3.35, 5.3, 4.0, 4.6, 5.4, 5.9, 6.4, 6.1], index=range(2018, 2026))
+    >>> table = tt.evaluate(series, models=["naive", "theta", "rw_drift"], horizon=2)
+    >>> list(table.index)
+    ['naive', 'theta', 'rw_drift']
+    >>> int(table.loc["theta", "origins"])   # origins 2022-2025: 4 training years at the first
+    4
+    """
     series = to_year_series(series)
     if not isinstance(series, pd.Series):
         raise TypeError(f"expected a pandas Series indexed by year, a year/value DataFrame or a reconciled "

@@ -216,6 +216,9 @@ def forecast_panel(
     >>> result = tt.forecast_panel(panel, targets={"double": 2 * panel.groupby("unique_id")["value"].last()},
     ...                            n_paths=1000, progress=False)
     >>> result[["unique_id", "double_prob_by_2030"]]
+      unique_id  double_prob_by_2030
+    0   exports                0.366
+    1   imports                0.357
     """
     targets = dict(targets or {})
     horizon = arguments.whole("horizon", horizon, 1, 500, "years")
