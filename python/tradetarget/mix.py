@@ -81,11 +81,46 @@ def _summarize(snapshot: str, items: pd.DataFrame, exports_total: float, trade_t
 
 def export_mix(observations: Union[None, str, pd.DataFrame] = None, *, exports_total: Optional[float] = None,
                trade_total: Optional[float] = None, classes: Optional[str] = None) -> list[Mix]:
-    """One ``Mix`` per snapshot (period) of commodity export lines in the observations.
+    """The export mix: which commodities the exports are made of, and how concentrated they are.
 
-    ``observations``: the bundled data by default, a path, or a DataFrame in the observation
-    schema; or a table with the columns ``snapshot, commodity, value`` (your own snapshots).
-    ``exports_total`` / ``trade_total`` override what the observations say (one snapshot only).
+    Parameters
+    ----------
+    observations : None, str, or pandas.DataFrame
+        The bundled data by default, a path, or a DataFrame in the observation schema
+        (``data/README.md``); or a table with the columns ``snapshot, commodity, value`` (your own
+        snapshots).
+    exports_total, trade_total : float, optional
+        Override what the observations say (one snapshot only); the lines that do not add up to
+        ``exports_total`` become an "unlisted remainder".
+    classes : str, optional
+        A CSV of ``commodity,class`` (default: ``data/commodity_classes.csv``) for the primary share.
+
+    Returns
+    -------
+    list of Mix
+        One per snapshot (period), oldest first: ``.table`` (each commodity's value and share of
+        exports and of trade, and its class) and ``.concentration`` (Herfindahl-Hirschman index with
+        its upper bound for the unlisted remainder, top-k shares, primary share).
+
+    Raises
+    ------
+    ValueError
+        A value that is not a number (naming the snapshot), no export lines in the observations,
+        or a total stated with different values (pass it to choose). Listed lines larger than an
+        estimated total are not an error: the snapshot's ``notes`` say so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import tradetarget as tt
+    >>> mix = tt.export_mix()[-1]              # the latest snapshot of the bundled data
+    >>> mix.snapshot
+    '2025-01 to 2025-05'
+    >>> str(mix.table.loc[0, "commodity"]), round(float(mix.table.loc[0, "share_of_exports"]), 3)
+    ('Copper and cathodes', 0.496)
+    >>> own = pd.DataFrame({"snapshot": "2024", "commodity": ["oil", "copper", "wheat"], "value": [5.0, 3.0, 2.0]})
+    >>> tt.export_mix(own, exports_total=12.0)[0].table["share_of_exports"].round(3).tolist()
+    [0.417, 0.25, 0.167, 0.167]
     """
     classes_map = _classes(classes)
     if isinstance(observations, pd.DataFrame) and {"snapshot", "commodity", "value"} <= set(observations.columns):
