@@ -59,7 +59,7 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
         options.ets_class = model;
     else
         kind = parse_model(model);
-    if (model_info(kind).family == "levels") {
+    if (model_info(kind).family == "levels" && kind != ModelKind::Ensemble) {
         // Fitted to the values themselves, as R does: a model of levels takes zeros and negatives
         // (a trade balance), which a series for the models in logs refuses.
         require_consecutive_years(years, model);
@@ -85,7 +85,8 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
             default: throw InputError("'" + model + "' is not scored by rolling-origin evaluation");
         }
     }
-    // The models in logs: the median and Student-t quantiles of the log level, back-transformed.
+    // The models in logs (the median and Student-t quantiles of the log level, back-transformed) and
+    // the ensemble (its combined point forecast, its mixture's quantiles).
     const auto fitted = std::shared_ptr<GrowthModel>(fit_model(kind, AnnualSeries::from_levels(years, values), options));
     const int last = years.back();
     Predictive out;

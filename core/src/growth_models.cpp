@@ -1,5 +1,7 @@
 #include "tradetarget/growth_models.hpp"
 
+#include "tradetarget/ensemble.hpp"
+
 #include <cmath>
 #include <string>
 
@@ -279,6 +281,9 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
         case ModelKind::DynamicOptimizedTheta:
         case ModelKind::AutoTheta: return std::make_unique<LevelForecastModel>(kind, series, options);
         case ModelKind::ReferenceRandomWalk: return std::make_unique<ReferenceRandomWalk>(series, *options.reference);
+        case ModelKind::Ensemble:
+            return std::make_unique<EnsembleModel>(series, options.ensemble ? *options.ensemble : EnsembleWeights::equal(),
+                                                   options);
     }
     throw InputError("unknown model kind");
 }

@@ -65,6 +65,12 @@ const std::vector<ModelInfo>& model_registry() {
          "the Theta model (STM, OTM, DSTM or DOTM) with the smallest in-sample error, as statsforecast's AutoTheta "
          "(paths at the estimates)",
          5, false, {}, {}, true},
+        // ensemble.hpp: members that the series is too short for are left out, so it needs what
+        // its smallest member needs (rw_drift: 3 years).
+        {ModelKind::Ensemble, "ensemble", "levels",
+         "weighted combination of auto_ets, auto_arima, theta, the optimised Theta models and rw_drift, weights learnt "
+         "out of sample across a panel (mixture of their paths)",
+         3, false, {"ensemble"}, {}, true},
     };
     return registry;
 }

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "tradetarget/ensemble.hpp"
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/reference_class.hpp"
@@ -62,6 +63,48 @@ void register_models(py::module_& m) {
         .def_property_readonly("posterior_ess", &LevelForecastModel::posterior_ess,
                                "Effective sample size behind the ETS parameter draws (NaN before any path).");
 
+    const auto names = [](const std::vector<ModelKind>& kinds) {
+        std::vector<std::string> out;
+        for (ModelKind k : kinds) out.push_back(to_string(k));
+        return out;
+    };
+    const auto kinds = [](const std::vector<std::string>& names) {
+        std::vector<ModelKind> out;
+        for (const auto& n : names) out.push_back(parse_model(n));
+        return out;
+    };
+    py::class_<EnsembleWeights>(m, "EnsembleWeights", "The ensemble's pool and weights, with where they come from (ensemble.hpp).")
+        .def(py::init([kinds](const std::vector<std::string>& pool, const std::vector<double>& weights,
+                              const std::string& source) {
+                 EnsembleWeights w = EnsembleWeights::equal(kinds(pool));
+                 w.weights = weights;
+                 w.source = source;
+                 return w;
+             }),
+             py::arg("pool"), py::arg("weights"), py::arg("source") = "given")
+        .def_static("equal", [kinds](const std::vector<std::string>& pool) { return EnsembleWeights::equal(kinds(pool)); },
+                    py::arg("pool") = std::vector<std::string>{})
+        .def_property_readonly("pool", [names](const EnsembleWeights& w) { return names(w.pool); })
+        .def_readonly("weights", &EnsembleWeights::weights)
+        .def_readwrite("source", &EnsembleWeights::source)
+        .def_readwrite("series", &EnsembleWeights::series)
+        .def_readwrite("forecasts", &EnsembleWeights::forecasts)
+        .def_readwrite("member_mase", &EnsembleWeights::member_mase)
+        .def_readwrite("combined_mase", &EnsembleWeights::combined_mase);
+    m.def("default_ensemble_pool", [names] { return names(default_ensemble_pool()); });
+    m.def(
+        "learn_ensemble_weights",
+        [kinds](const std::vector<std::vector<double>>& panel, const std::vector<std::string>& pool, int horizon,
+                int origins, int threads, const std::string& source) {
+            py::gil_scoped_release release;
+            return learn_ensemble_weights(panel, kinds(pool), horizon, origins, threads, source);
+        },
+        py::arg("panel"), py::arg("pool") = std::vector<std::string>{}, py::arg("horizon") = 6, py::arg("origins") = 3,
+        py::arg("threads") = 0, py::arg("source") = "a panel",
+        "Learns the ensemble's weights on a panel of positive series by rolling origins (ensemble.hpp).");
+    py::class_<EnsembleModel, GrowthModel>(m, "EnsembleModel")
+        .def_property_readonly("weights", &EnsembleModel::weights);
+
     py::class_<ArimaOrder>(m, "ArimaOrder", "An ARIMA order and its constant (arima.hpp).")
         .def(py::init([](int p, int d, int q, bool constant) { return ArimaOrder{p, d, q, constant}; }), py::arg("p"),
              py::arg("d"), py::arg("q"), py::arg("constant") = true)
@@ -85,6 +128,12 @@ void register_models(py::module_& m) {
             [](const ModelOptions& o) { return o.reference ? std::optional<ReferenceClass>(*o.reference) : std::nullopt; },
             [](ModelOptions& o, const ReferenceClass* reference) {
                 o.reference = reference ? std::make_shared<ReferenceClass>(*reference) : nullptr;
+            })
+        .def_property(
+            "ensemble",
+            [](const ModelOptions& o) { return o.ensemble ? std::optional<EnsembleWeights>(*o.ensemble) : std::nullopt; },
+            [](ModelOptions& o, const EnsembleWeights* weights) {
+                o.ensemble = weights ? std::make_shared<EnsembleWeights>(*weights) : nullptr;
             });
     m.def(
         "fit_model",

@@ -14,6 +14,7 @@ from . import datasets
 from ._version import __version__
 from .analysis import ANALYSIS_MODELS, AVAILABLE_MODELS, COMPARISON_MODELS, Analysis, analyze
 from .comtrade import read_comtrade
+from .ensemble import learn_ensemble
 from .evaluate import evaluate
 from .level_models import ETS_CLASSES, arima, auto_arima, ets, theta
 from .hierarchy import forecast_hierarchy, one_step_errors, reconcile_paths, summing_matrix
@@ -39,6 +40,7 @@ __all__ = [
     "report",
     "ReferenceClass",
     "bundled_reference",
+    "learn_ensemble",
     "AVAILABLE_MODELS",
     "COMPARISON_MODELS",
     "ETS_CLASSES",

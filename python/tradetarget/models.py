@@ -84,7 +84,7 @@ def _to_core(data: SeriesLike) -> _core.AnnualSeries:
 
 def model_options(model: str, *, capacity=None, reference=None, ets_class: str | None = None,
                   order: Sequence[int] | str | None = None, constant: bool | None = None,
-                  parameter_uncertainty: bool = True) -> tuple[_core.ModelOptions, object]:
+                  ensemble=None, parameter_uncertainty: bool = True) -> tuple[_core.ModelOptions, object]:
     """The options of ``model`` in the core's terms, checked against the registry: an option the
     model does not read is an error naming the models that do. Returns them with the reference
     class used (reference_rw's default: the bundled one)."""
@@ -95,12 +95,13 @@ def model_options(model: str, *, capacity=None, reference=None, ets_class: str |
                          + (" (the measurement model works on the statements: tt.measure())" if model == "measurement" else ""))
     info = REGISTRY[model]
     given = {"capacity": capacity, "reference": reference, "ets_class": ets_class,
-             "arima_order": None if order is None and constant is None else (order, constant)}
+             "arima_order": None if order is None and constant is None else (order, constant), "ensemble": ensemble}
     for option, value in given.items():
         if value is not None and option not in info.options:
             takers = [n for n, i in REGISTRY.items() if option in i.options]
             what = {"capacity": "capacity is for the saturating curves", "reference": "a reference class is the prior of",
-                    "ets_class": "ets_class is the class of", "arima_order": "order and constant are of"}[option]
+                    "ets_class": "ets_class is the class of", "arima_order": "order and constant are of",
+                    "ensemble": "pool and weights are of"}[option]
             raise ValueError(f"{what} ({', '.join(takers)}); {model} has none" if option == "capacity"
                              else f"{what} {', '.join(takers)}; {model} takes none")
     options = _core.ModelOptions()
@@ -121,6 +122,10 @@ def model_options(model: str, *, capacity=None, reference=None, ets_class: str |
         options.ets_class = ets_class
     if order is not None or constant is not None:
         options.arima_order = _arima_order(order, constant)
+    if "ensemble" in info.options:
+        from .ensemble import as_weights
+
+        options.ensemble = as_weights(ensemble)
     return options, reference
 
 
@@ -425,7 +430,7 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
 
 def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: float | str | None = None,
         reference=None, *, ets_class: str | None = None, order: Sequence[int] | str | None = None,
-        constant: bool | None = None) -> Fit:
+        constant: bool | None = None, ensemble=None) -> Fit:
     """Fit any model of the registry to one annual series.
 
     Parameters
@@ -437,7 +442,8 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
     model : str
         A name of ``tt.models.REGISTRY``: 'reference_rw' (the calibrated default), 'loglinear',
         'rw_drift', 'logistic', 'gompertz', 'local_linear_trend', 'auto_ets', 'ets', 'ets_aicc',
-        'auto_arima', 'arima', 'theta'.
+        'auto_arima', 'arima', 'theta', the Theta family ('standard_theta', 'optimized_theta',
+        'dynamic_theta', 'dynamic_optimized_theta', 'auto_theta') and 'ensemble'.
     capacity : float or str, optional
         The level a saturating curve levels off at ('logistic', 'gompertz'; default: estimated).
     reference : ReferenceClass, optional
@@ -447,6 +453,10 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
     order, constant : optional
         (p, d, q) and the constant of 'arima' (default constant: the mean for d = 0, the drift
         for d = 1).
+    ensemble : EnsembleWeights, list of str or dict, optional
+        The pool and weights of 'ensemble': weights learnt on a panel (``tt.learn_ensemble``), a
+        list of models (equal weights) or ``{model: weight}``; default: equal weights over
+        auto_ets, auto_arima, theta, dynamic_optimized_theta, optimized_theta and rw_drift.
 
     Returns
     -------
@@ -476,7 +486,7 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
 
         data = reconcile()
     options, reference = model_options(model, capacity=capacity, reference=reference, ets_class=ets_class,
-                                       order=order, constant=constant)
+                                       order=order, constant=constant, ensemble=ensemble)
     series = _to_core(data)
     core = _core.fit_model(model, series, options)
     return Fit(model=model, series=series, core=core, options=options, reference=reference)

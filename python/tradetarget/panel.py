@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, arguments
+from .ensemble import to_dict as ensemble_dict
 from .models import DEFAULT_BY, DEFAULT_MODEL, DEFAULT_SEED, REGISTRY, model_options
 from .reference import ReferenceClass, bundled_reference, panel_reference
 
@@ -133,6 +134,7 @@ def forecast_panel(
     ets_class: Optional[str] = None,
     order: Optional[Sequence[int]] = None,
     constant: Optional[bool] = None,
+    ensemble: Any = None,
     parameter_uncertainty: bool = True,
     progress: Optional[bool] = None,
     id_col: str = "unique_id",
@@ -179,6 +181,10 @@ def forecast_panel(
         0 uses every core.
     capacity, ets_class, order, constant : optional
         The model's options, as ``tt.fit`` takes them, the same for every series.
+    ensemble : EnsembleWeights, list of str or dict, optional
+        The pool and weights of ``model="ensemble"`` (default: equal weights over the default
+        pool; ``tt.learn_ensemble(panel)`` learns them from a panel, e.g. this one). The weights
+        used are in ``result.attrs["ensemble"]``.
     parameter_uncertainty : bool
         The level models' paths (ETS, ARIMA, Theta) draw their parameters from the posterior (a
         few ms more per series with paths); False simulates at the estimates, as R does.
@@ -232,7 +238,7 @@ def forecast_panel(
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(PANEL_MODELS)}")
     if reference is not None and not isinstance(reference, ReferenceClass):
         raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
-    own_options = dict(capacity=capacity, ets_class=ets_class, order=order, constant=constant)
+    own_options = dict(capacity=capacity, ets_class=ets_class, order=order, constant=constant, ensemble=ensemble)
     model_options(model, reference=reference if "reference" in REGISTRY[model].required_options else None, **own_options)  # checked before any work
     if type(data).__module__.startswith("dask"):
         if "reference" in REGISTRY[model].required_options and reference is None and not _partition:
@@ -313,7 +319,8 @@ def forecast_panel(
     out = pd.concat([out, pd.DataFrame(typed, index=out.index)], axis=1)
     if keep_paths:
         out["paths"] = [None if r.paths is None else np.exp(r.paths.log_level) for r in results]  # None: not fitted
-    out.attrs.update(model=model, reference=None if reference is None else reference.to_dict(), horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
+    out.attrs.update(model=model, reference=None if reference is None else reference.to_dict(),
+                     ensemble=ensemble_dict(options.ensemble) if options.ensemble is not None else None, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out
 

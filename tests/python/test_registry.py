@@ -13,7 +13,7 @@ from tradetarget.models import REGISTRY
 SERIES = pd.Series(np.exp(np.log(2e9) + 0.06 * np.arange(12) + 0.05 * np.sin(np.arange(12))), index=range(2013, 2025))
 #: An example of each option a model needs or takes (the registry lists them; a test checks this covers them).
 EXAMPLE_OPTIONS = {"capacity": {"capacity": 40e9}, "ets_class": {"ets_class": "AAN"}, "arima_order": {"order": (0, 1, 1)},
-                   "reference": {}}
+                   "reference": {}, "ensemble": {"ensemble": ["rw_drift", "theta"]}}
 
 
 def options_of(name: str) -> dict:
@@ -29,7 +29,7 @@ def test_every_option_of_the_registry_has_an_example_and_a_meaning() -> None:
 def test_the_registry_is_the_one_list_of_models() -> None:
     names = [info.name for info in _core.model_registry()]
     assert names[0] == tt.DEFAULT_MODEL == "reference_rw"
-    assert len(set(names)) == len(names) == 17
+    assert len(set(names)) == len(names) == 18
     assert set(tt.PANEL_MODELS) == set(names)
     assert set(tt.models.GROWTH_MODELS) | set(tt.models.LEVEL_MODELS) == set(names)
     # analyze() runs the models that need no option of their own
@@ -109,7 +109,7 @@ def test_every_fit_has_residuals_and_information_criteria(name: str) -> None:
     residuals, ic = fitted.residuals, fitted.information_criteria
     assert set(residuals.index) <= set(SERIES.index) and residuals.index.is_monotonic_increasing
     assert np.isfinite(residuals.to_numpy()).all()
-    if name == "ets_aicc":  # a mixture: no one model's residuals or likelihood
+    if name in ("ets_aicc", "ensemble"):  # mixtures: no one model's residuals or likelihood
         assert residuals.empty and np.isnan(ic["log_likelihood"])
         return
     assert len(residuals) >= len(SERIES) - 2  # the first year (a difference) or two (a diffuse start) may have none

@@ -43,9 +43,10 @@ struct AnnualSeries {
 
 enum class ModelKind { LogLinearTrend, RandomWalkDrift, Logistic, Gompertz, LocalLinearTrend, AutoEts, EtsAicc, AutoArima, Theta,
                        ReferenceRandomWalk, Ets, Arima,
-                       StandardTheta, OptimizedTheta, DynamicTheta, DynamicOptimizedTheta, AutoTheta };
+                       StandardTheta, OptimizedTheta, DynamicTheta, DynamicOptimizedTheta, AutoTheta, Ensemble };
 
-struct ReferenceClass;  // reference_class.hpp
+struct ReferenceClass;   // reference_class.hpp
+struct EnsembleWeights;  // ensemble.hpp
 
 /// In-sample diagnostics of a fitted model: its innovation residuals (the one-step-ahead errors on
 /// the scale of its innovations: logs for the log models; levels, or relative errors for ETS with
@@ -195,6 +196,8 @@ struct ModelOptions {
     ImportanceOptions posterior;
     /// The prior of reference_rw (required by it, ignored by the others).
     std::shared_ptr<const ReferenceClass> reference;
+    /// The pool and weights of `ensemble` (default: equal weights over default_ensemble_pool()).
+    std::shared_ptr<const EnsembleWeights> ensemble;
 };
 
 /// Fits `kind` to `series`; throws InputError if the series is too short for it.
