@@ -287,25 +287,17 @@ double EnsembleModel::forecast_quantile(int year, double p) const {
         high = std::max(high, q);
     }
     if (!(high > low)) return low;
-    // member k's cdf at x: the probability whose quantile is x, by bisection (48 halvings: to
-    // 4e-15; robust where a heavy-tailed member's extreme quantiles overflow to infinity)
-    const auto member_cdf = [&](const GrowthModel& model, double x) {
-        double lo = 0.0, hi = 1.0;
-        for (int i = 0; i < 48; ++i) {
-            const double mid = 0.5 * (lo + hi);
-            (model.forecast_quantile(year, mid) < x ? lo : hi) = mid;
-        }
-        return 0.5 * (lo + hi);
-    };
-    const auto excess = [&](double x) {
-        double cdf = 0.0;
-        for (const auto& member : members_) cdf += member.weight * member_cdf(*member.model, x);
-        return cdf - p;
-    };
+    const auto excess = [&](double x) { return forecast_cdf(year, x) - p; };
     std::uintmax_t iterations = 100;
     const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(40),
                                                         iterations);
     return 0.5 * (root.first + root.second);
+}
+
+double EnsembleModel::forecast_cdf(int year, double x) const {
+    double cdf = 0.0;
+    for (const auto& member : members_) cdf += member.weight * member.model->forecast_cdf(year, x);
+    return cdf;
 }
 
 void EnsembleModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {

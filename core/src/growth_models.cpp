@@ -114,6 +114,13 @@ double GrowthModel::quantile_log(int year, double p) const {
 
 double GrowthModel::point_forecast(int year) const { return std::exp(mean_log(year)); }
 
+double GrowthModel::forecast_cdf(int year, double x) const {
+    if (!(x > 0.0)) return 0.0;
+    const double scale = predictive_scale(year), z = std::log(x) - mean_log(year);
+    if (scale == 0.0) return z >= 0.0 ? 1.0 : 0.0;
+    return boost::math::cdf(boost::math::students_t(df()), z / scale);
+}
+
 double GrowthModel::forecast_quantile(int year, double p) const { return std::exp(quantile_log(year, p)); }
 
 // ---------------------------------------------------------------- log-linear trend

@@ -190,6 +190,19 @@ double LevelForecastModel::forecast_quantile(int year, double p) const {
     return 0.5 * (root.first + root.second);
 }
 
+double LevelForecastModel::forecast_cdf(int year, double x) const {
+    const int h = year - last_year();
+    if (h < 1) throw InputError("forecasts start after the last observed year");
+    const auto normal_cdf = [x](double mean, double variance) {
+        const double sd = std::sqrt(std::max(variance, 0.0));
+        return sd > 0.0 ? boost::math::cdf(boost::math::normal(mean, sd), x) : (x >= mean ? 1.0 : 0.0);
+    };
+    if (mixture_.empty()) return normal_cdf(moments(h, false)(h - 1), moments(h, true)(h - 1));
+    double cdf = 0.0;
+    for (const auto& [model, weight] : mixture_) cdf += weight * normal_cdf(model->mean(h)(h - 1), model->variance(h)(h - 1));
+    return cdf;
+}
+
 LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool draw)
     : GrowthModel(other),
       levels_(other.levels_),

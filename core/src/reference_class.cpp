@@ -631,6 +631,12 @@ double ReferenceRandomWalk::quantile_log(int year, double p) const {
     return last_log_level() + 0.5 * (lo + hi);
 }
 
+double ReferenceRandomWalk::forecast_cdf(int year, double x) const {
+    const int h = year - last_year();
+    if (h < 1) throw InputError("a forecast year must follow the last observed year " + std::to_string(last_year()));
+    return x > 0.0 ? posterior_.change_cdf(h, std::log(x) - last_log_level()) : 0.0;
+}
+
 double ReferenceRandomWalk::mean_log(int year) const { return quantile_log(year, 0.5); }
 
 double ReferenceRandomWalk::predictive_scale(int year) const {

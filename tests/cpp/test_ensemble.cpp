@@ -122,3 +122,18 @@ TEST_CASE("The ensemble names what is wrong with its pool, its weights or its se
     CHECK_THROWS_WITH(learn_ensemble_weights({{1.0, 2.0, -1.0}}), Contains("series 1, value 3"));
     CHECK_THROWS_WITH(learn_ensemble_weights({{1.0, 2.0, 3.0}}), Contains("no origin to learn from"));
 }
+
+TEST_CASE("Every model's forecast_cdf inverts its forecast_quantile") {
+    Rng rng = make_rng(15, 0);
+    const AnnualSeries series = AnnualSeries::from_steps(simulated(rng, 14, false));
+    for (ModelKind kind : {ModelKind::RandomWalkDrift, ModelKind::LogLinearTrend, ModelKind::LocalLinearTrend,
+                           ModelKind::AutoEts, ModelKind::EtsAicc, ModelKind::AutoArima, ModelKind::Theta,
+                           ModelKind::DynamicOptimizedTheta, ModelKind::Ensemble}) {
+        const auto model = fit_model(kind, series);
+        for (int year : {15, 20})
+            for (double p : {0.01, 0.2, 0.5, 0.9}) {
+                INFO(to_string(kind) << " " << year << " " << p);
+                CHECK(model->forecast_cdf(year, model->forecast_quantile(year, p)) == Approx(p).margin(1e-9));
+            }
+    }
+}

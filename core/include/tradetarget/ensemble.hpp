@@ -13,7 +13,7 @@
 /// Point forecast: sum_k w_k f_k (each member's own point forecast). Paths: a proper mixture, each
 /// path drawn from member k with probability w_k (so the target engine works on it unchanged);
 /// quantiles: the mixture's, sum_k w_k F_k(x) = p solved by TOMS 748 between the members' own
-/// p-quantiles (F_k found by inverting member k's quantile function).
+/// p-quantiles (F_k: each member's forecast_cdf).
 #include <memory>
 #include <string>
 #include <vector>
@@ -75,6 +75,7 @@ public:
     void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
     double point_forecast(int year) const override;
     double forecast_quantile(int year, double p) const override;
+    double forecast_cdf(int year, double x) const override;
     std::shared_ptr<const GrowthModel> with_parameter_uncertainty(bool draw) const override;
 
     struct Member {

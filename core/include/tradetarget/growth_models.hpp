@@ -114,6 +114,9 @@ public:
     /// The p-quantile of the level in `year`: exp(quantile_log) for the log models; models of
     /// levels give their own (normal, possibly below zero, as R's forecast).
     virtual double forecast_quantile(int year, double p) const;
+    /// P(level in `year` <= x): the distribution forecast_quantile inverts (for the log models 0
+    /// at x <= 0); the ensemble mixes its members' (ensemble.hpp).
+    virtual double forecast_cdf(int year, double x) const;
     /// Residuals and likelihood of the fit (FitDiagnostics above).
     const FitDiagnostics& diagnostics() const { return diagnostics_; }
 

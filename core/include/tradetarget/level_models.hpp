@@ -50,6 +50,7 @@ public:
     /// quantile of the normal mixture, found by TOMS 748 root finding.
     double point_forecast(int year) const override;
     double forecast_quantile(int year, double p) const override;
+    double forecast_cdf(int year, double x) const override;
 
     std::string method() const override;
     std::shared_ptr<const GrowthModel> with_parameter_uncertainty(bool draw) const override;

@@ -185,6 +185,7 @@ public:
     double predictive_scale(int year) const override;
     double df() const override { return std::numeric_limits<double>::infinity(); }
     double quantile_log(int year, double p) const override;
+    double forecast_cdf(int year, double x) const override;
     void simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const override;
 
     const DriftPosterior& posterior() const { return posterior_; }
