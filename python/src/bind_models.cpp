@@ -90,7 +90,24 @@ void register_models(py::module_& m) {
         .def_readwrite("series", &EnsembleWeights::series)
         .def_readwrite("forecasts", &EnsembleWeights::forecasts)
         .def_readwrite("member_mase", &EnsembleWeights::member_mase)
-        .def_readwrite("combined_mase", &EnsembleWeights::combined_mase);
+        .def_readwrite("combined_mase", &EnsembleWeights::combined_mase)
+        .def("__repr__", [](const EnsembleWeights& w) { return "EnsembleWeights(" + w.source + ")"; })
+        // pickled for Dask's workers (a panel run ships its options to them)
+        .def(py::pickle(
+            [names](const EnsembleWeights& w) {
+                return py::make_tuple(names(w.pool), w.weights, w.source, w.series, w.forecasts, w.member_mase,
+                                      w.combined_mase);
+            },
+            [kinds](const py::tuple& t) {
+                EnsembleWeights w = EnsembleWeights::equal(kinds(t[0].cast<std::vector<std::string>>()));
+                w.weights = t[1].cast<std::vector<double>>();
+                w.source = t[2].cast<std::string>();
+                w.series = t[3].cast<int>();
+                w.forecasts = t[4].cast<int>();
+                w.member_mase = t[5].cast<std::vector<double>>();
+                w.combined_mase = t[6].cast<double>();
+                return w;
+            }));
     m.def("default_ensemble_pool", [names] { return names(default_ensemble_pool()); });
     m.def(
         "learn_ensemble_weights",

@@ -3,6 +3,8 @@ target engine, weights equal by default or learnt across a panel."""
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -49,6 +51,9 @@ def test_weights_learnt_across_a_panel_favour_the_model_that_made_it() -> None:
     # the panel run takes them, and says which weights it used
     result = tt.forecast_panel(frame, model="ensemble", ensemble=learnt, n_paths=0, horizon=3, progress=False)
     assert result["error"].eq("").all() and result.attrs["ensemble"]["weights"] == learnt.weights
+    # Dask's workers receive the weights pickled
+    again = pickle.loads(pickle.dumps(learnt))
+    assert (again.pool, again.weights, again.source, again.forecasts) == (learnt.pool, learnt.weights, learnt.source, 120)
     default = tt.forecast_panel(frame.head(50), model="ensemble", n_paths=0, horizon=3, progress=False)
     assert default.attrs["ensemble"]["source"] == "equal weights"
 
