@@ -247,9 +247,44 @@ def _year(value) -> str:
 
 
 def run_scenario(scenario: Union[Scenario, str, Path], observations=None, baseline: Optional[Forecast] = None) -> ScenarioResult:
-    """The scenario against the baseline (default: the measurement model of the observations,
-    bundled data by default). Commodity shares of trade come from the latest export mix; the
-    import share from the latest full year that states imports and total trade."""
+    """A scenario (levers on commodities, imports or the total) against the baseline forecast.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path
+        A ``Scenario`` of ``Lever``s, or a TOML scenario file (``tt.load_scenario`` reads it;
+        errors name the file, line and key).
+    observations : None, str or pandas.DataFrame
+        The observations the shares and the baseline come from (default: the bundled data).
+        Commodity shares of trade come from the latest export mix; the import share from the
+        latest full year that states imports and total trade.
+    baseline : Forecast, optional
+        The forecast the levers act on (default: the measurement model of the observations,
+        with the scenario's horizon, paths and seed).
+
+    Returns
+    -------
+    ScenarioResult
+        ``baseline`` and ``result`` (time to target without and with the levers, one row per
+        target), ``decomposition`` (the dollars each lever adds by ``decompose_year`` on the point
+        forecast, and the gaps to the targets), ``paths`` and ``summary()``.
+
+    Raises
+    ------
+    ValueError
+        A lever on a commodity the export mix does not list, a lever kind that is not known, a
+        ``decompose_year`` outside the paths, a scenario file that cannot be read (file, line, key).
+
+    Examples
+    --------
+    >>> import tradetarget as tt
+    >>> copper = tt.Lever(name="copper price", kind="price", commodity="Copper and cathodes", percent={2026: 20.0})
+    >>> result = tt.run_scenario(tt.Scenario(name="copper +20%", levers=[copper], n_paths=2000))
+    >>> result.baseline["prob_by_2030"].tolist(), result.result["prob_by_2030"].tolist()
+    ([0.51, 0.3585], [0.532, 0.3815])
+    >>> round(float(result.decomposition.set_index("step").loc["copper price", "value"]) / 1e9, 2)   # $B by 2030
+    0.52
+    """
     from .measurement import measure
     from .mix import export_mix
 
