@@ -37,6 +37,19 @@ void check_pool(const std::vector<ModelKind>& pool) {
 
 }  // namespace
 
+void EnsembleWeights::validate() const {
+    check_pool(pool);
+    if (weights.size() != pool.size())
+        throw InputError("the ensemble has " + std::to_string(pool.size()) + " models but " +
+                         std::to_string(weights.size()) + " weights");
+    double total = 0.0;
+    for (double w : weights) {
+        if (!(std::isfinite(w) && w >= 0.0)) throw InputError("an ensemble weight is " + std::to_string(w) + ": weights must be >= 0");
+        total += w;
+    }
+    if (!(total > 0.0)) throw InputError("the ensemble's weights are all 0: give at least one model a positive weight");
+}
+
 EnsembleWeights EnsembleWeights::equal(std::vector<ModelKind> pool) {
     if (pool.empty()) pool = default_ensemble_pool();
     check_pool(pool);
@@ -128,7 +141,8 @@ EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& p
     }
     if (all.empty())
         throw InputError("the ensemble has no origin to learn from: its pool needs series of at least " +
-                         std::to_string(fewest + 1) + " years (got " + std::to_string(panel.size()) + " series)");
+                         std::to_string(fewest + 1) + " years that change before their origins and that its models "
+                         "can fit (got " + std::to_string(panel.size()) + " series)");
 
     // The objective: the mean over rows of the row's MASE (mean over its steps of |e| / scale).
     const auto objective = [&](const std::vector<double>& w, std::vector<double>* gradient) {
@@ -166,8 +180,10 @@ EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& p
     double best_value = objective(w, nullptr);
     for (int t = 1; t <= 2000; ++t) {
         objective(w, &gradient);
+        // on the simplex a shift common to every entry changes nothing: centre before scaling the step
+        const double mean = std::accumulate(gradient.begin(), gradient.end(), 0.0) / static_cast<double>(K);
         double largest = 0.0;
-        for (double g : gradient) largest = std::max(largest, std::fabs(g));
+        for (double& g : gradient) largest = std::max(largest, std::fabs(g -= mean));
         if (!(largest > 0.0)) break;
         const double step = 1.0 / std::sqrt(static_cast<double>(t));
         double sum = 0.0;
@@ -192,12 +208,7 @@ EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& p
 
 EnsembleModel::EnsembleModel(const AnnualSeries& series, const EnsembleWeights& weights, const ModelOptions& options)
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)), weights_(weights) {
-    check_pool(weights.pool);
-    if (weights.weights.size() != weights.pool.size())
-        throw InputError("the ensemble has " + std::to_string(weights.pool.size()) + " models but " +
-                         std::to_string(weights.weights.size()) + " weights");
-    for (double w : weights.weights)
-        if (!(std::isfinite(w) && w >= 0.0)) throw InputError("an ensemble weight is " + std::to_string(w) + ": weights must be >= 0");
+    weights.validate();
     std::string reasons;
     double total = 0.0;
     for (std::size_t k = 0; k < weights.pool.size(); ++k) {
@@ -219,18 +230,19 @@ EnsembleModel::EnsembleModel(const AnnualSeries& series, const EnsembleWeights& 
     for (auto& member : members_) member.weight /= total;
 }
 
-EnsembleModel::EnsembleModel(const EnsembleModel& other, bool draw) : GrowthModel(other), weights_(other.weights_) {
-    for (const auto& member : other.members_) {
-        auto changed = member.model->with_parameter_uncertainty(draw);
-        members_.push_back({changed ? changed : member.model, member.weight});
-    }
-}
+EnsembleModel::EnsembleModel(const EnsembleModel& other, std::vector<Member> members)
+    : GrowthModel(other), weights_(other.weights_), members_(std::move(members)) {}
 
 std::shared_ptr<const GrowthModel> EnsembleModel::with_parameter_uncertainty(bool draw) const {
     bool changes = false;
-    for (const auto& member : members_) changes = changes || member.model->with_parameter_uncertainty(draw) != nullptr;
+    std::vector<Member> members;
+    for (const auto& member : members_) {
+        auto changed = member.model->with_parameter_uncertainty(draw);
+        changes = changes || changed != nullptr;
+        members.push_back({changed ? changed : member.model, member.weight});
+    }
     if (!changes) return nullptr;
-    return std::shared_ptr<const GrowthModel>(new EnsembleModel(*this, draw));  // the constructor is private
+    return std::shared_ptr<const GrowthModel>(new EnsembleModel(*this, std::move(members)));  // the constructor is private
 }
 
 std::string EnsembleModel::method() const {
@@ -286,8 +298,15 @@ double EnsembleModel::forecast_quantile(int year, double p) const {
         low = std::min(low, q);
         high = std::max(high, q);
     }
+    if (!(std::isfinite(low) && std::isfinite(high)))
+        throw InputError("the ensemble's " + std::to_string(p) + "-quantile in " + std::to_string(year) +
+                         " is beyond the range of numbers: a member's quantile there is not finite");
     if (!(high > low)) return low;
     const auto excess = [&](double x) { return forecast_cdf(year, x) - p; };
+    // the members' own p-quantiles bracket the root, but a member with no spread (a point mass)
+    // or rounding can put it on an end
+    if (excess(low) >= 0.0) return low;
+    if (excess(high) <= 0.0) return high;
     std::uintmax_t iterations = 100;
     const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(40),
                                                         iterations);

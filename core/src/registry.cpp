@@ -68,8 +68,8 @@ const std::vector<ModelInfo>& model_registry() {
         // ensemble.hpp: members that the series is too short for are left out, so it needs what
         // its smallest member needs (rw_drift: 3 years).
         {ModelKind::Ensemble, "ensemble", "levels",
-         "weighted combination of auto_ets, auto_arima, theta, the optimised Theta models and rw_drift, weights learnt "
-         "out of sample across a panel (mixture of their paths)",
+         "weighted combination of auto_ets, auto_arima, theta, the optimised Theta models and rw_drift, equal weights "
+         "or learnt across a panel (mixture of their paths; positive series only)",
          3, false, {"ensemble"}, {}, true},
     };
     return registry;

@@ -76,9 +76,11 @@ void register_models(py::module_& m) {
     py::class_<EnsembleWeights>(m, "EnsembleWeights", "The ensemble's pool and weights, with where they come from (ensemble.hpp).")
         .def(py::init([kinds](const std::vector<std::string>& pool, const std::vector<double>& weights,
                               const std::string& source) {
-                 EnsembleWeights w = EnsembleWeights::equal(kinds(pool));
+                 EnsembleWeights w;
+                 w.pool = kinds(pool);
                  w.weights = weights;
                  w.source = source;
+                 w.validate();
                  return w;
              }),
              py::arg("pool"), py::arg("weights"), py::arg("source") = "given")
@@ -91,7 +93,12 @@ void register_models(py::module_& m) {
         .def_readwrite("forecasts", &EnsembleWeights::forecasts)
         .def_readwrite("member_mase", &EnsembleWeights::member_mase)
         .def_readwrite("combined_mase", &EnsembleWeights::combined_mase)
-        .def("__repr__", [](const EnsembleWeights& w) { return "EnsembleWeights(" + w.source + ")"; })
+        .def("__repr__", [names](const EnsembleWeights& w) {
+            std::string out = "EnsembleWeights(";
+            for (std::size_t k = 0; k < w.pool.size(); ++k)
+                out += (k ? ", " : "") + names({w.pool[k]})[0] + "=" + std::to_string(w.weights[k]);
+            return out + "; " + w.source + ")";
+        })
         // pickled for Dask's workers (a panel run ships its options to them)
         .def(py::pickle(
             [names](const EnsembleWeights& w) {
@@ -99,13 +106,15 @@ void register_models(py::module_& m) {
                                       w.combined_mase);
             },
             [kinds](const py::tuple& t) {
-                EnsembleWeights w = EnsembleWeights::equal(kinds(t[0].cast<std::vector<std::string>>()));
+                EnsembleWeights w;
+                w.pool = kinds(t[0].cast<std::vector<std::string>>());
                 w.weights = t[1].cast<std::vector<double>>();
                 w.source = t[2].cast<std::string>();
                 w.series = t[3].cast<int>();
                 w.forecasts = t[4].cast<int>();
                 w.member_mase = t[5].cast<std::vector<double>>();
                 w.combined_mase = t[6].cast<double>();
+                w.validate();
                 return w;
             }));
     m.def("default_ensemble_pool", [names] { return names(default_ensemble_pool()); });

@@ -42,6 +42,8 @@ def as_weights(ensemble: EnsembleLike) -> _core.EnsembleWeights:
         return _core.EnsembleWeights.equal([])
     if isinstance(ensemble, _core.EnsembleWeights):
         return ensemble
+    if isinstance(ensemble, (Mapping, list, tuple)) and len(ensemble) == 0:
+        raise ValueError("the ensemble's pool is empty: name at least one model (None: the default pool)")
     if isinstance(ensemble, Mapping):
         return _core.EnsembleWeights([str(k) for k in ensemble], [float(v) for v in ensemble.values()], "given")
     if isinstance(ensemble, (list, tuple)) and all(isinstance(m, str) for m in ensemble):
@@ -63,8 +65,9 @@ def learn_ensemble(panel: Union[pd.DataFrame, Sequence[Sequence[float]]], *, poo
     pool : list of str, optional
         Registry models to combine (default: ``_core.default_ensemble_pool()``).
     horizon, origins : int
-        Each series is forecast from its last ``origins`` origins that leave ``horizon`` years
-        to score (fewer years are scored where the series is short).
+        Each series is forecast from up to ``origins`` origins, the latest leaving ``horizon``
+        years to score (fewer years, and fewer origins, where the series is short: every model of
+        the pool keeps its minimum years before an origin).
     threads : int
         Threads (0: all cores); the weights do not depend on it.
 
@@ -77,8 +80,8 @@ def learn_ensemble(panel: Union[pd.DataFrame, Sequence[Sequence[float]]], *, poo
     Raises
     ------
     ValueError
-        A value that is not positive (naming the series and value), an unknown model, an empty
-        pool, no series long enough to learn from.
+        A value that is not positive (naming the series, by position, and the value), an unknown
+        model, no series long enough to learn from.
 
     Examples
     --------

@@ -67,6 +67,10 @@ def test_the_ensemble_names_what_it_cannot_take() -> None:
         tt.fit(SERIES, "ensemble", ensemble=["ets", "theta"])
     with pytest.raises(ValueError, match="pool and weights are of ensemble; theta takes none"):
         tt.fit(SERIES, "theta", ensemble=["theta"])
+    with pytest.raises(ValueError, match="the ensemble's pool is empty"):
+        tt.fit(SERIES, "ensemble", ensemble={})
+    with pytest.raises(ValueError, match="the ensemble's weights are all 0"):
+        tt.fit(SERIES, "ensemble", ensemble={"theta": 0.0, "rw_drift": 0.0})
     with pytest.raises(TypeError, match="ensemble must be EnsembleWeights"):
         tt.fit(SERIES, "ensemble", ensemble=3)
     with pytest.raises(ValueError, match="no model of the ensemble's pool can be fitted to this series of 4 years "

@@ -1,13 +1,14 @@
 #pragma once
 /// \file ensemble.hpp
-/// `ensemble`: a weighted combination of a pool of the registry's models whose weights are learnt
-/// out of sample (stacking; Breiman 1996, Wolpert 1992): every model of the pool forecasts a panel
+/// `ensemble`: a weighted combination of a pool of the registry's models. The weights are equal by
+/// default, or learnt out of sample across a panel (stacking; Breiman 1996, Wolpert 1992): every
+/// model of the pool forecasts a panel
 /// of series from rolling origins (each forecast made from the years before its origin only) and
 /// the weights, on the simplex, minimise the combination's mean absolute scaled error over them
-/// (MASE, Hyndman & Koehler 2006), by exponentiated gradient (Kivinen & Warmuth 1997). Weights
-/// learnt per series from its own few origins lose to equal weights (the "forecast combination
-/// puzzle", Smith & Wallis 2009; Claeskens et al. 2016): they are learnt across a panel, the
-/// user's or a bundled one (Python: the Penn World Table trade panel), and fixed for each series.
+/// (MASE, Hyndman & Koehler 2006), by exponentiated gradient (Kivinen & Warmuth 1997). Equal
+/// weights are the default because learnt ones often lose to them out of sample (the "forecast
+/// combination puzzle", Smith & Wallis 2009; Claeskens et al. 2016): on M3 yearly, weights learnt
+/// on the years before each series' last six forecast those six worse (docs/guide/more-models.md).
 /// See Hyndman & Athanasopoulos, FPP3 §13.4, and Petropoulos & Svetunkov (2020, IJF 36(1)).
 ///
 /// Point forecast: sum_k w_k f_k (each member's own point forecast). Paths: a proper mixture, each
@@ -35,6 +36,9 @@ struct EnsembleWeights {
 
     /// Equal weights over `pool` (default: default_ensemble_pool()).
     static EnsembleWeights equal(std::vector<ModelKind> pool = {});
+    /// Throws InputError unless the pool is non-empty, holds each model once and only models that
+    /// need no options of their own, and the weights match it, are finite, >= 0 and not all 0.
+    void validate() const;
 };
 
 /// The default pool: auto_ets, auto_arima, theta, dynamic_optimized_theta, optimized_theta and
@@ -48,8 +52,9 @@ std::vector<ModelKind> default_ensemble_pool();
 /// fitted on the years before the origin and scored over up to `horizon` years after it. A member
 /// that cannot be fitted at an origin takes the mean of the others' forecasts there, so a failure
 /// is neither rewarded nor fatal. Runs on `threads` threads (0: all); the result does not depend
-/// on the thread count. Throws InputError naming the problem: an empty pool, a series with a value
-/// that is not finite and positive, no origin to learn from.
+/// on the thread count. Throws InputError naming the problem: a pool validate() refuses, a series
+/// with a value that is not finite and positive, no origin to learn from (every series too short
+/// or flat before its origins, or no member fitted).
 EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& panel, std::vector<ModelKind> pool = {},
                                        int horizon = 6, int origins = 3, int threads = 0,
                                        const std::string& source = "a panel");
@@ -86,7 +91,7 @@ public:
     const EnsembleWeights& weights() const { return weights_; }
 
 private:
-    EnsembleModel(const EnsembleModel& other, bool draw);
+    EnsembleModel(const EnsembleModel& other, std::vector<Member> members);
     double log_moment(int year, bool variance) const;
 
     EnsembleWeights weights_;
