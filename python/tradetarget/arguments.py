@@ -25,6 +25,11 @@ def whole(name: str, value: Any, minimum: Optional[int] = None, maximum: Optiona
     return out
 
 
+def shown(value: Any) -> str:
+    """A cell as a user wrote it: quoted text, plain numbers (not numpy reprs)."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def one_or_many(value: Any) -> list:
     """A single value (a name, a number, '10B') as a one-element list; a sequence as a list."""
     if isinstance(value, (str, bytes, numbers.Number)):

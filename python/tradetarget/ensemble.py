@@ -15,7 +15,7 @@ from typing import Mapping, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, arguments
 
 EnsembleWeights = _core.EnsembleWeights
 EnsembleLike = Union[None, "_core.EnsembleWeights", Sequence[str], Mapping[str, float]]
@@ -80,8 +80,8 @@ def learn_ensemble(panel: Union[pd.DataFrame, Sequence[Sequence[float]]], *, poo
     Raises
     ------
     ValueError
-        A value that is not positive (naming the series, by position, and the value), an unknown
-        model, no series long enough to learn from.
+        A value that is not positive or a missing year (naming the series and the year; plain
+        sequences: by position), an unknown model, no series long enough to learn from.
 
     Examples
     --------
@@ -99,8 +99,20 @@ def learn_ensemble(panel: Union[pd.DataFrame, Sequence[Sequence[float]]], *, poo
         missing = [c for c in (id_col, year_col, value_col) if c not in panel.columns]
         if missing:
             raise ValueError(f"the panel has no column {missing[0]!r} (columns: {', '.join(map(str, panel.columns))})")
-        series = [g.sort_values(year_col)[value_col].to_numpy(dtype=float).tolist()
-                  for _, g in panel.groupby(id_col, sort=False)]
+        series = []
+        for name, group in panel.groupby(id_col, sort=False):
+            group = group.sort_values(year_col)
+            years = group[year_col].to_numpy()
+            values = pd.to_numeric(group[value_col], errors="coerce").to_numpy(dtype=float)
+            gaps = np.flatnonzero(np.diff(years) != 1)
+            if gaps.size:
+                raise ValueError(f"series {name!r}: the year after {years[gaps[0]]} is {years[gaps[0] + 1]}; "
+                                 "the ensemble learns from consecutive years")
+            bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
+            if bad.size:
+                raise ValueError(f"series {name!r}, {years[bad[0]]}: the value {arguments.shown(group[value_col].iloc[bad[0]])} "
+                                 "is not a positive number; the ensemble learns from positive series")
+            series.append(values.tolist())
     else:
         series = [np.asarray(s, dtype=float).tolist() for s in panel]
     return _core.learn_ensemble_weights(series, list(pool or []), int(horizon), int(origins), int(threads), source)

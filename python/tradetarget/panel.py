@@ -29,11 +29,6 @@ PANEL_MODELS = tuple(REGISTRY)
 TargetSpec = Union[float, pd.Series]
 
 
-def _shown(value: Any) -> str:
-    """A cell as a user wrote it: quoted text, plain numbers (not numpy reprs)."""
-    return repr(value) if isinstance(value, str) else str(value)
-
-
 def _check_frame(data: pd.DataFrame, id_col: str, year_col: str, value_col: str) -> None:
     missing = [c for c in (id_col, year_col, value_col) if c not in data.columns]
     if missing:
@@ -46,12 +41,12 @@ def _check_frame(data: pd.DataFrame, id_col: str, year_col: str, value_col: str)
     bad = years.isna() | (years != years.round())
     if bad.any():
         row = data.index[int(np.flatnonzero(bad.to_numpy())[0])]
-        raise ValueError(f"row {row}: column {year_col!r} is {_shown(data[year_col].loc[row])}; a whole year is needed")
+        raise ValueError(f"row {row}: column {year_col!r} is {arguments.shown(data[year_col].loc[row])}; a whole year is needed")
     values = pd.to_numeric(data[value_col], errors="coerce")
     bad = values.isna() & data[value_col].notna()
     if bad.any():
         row = data.index[int(np.flatnonzero(bad.to_numpy())[0])]
-        raise ValueError(f"row {row}: column {value_col!r} is {_shown(data[value_col].loc[row])}, not a number")
+        raise ValueError(f"row {row}: column {value_col!r} is {arguments.shown(data[value_col].loc[row])}, not a number")
 
 
 def _target_matrix(targets: Mapping[str, TargetSpec], ids: Sequence[str], whole_panel: bool) -> np.ndarray:

@@ -76,5 +76,12 @@ def test_the_ensemble_names_what_it_cannot_take() -> None:
     with pytest.raises(ValueError, match="no model of the ensemble's pool can be fitted to this series of 4 years "
                                          "\\(dynamic_optimized_theta: needs 6 years\\)"):
         tt.fit([1.0, 1.2, 1.1, 1.4], "ensemble", ensemble=["dynamic_optimized_theta"])
+    frame = pd.DataFrame({"unique_id": ["a", "a", "b", "b"], "year": [2000, 2001, 2000, 2002], "value": [1.0, 2.0, 1.0, 2.0]})
+    with pytest.raises(ValueError, match="series 'b': the year after 2000 is 2002; the ensemble learns from consecutive years"):
+        tt.learn_ensemble(frame)
+    frame["year"] = [2000, 2001, 2000, 2001]
+    frame.loc[3, "value"] = 0.0
+    with pytest.raises(ValueError, match="series 'b', 2001: the value 0.0 is not a positive number"):
+        tt.learn_ensemble(frame)
     with pytest.raises(ValueError, match="the panel has no column 'value'"):
         tt.learn_ensemble(pd.DataFrame({"unique_id": [1], "year": [2000], "level": [1.0]}))
