@@ -272,6 +272,8 @@ double EnsembleModel::log_moment(int year, bool variance) const {
     for (const auto& member : members_) {
         const double m = member.model->mean_log(year);
         const double s = member.model->predictive_scale(year);
+        // a member whose mean is at or below zero has no log mean: the spread in logs is unbounded
+        if (!(std::isfinite(m) && std::isfinite(s))) return variance ? std::numeric_limits<double>::infinity() : m;
         mean += member.weight * m;
         second += member.weight * (s * s + m * m);
     }
