@@ -78,6 +78,7 @@ EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& p
     // Every (series, origin) row: the members' forecasts (K x up to H), the actuals, the scale.
     struct Row {
         std::vector<double> forecast;  // K * steps, member-major
+        std::vector<char> made;        // K: the member forecast every step itself (not filled in)
         std::vector<double> actual;
         double scale = 0.0;
     };
@@ -113,6 +114,11 @@ EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& p
                 } catch (const InputError&) {
                 }
             }
+            row.made.assign(K, 1);
+            for (std::size_t m = 0; m < K; ++m)
+                for (int h = 0; h < steps; ++h)
+                    if (!std::isfinite(row.forecast[m * static_cast<std::size_t>(steps) + static_cast<std::size_t>(h)]))
+                        row.made[m] = 0;
             // a member without a forecast takes the mean of the others' (none: the row is dropped)
             bool any = false;
             for (int h = 0; h < steps; ++h) {
@@ -171,10 +177,23 @@ EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& p
     // slowly by multiplicative steps).
     EnsembleWeights out;
     out.pool = pool;
+    std::vector<char> never_failed(K, 1);
     for (std::size_t m = 0; m < K; ++m) {
-        std::vector<double> one(K, 0.0);
-        one[m] = 1.0;
-        out.member_mase.push_back(objective(one, nullptr));
+        // each member alone, over the forecasts it made itself
+        double total = 0.0;
+        int count = 0;
+        for (const Row* row : all) {
+            if (!row->made[m]) {
+                never_failed[m] = 0;
+                continue;
+            }
+            const std::size_t steps = row->actual.size();
+            double sum = 0.0;
+            for (std::size_t h = 0; h < steps; ++h) sum += std::fabs(row->forecast[m * steps + h] - row->actual[h]);
+            total += sum / (row->scale * static_cast<double>(steps));
+            ++count;
+        }
+        out.member_mase.push_back(count ? total / count : std::numeric_limits<double>::quiet_NaN());
     }
     std::vector<double> w(K, 1.0 / static_cast<double>(K)), gradient, best = w;
     double best_value = objective(w, nullptr);
@@ -192,12 +211,13 @@ EnsembleWeights learn_ensemble_weights(const std::vector<std::vector<double>>& p
         const double value = objective(w, nullptr);
         if (value < best_value) best_value = value, best = w;
     }
-    const auto alone = std::min_element(out.member_mase.begin(), out.member_mase.end());
-    if (*alone < best_value) {
-        best.assign(K, 0.0);
-        best[static_cast<std::size_t>(alone - out.member_mase.begin())] = 1.0;
-        best_value = *alone;
-    }
+    // a single member, if one that never failed does better alone
+    for (std::size_t m = 0; m < K; ++m)
+        if (never_failed[m] && out.member_mase[m] < best_value) {
+            best.assign(K, 0.0);
+            best[m] = 1.0;
+            best_value = out.member_mase[m];
+        }
     out.weights = best;
     out.combined_mase = best_value;
     out.source = source;

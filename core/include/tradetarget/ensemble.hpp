@@ -30,7 +30,9 @@ struct EnsembleWeights {
     std::string source;           ///< "equal weights", or the panel they were learnt from
     int series = 0;               ///< series and (series, origin) forecasts they were learnt on
     int forecasts = 0;
-    /// Mean MASE over those forecasts of each pool member alone, and of the combination.
+    /// Mean MASE of each pool member alone over the forecasts it made itself (NaN: none), and of
+    /// the combination over all of them (a member that failed at an origin counts there as the
+    /// mean of the others).
     std::vector<double> member_mase;
     double combined_mase = 0.0;
 
