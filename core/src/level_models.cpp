@@ -166,24 +166,17 @@ double LevelForecastModel::forecast_quantile(int year, double p) const {
         const double mean = moments(h, false)(h - 1);
         return mean + z * std::sqrt(moments(h, true)(h - 1));
     }
-    // Mixture of normals: solve sum_k w_k Phi((x - m_k) / s_k) = p between the components'
-    // own p-quantiles, which bracket the root.
-    std::vector<double> means, sds, weights;
+    // Mixture of normals: solve its cdf (forecast_cdf) = p between the components' own
+    // p-quantiles, which bracket the root.
     double low = std::numeric_limits<double>::infinity(), high = -low;
-    for (const auto& [model, weight] : mixture_) {
-        means.push_back(model->mean(h)(h - 1));
-        sds.push_back(std::sqrt(model->variance(h)(h - 1)));
-        weights.push_back(weight);
-        low = std::min(low, means.back() + z * sds.back());
-        high = std::max(high, means.back() + z * sds.back());
+    for (const auto& component : mixture_) {
+        const auto& model = *component.first;
+        const double q = model.mean(h)(h - 1) + z * std::sqrt(model.variance(h)(h - 1));
+        low = std::min(low, q);
+        high = std::max(high, q);
     }
     if (!(high > low)) return low;
-    const auto excess = [&](double x) {
-        double cdf = 0.0;
-        for (std::size_t k = 0; k < means.size(); ++k)
-            cdf += weights[k] * (sds[k] > 0.0 ? boost::math::cdf(standard, (x - means[k]) / sds[k]) : (x >= means[k] ? 1.0 : 0.0));
-        return cdf - p;
-    };
+    const auto excess = [&](double x) { return forecast_cdf(year, x) - p; };
     std::uintmax_t iterations = 200;
     const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(48),
                                                         iterations);

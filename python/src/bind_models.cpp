@@ -93,10 +93,10 @@ void register_models(py::module_& m) {
         .def_readwrite("forecasts", &EnsembleWeights::forecasts)
         .def_readwrite("member_mase", &EnsembleWeights::member_mase)
         .def_readwrite("combined_mase", &EnsembleWeights::combined_mase)
-        .def("__repr__", [names](const EnsembleWeights& w) {
+        .def("__repr__", [](const EnsembleWeights& w) {
             std::string out = "EnsembleWeights(";
             for (std::size_t k = 0; k < w.pool.size(); ++k)
-                out += (k ? ", " : "") + names({w.pool[k]})[0] + "=" + std::to_string(w.weights[k]);
+                out += (k ? ", " : "") + to_string(w.pool[k]) + "=" + std::to_string(w.weights[k]);
             return out + "; " + w.source + ")";
         })
         // pickled for Dask's workers (a panel run ships its options to them)
