@@ -37,6 +37,9 @@ SAME_METHOD = {
     "tradetarget auto ETS": "auto_ets", "R forecast ets()": "auto_ets",
     "tradetarget theta": "theta", "R forecast thetaf()": "theta",
     "tradetarget auto ARIMA": "auto_arima", "R forecast auto.arima()": "auto_arima",
+    "tradetarget auto ETS, positive=False (R's numbers)": "auto_ets",
+    "tradetarget theta, positive=False (R's numbers)": "theta",
+    "tradetarget auto ARIMA, positive=False (R's numbers)": "auto_arima",
     "tradetarget combination (auto ETS + auto ARIMA + theta)": "ets_arima_theta",
     "naive": "naive",
 }
@@ -100,10 +103,15 @@ def main() -> None:
     seconds: dict[str, float] = {}
     arima_fits = [tt.auto_arima(list(y)) for y in train]
     arima_orders = [f.method for f in arima_fits]
+    # tradetarget's defaults forecast a positive series as positive (the models of levels conditioned
+    # on a level above zero); positive=False gives R's numbers, compared with R's below
     for name, fit in {
         "tradetarget auto ETS": lambda y: tt.ets(list(y), "auto"),
         "tradetarget theta": lambda y: tt.theta(list(y)),
         "tradetarget auto ARIMA": lambda y: tt.auto_arima(list(y)),
+        "tradetarget auto ETS, positive=False (R's numbers)": lambda y: tt.ets(list(y), "auto", positive=False),
+        "tradetarget theta, positive=False (R's numbers)": lambda y: tt.theta(list(y), positive=False),
+        "tradetarget auto ARIMA, positive=False (R's numbers)": lambda y: tt.auto_arima(list(y), positive=False),
         "tradetarget ANN (SES)": lambda y: tt.ets(list(y), "ANN"),
         "tradetarget AAdN (damped)": lambda y: tt.ets(list(y), "AAdN"),
         "tradetarget standard Theta (STM)": lambda y: tt.fit(list(y), "standard_theta"),

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include <boost/math/constants/constants.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <boost/random/uniform_01.hpp>
@@ -33,6 +34,7 @@ ThetaFamilyModel fit_theta_family(ModelKind kind, const std::vector<double>& lev
 LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& series, const ModelOptions& options)
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)),
       parameter_uncertainty_(options.parameter_uncertainty),
+      positive_(options.positive),
       posterior_options_(options.posterior),
       kind_(kind) {
     // consecutive years and enough of them: checked by fit_model from the registry
@@ -115,13 +117,213 @@ Eigen::VectorXd LevelForecastModel::moments(int steps, bool variance) const {
     return variance ? theta_->variance(steps) : theta_->mean(steps);
 }
 
+namespace {
+
+const boost::math::normal standard_normal;
+
+// E[Z | Z > a] - a for Z ~ N(0, 1): lambda(a) - a, with lambda(a) = phi(a) / (1 - Phi(a)) the
+// inverse Mills ratio. For large a, Laplace's continued fraction 1 - Phi(a) = phi(a) / (a + 1/(a +
+// 2/(a + 3/(a + ...)))) (Abramowitz & Stegun 26.2.14) gives lambda(a) - a = 1/(a + 2/(a + 3/(a +
+// ...))) without the cancellation of the difference.
+double mills_excess(double a) {
+    if (a < 5.0) return boost::math::pdf(standard_normal, a) / boost::math::cdf(boost::math::complement(standard_normal, a)) - a;
+    double f = a;
+    for (int k = 60; k >= 2; --k) f = a + k / f;
+    return 1.0 / f;
+}
+
+// log(1 - Phi(a)), finite far into the tail (the same continued fraction beyond a = 5).
+double log_upper_tail(double a) {
+    if (a < 5.0) return std::log(boost::math::cdf(boost::math::complement(standard_normal, a)));
+    return -0.5 * a * a - 0.5 * std::log(2.0 * boost::math::constants::pi<double>()) - std::log(a + mills_excess(a));
+}
+
+// One normal component of a predictive distribution of the level, perhaps truncated at zero
+// (conditioned on the level being above zero): Johnson, Kotz & Balakrishnan (1994) §10.1. With
+// a = -mean/sd, the truncated mean is mean + sd lambda(a) = sd (lambda(a) - a), and the variance
+// sd^2 (1 - lambda(a) (lambda(a) - a)).
+struct NormalComponent {
+    double weight, mean, sd;
+    bool truncated;
+
+    double a() const { return -mean / sd; }
+    // log P(level > 0) of the untruncated normal; the truncated component's weight in the mixture
+    // is its weight times that (renormalised)
+    double log_mass_above_zero() const {
+        if (!(sd > 0.0)) return mean > 0.0 ? 0.0 : -std::numeric_limits<double>::infinity();
+        return log_upper_tail(a());
+    }
+    double conditional_mean() const { return truncated && sd > 0.0 ? sd * mills_excess(a()) : mean; }
+    double conditional_variance() const {
+        if (!(sd > 0.0)) return 0.0;
+        if (!truncated) return sd * sd;
+        const double t = mills_excess(a());
+        return std::max(sd * sd * (1.0 - (a() + t) * t), 0.0);
+    }
+    double cdf(double x) const {
+        if (!(sd > 0.0)) return x >= mean ? 1.0 : 0.0;
+        if (!truncated) return boost::math::cdf(boost::math::normal(mean, sd), x);
+        if (x <= 0.0) return 0.0;
+        // 1 - P(Z > z) / P(Z > a), z = (x - mean) / sd >= a
+        return -std::expm1(log_upper_tail((x - mean) / sd) - log_upper_tail(a()));
+    }
+    double quantile(double p) const {
+        if (!(sd > 0.0)) return mean;
+        if (!truncated) return mean + sd * boost::math::quantile(standard_normal, p);
+        // P(Z > z) = (1 - p) P(Z > a); beyond double's range (a above about 37) Z - a given Z > a
+        // is exponential with rate a to O(1/a^2)
+        const double log_tail = std::log1p(-p) + log_upper_tail(a());
+        const double q = log_tail > -700.0
+                             ? mean + sd * boost::math::quantile(boost::math::complement(standard_normal, std::exp(log_tail)))
+                             : sd * -std::log1p(-p) / a();
+        // the smallest p: mean + sd z cancels to zero; there the quantile is p over the density at
+        // zero, phi(a) / (sd P(Z > a)) = lambda(a) / sd
+        return q > 0.0 ? q : sd * p / (a() + mills_excess(a()));
+    }
+};
+
+}  // namespace
+
+// A mixture of normal components (one, except for the AICc-weighted ETS), each truncated at zero
+// when the forecast is conditioned on a positive level; the weights are then renormalised by each
+// component's mass above zero.
+struct LevelForecastModel::Predictive {
+    std::vector<NormalComponent> components;
+
+    double mean() const {
+        double m = 0.0;
+        for (const auto& c : components) m += c.weight * c.conditional_mean();
+        return m;
+    }
+    double variance() const {
+        double m = 0.0, second = 0.0;
+        for (const auto& c : components) {
+            const double cm = c.conditional_mean();
+            m += c.weight * cm;
+            second += c.weight * (c.conditional_variance() + cm * cm);
+        }
+        return std::max(second - m * m, 0.0);
+    }
+    double cdf(double x) const {
+        double F = 0.0;
+        for (const auto& c : components) F += c.weight * c.cdf(x);
+        return F;
+    }
+    double quantile(double p) const {
+        if (components.size() == 1) return components.front().quantile(p);
+        // a mixture's p-quantile lies between its components' p-quantiles: root finding there
+        double low = std::numeric_limits<double>::infinity(), high = -low;
+        for (const auto& c : components) {
+            if (!(c.weight > 0.0)) continue;
+            const double q = c.quantile(p);
+            low = std::min(low, q);
+            high = std::max(high, q);
+        }
+        if (!(high > low)) return low;
+        const auto excess = [&](double x) { return cdf(x) - p; };
+        if (excess(low) >= 0.0) return low;    // a point-mass component can put the root at an end
+        if (excess(high) <= 0.0) return high;
+        std::uintmax_t iterations = 200;
+        const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(48),
+                                                            iterations);
+        return 0.5 * (root.first + root.second);
+    }
+};
+
+LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool conditioned) const {
+    const int h = year - last_year();
+    if (h < 1) throw InputError("forecasts start after the last observed year");
+    Predictive out;
+    const auto add = [&](double weight, double mean, double variance) {
+        out.components.push_back({weight, mean, std::sqrt(std::max(variance, 0.0)), conditioned});
+    };
+    if (mixture_.empty()) add(1.0, moments(h, false)(h - 1), moments(h, true)(h - 1));
+    for (const auto& [model, weight] : mixture_) add(weight, model->mean(h)(h - 1), model->variance(h)(h - 1));
+    const bool finite = std::all_of(out.components.begin(), out.components.end(),
+                                    [](const NormalComponent& c) { return std::isfinite(c.mean) && std::isfinite(c.sd); });
+    if (!conditioned || !finite) return out;  // a forecast beyond double's range: the model's own
+    // condition on a level above zero: reweight by each component's mass there (in logs: a far
+    // tail's mass underflows)
+    std::vector<double> log_weight;
+    double largest = -std::numeric_limits<double>::infinity();
+    for (const auto& c : out.components) {
+        log_weight.push_back(std::log(c.weight) + c.log_mass_above_zero());
+        largest = std::max(largest, log_weight.back());
+    }
+    if (!std::isfinite(largest))
+        throw InputError(method() + " forecasts the level in " + std::to_string(year) +
+                         " at or below zero with certainty; a positive forecast is not defined (positive = false "
+                         "gives the model's own forecast)");
+    double total = 0.0;
+    for (std::size_t k = 0; k < out.components.size(); ++k) total += std::exp(log_weight[k] - largest);
+    for (std::size_t k = 0; k < out.components.size(); ++k)
+        out.components[k].weight = std::exp(log_weight[k] - largest) / total;
+    return out;
+}
+
+// Per horizon, the model's predictive distribution and the one conditioned on a positive level,
+// for the years where they differ (cached for the first 50 years: each path needs them).
+struct LevelForecastModel::PathTransform {
+    static constexpr int cached_years = 50;
+    struct Year {
+        bool differs = false;
+        Predictive model, conditioned;
+    };
+    std::vector<Year> years;
+};
+
+namespace {
+
+// Where the normal puts less mass than this at or below zero, the path is left as it is (the map
+// changes it by less than 1e-10 relative there).
+constexpr double negligible_mass = 1e-15;
+
+}  // namespace
+
+double LevelForecastModel::conditioned_level(int h, double level) const {
+    std::call_once(transform_made_, [this] {
+        auto transform = std::make_shared<PathTransform>();
+        for (int k = 1; k <= PathTransform::cached_years; ++k) {
+            PathTransform::Year year;
+            year.model = predictive(last_year() + k, false);
+            year.differs = year.model.cdf(0.0) > negligible_mass;
+            if (year.differs) {
+                try {
+                    year.conditioned = predictive(last_year() + k, true);
+                } catch (const InputError&) {
+                    year.differs = false;  // no mass above zero: the path stays where it is
+                }
+            }
+            transform->years.push_back(std::move(year));
+        }
+        transform_ = std::move(transform);
+    });
+    const auto map = [level](const Predictive& model, const Predictive& conditioned) {
+        const double p = model.cdf(level);
+        if (!(p < 1.0)) return level;  // far above zero: the conditioning changes nothing there
+        return conditioned.quantile(std::max(p, 1e-300));
+    };
+    if (h <= PathTransform::cached_years) {
+        const auto& year = transform_->years[static_cast<std::size_t>(h - 1)];
+        return year.differs ? map(year.model, year.conditioned) : level;
+    }
+    const Predictive model = predictive(last_year() + h, false);
+    if (!(model.cdf(0.0) > negligible_mass)) return level;
+    try {
+        return map(model, predictive(last_year() + h, true));
+    } catch (const InputError&) {
+        return level;
+    }
+}
+
 double LevelForecastModel::log_growth() const {
-    const double next = moments(1, false)(0);
+    const double next = point_forecast(last_year() + 1);
     return next > 0.0 ? std::log(next) - last_log_level() : -std::numeric_limits<double>::infinity();
 }
 
 double LevelForecastModel::log_growth_se() const {
-    return std::sqrt(moments(1, true)(0)) / std::fabs(moments(1, false)(0));
+    const Predictive next = predictive(last_year() + 1, positive_);
+    return std::sqrt(next.variance()) / std::fabs(next.mean());
 }
 
 std::vector<std::pair<std::string, double>> LevelForecastModel::params() const {
@@ -137,69 +339,30 @@ std::vector<std::pair<std::string, double>> LevelForecastModel::params() const {
 }
 
 double LevelForecastModel::mean_log(int year) const {
-    const int h = year - last_year();
-    if (h < 1) throw InputError("forecasts start after the last observed year");
-    const double mean = moments(h, false)(h - 1);
+    const double mean = point_forecast(year);
     return mean > 0.0 ? std::log(mean) : -std::numeric_limits<double>::infinity();
 }
 
 double LevelForecastModel::predictive_scale(int year) const {
-    const int h = year - last_year();
-    if (h < 1) throw InputError("forecasts start after the last observed year");
-    return std::sqrt(moments(h, true)(h - 1)) / std::fabs(moments(h, false)(h - 1));
+    const Predictive at = predictive(year, positive_);
+    return std::sqrt(at.variance()) / std::fabs(at.mean());
 }
 
-double LevelForecastModel::point_forecast(int year) const {
-    const int h = year - last_year();
-    if (h < 1) throw InputError("forecasts start after the last observed year");
-    return moments(h, false)(h - 1);
-}
+double LevelForecastModel::point_forecast(int year) const { return predictive(year, positive_).mean(); }
 
 double LevelForecastModel::forecast_quantile(int year, double p) const {
-    const int h = year - last_year();
-    if (h < 1) throw InputError("forecasts start after the last observed year");
     if (!(p > 0.0 && p < 1.0))
         throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));
-    const boost::math::normal standard;
-    const double z = boost::math::quantile(standard, p);
-    if (mixture_.empty()) {
-        const double mean = moments(h, false)(h - 1);
-        return mean + z * std::sqrt(moments(h, true)(h - 1));
-    }
-    // Mixture of normals: solve its cdf (forecast_cdf) = p between the components' own
-    // p-quantiles, which bracket the root.
-    double low = std::numeric_limits<double>::infinity(), high = -low;
-    for (const auto& component : mixture_) {
-        const auto& model = *component.first;
-        const double q = model.mean(h)(h - 1) + z * std::sqrt(model.variance(h)(h - 1));
-        low = std::min(low, q);
-        high = std::max(high, q);
-    }
-    if (!(high > low)) return low;
-    const auto excess = [&](double x) { return forecast_cdf(year, x) - p; };
-    std::uintmax_t iterations = 200;
-    const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(48),
-                                                        iterations);
-    return 0.5 * (root.first + root.second);
+    return predictive(year, positive_).quantile(p);
 }
 
-double LevelForecastModel::forecast_cdf(int year, double x) const {
-    const int h = year - last_year();
-    if (h < 1) throw InputError("forecasts start after the last observed year");
-    const auto normal_cdf = [x](double mean, double variance) {
-        const double sd = std::sqrt(std::max(variance, 0.0));
-        return sd > 0.0 ? boost::math::cdf(boost::math::normal(mean, sd), x) : (x >= mean ? 1.0 : 0.0);
-    };
-    if (mixture_.empty()) return normal_cdf(moments(h, false)(h - 1), moments(h, true)(h - 1));
-    double cdf = 0.0;
-    for (const auto& [model, weight] : mixture_) cdf += weight * normal_cdf(model->mean(h)(h - 1), model->variance(h)(h - 1));
-    return cdf;
-}
+double LevelForecastModel::forecast_cdf(int year, double x) const { return predictive(year, positive_).cdf(x); }
 
 LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool draw)
     : GrowthModel(other),
       levels_(other.levels_),
       parameter_uncertainty_(draw),
+      positive_(other.positive_),
       posterior_options_(other.posterior_options_),
       kind_(other.kind_),
       ets_(other.ets_),
@@ -283,7 +446,7 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
     else if (theta_family_) theta_family_->simulate(rng, levels);
     else simulate_from(theta_draws_, *theta_, rng, levels);
     for (Eigen::Index k = 0; k < out.size(); ++k) {
-        const double v = levels(skip + k);
+        const double v = positive_ ? conditioned_level(static_cast<int>(skip + k) + 1, levels(skip + k)) : levels(skip + k);
         out(k) = v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
     }
 }

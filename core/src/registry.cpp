@@ -7,7 +7,8 @@
 namespace tradetarget {
 
 const std::vector<ModelInfo>& model_registry() {
-    // Minimum years: reference_rw one figure (the reference class does the rest); the curves four
+    // Every model of levels reads "positive" (level_models.hpp); the models in logs are positive as
+    // they are. Minimum years: reference_rw one figure (the reference class does the rest); the curves four
     // (an estimated capacity); the local linear trend and the ETS choice five (ANN with a finite
     // AICc); one given ETS class or ARIMA order four, and more where its parameters need them (its
     // fit says so).
@@ -31,46 +32,46 @@ const std::vector<ModelInfo>& model_registry() {
          "local linear trend in logs (Kalman filter, variances by maximum likelihood)", 5, true, {}, {}, true},
         {ModelKind::AutoEts, "auto_ets", "levels",
          "exponential smoothing on levels, class chosen by AICc (paths draw the parameters from their posterior)", 5,
-         false, {}, {}, true},
+         false, {"positive"}, {}, true},
         {ModelKind::Ets, "ets", "levels",
          "exponential smoothing on levels, one given class (ets_class; paths draw the parameters from their "
          "posterior)",
-         4, false, {"ets_class"}, {"ets_class"}, false},
+         4, false, {"ets_class", "positive"}, {"ets_class"}, false},
         {ModelKind::EtsAicc, "ets_aicc", "levels",
-         "AICc-weighted combination of the ETS classes on levels (mixture of their paths)", 5, false, {}, {}, false},
+         "AICc-weighted combination of the ETS classes on levels (mixture of their paths)", 5, false, {"positive"}, {}, false},
         {ModelKind::AutoArima, "auto_arima", "levels",
          "ARIMA on levels, order chosen stepwise by AICc (paths draw the parameters from their posterior)", 4, false,
-         {}, {}, true},
+         {"positive"}, {}, true},
         {ModelKind::Arima, "arima", "levels",
          "ARIMA(p,d,q) on levels, one given order (arima_order; paths draw the parameters from their posterior)", 4,
-         false, {"arima_order"}, {"arima_order"}, false},
+         false, {"arima_order", "positive"}, {"arima_order"}, false},
         {ModelKind::Theta, "theta", "levels",
-         "Theta method on levels (SES with drift; paths draw the parameters from their posterior)", 4, false, {}, {},
-         true},
+         "Theta method on levels (SES with drift; paths draw the parameters from their posterior)", 4, false,
+         {"positive"}, {}, true},
         // The Theta family of Fiorucci et al. (2016), as statsforecast names its models; paths at the estimates.
         {ModelKind::StandardTheta, "standard_theta", "levels",
          "standard Theta model (STM: theta = 2, alpha and initial level by least squares; paths at the estimates)", 5,
-         false, {}, {}, true},
+         false, {"positive"}, {}, true},
         {ModelKind::OptimizedTheta, "optimized_theta", "levels",
          "optimised Theta model (OTM: theta, alpha and initial level by least squares; paths at the estimates)", 6,
-         false, {}, {}, true},
+         false, {"positive"}, {}, true},
         {ModelKind::DynamicTheta, "dynamic_theta", "levels",
          "dynamic standard Theta model (DSTM: trend line updated each year, theta = 2; paths at the estimates)", 5,
-         false, {}, {}, true},
+         false, {"positive"}, {}, true},
         {ModelKind::DynamicOptimizedTheta, "dynamic_optimized_theta", "levels",
          "dynamic optimised Theta model (DOTM: trend line updated each year, theta estimated; paths at the "
          "estimates)",
-         6, false, {}, {}, true},
+         6, false, {"positive"}, {}, true},
         {ModelKind::AutoTheta, "auto_theta", "levels",
          "the Theta model (STM, OTM, DSTM or DOTM) with the smallest in-sample error, as statsforecast's AutoTheta "
          "(paths at the estimates)",
-         5, false, {}, {}, true},
+         5, false, {"positive"}, {}, true},
         // ensemble.hpp: members that the series is too short for are left out, so it needs what
         // its smallest member needs (rw_drift: 3 years).
         {ModelKind::Ensemble, "ensemble", "levels",
          "weighted combination of auto_ets, auto_arima, theta, the optimised Theta models and rw_drift, equal weights "
          "or learnt across a panel (mixture of their paths; positive series only)",
-         3, false, {"ensemble"}, {}, true},
+         3, false, {"ensemble", "positive"}, {}, true},
     };
     return registry;
 }

@@ -149,6 +149,7 @@ void register_models(py::module_& m) {
         .def_readwrite("ets_class", &ModelOptions::ets_class)
         .def_readwrite("arima_order", &ModelOptions::arima_order)
         .def_readwrite("parameter_uncertainty", &ModelOptions::parameter_uncertainty)
+        .def_readwrite("positive", &ModelOptions::positive)
         .def_property(
             "reference",
             [](const ModelOptions& o) { return o.reference ? std::optional<ReferenceClass>(*o.reference) : std::nullopt; },

@@ -326,6 +326,7 @@ class ModelOptions:
     ensemble: EnsembleWeights | None
     ets_class: str
     parameter_uncertainty: bool
+    positive: bool
     reference: Incomplete
     def __init__(self) -> None: ...
     def __copy__(self) -> ModelOptions: ...

@@ -229,6 +229,9 @@ def fit_main(argv: Sequence[str]) -> int:
     p.add_argument("--horizon", type=int, default=10, help="steps to forecast (default: 10)")
     p.add_argument("--level", type=float, action="append", help="interval level in percent (repeatable; default 80 and 95)")
     p.add_argument("--capacity", type=parse_capacity, metavar="AMOUNT", help="capacity of a logistic or Gompertz curve")
+    p.add_argument("--no-positive", dest="positive", action="store_false", default=None,
+                   help="models of levels: R forecast's own numbers, bounds at or below zero included (default: "
+                        "the forecast conditioned on a level above zero)")
     p.add_argument("--json", action="store_true", help="print JSON: model, params, loglik, aic, aicc, bic, forecast")
     args = p.parse_args(argv)
     levels = args.level or [80.0, 95.0]
@@ -244,14 +247,16 @@ def fit_main(argv: Sequence[str]) -> int:
     if model == "auto":
         model, why = choose_auto(series)
     if model.upper().startswith("ARIMA("):
-        fitted = fit(series, "arima", order=parse_arima(model), constant=bool(args.drift))
+        fitted = fit(series, "arima", order=parse_arima(model), constant=bool(args.drift), positive=args.positive)
     elif model in ETS_CLASSES:
-        fitted = fit(series, "ets", ets_class=model)
+        fitted = fit(series, "ets", ets_class=model, positive=args.positive)
     else:
         if REGISTRY[model].family != "levels" and series.index.name != "year":
             raise ValueError(f"{model} models calendar years and {args.file} has one column of values: "
                              "give the columns year,value")
-        fitted = fit(series, model, capacity=args.capacity)
+        # --no-positive with auto: for the model chosen if it is of levels (the others are positive as they are)
+        positive = None if args.model == "auto" and REGISTRY[model].family != "levels" else args.positive
+        fitted = fit(series, model, capacity=args.capacity, positive=positive)
     doc = fit_document(fitted, args.horizon, check_levels(levels))
     if why:
         doc["selection"] = why
@@ -327,6 +332,8 @@ def panel_main(argv: Sequence[str]) -> int:
     p.add_argument("--paths", type=int, default=1000, help="sample paths per series (default: 1000)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--threads", type=int, default=0, help="threads (default: 0, every core)")
+    p.add_argument("--no-positive", dest="positive", action="store_false", default=None,
+                   help="models of levels: R forecast's own numbers, bounds at or below zero included")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--output", metavar="OUT.csv", help="write the table (one row per series) to this CSV")
     args = p.parse_args(argv)
@@ -357,7 +364,7 @@ def panel_main(argv: Sequence[str]) -> int:
         targets[f"x{m:g}"] = m * last if last is not None else m
     reference = None if args.reference is None else ReferenceClass.load(args.reference)
     result = forecast_panel(data, model=args.model, reference=reference, targets=targets, by=args.by or DEFAULT_BY, horizon=args.horizon,
-                            n_paths=args.paths, seed=args.seed, threads=args.threads,
+                            n_paths=args.paths, seed=args.seed, threads=args.threads, positive=args.positive,
                             progress=False if args.no_progress else None)
     if args.output:
         result.to_csv(args.output, index=False)

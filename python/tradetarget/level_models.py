@@ -1,6 +1,8 @@
 """Shortcuts to the models of levels as R's forecast names them: ``ets``, ``arima``, ``auto_arima``,
 ``theta``. Each is ``tt.fit`` with that model and returns the same ``Fit``: ``.intervals()`` gives R
-forecast()'s numbers (to 1e-10 for ETS), ``.forecast()`` the paths the target engine works on."""
+forecast()'s numbers (to 1e-10 for ETS) wherever R's normal forecast puts next to no mass at or below
+zero, and there the forecast conditioned on a level above zero (``positive=False``: R's numbers
+everywhere); ``.forecast()`` the paths the target engine works on."""
 
 from __future__ import annotations
 
@@ -15,26 +17,27 @@ __all__ = ["ETS_CLASSES", "arima", "auto_arima", "ets", "parse_arima", "theta"]
 ETS_CLASSES = tuple(_core.ets_classes())
 
 
-def ets(data: SeriesLike, model: str = "auto") -> Fit:
+def ets(data: SeriesLike, model: str = "auto", positive: bool | None = None) -> Fit:
     """An ETS class (``ANN``, ``AAN``, ``AAdN``, ``MNN``, ``MAN``, ``MAdN``), or the one with the smallest
     AICc (``auto``), as R's ``forecast::ets`` fits them, but with a clear error instead of a silent
     Holt–Winters fallback when the series is too short."""
     if model in ("auto", "auto_ets"):
-        return fit(data, "auto_ets")
-    return fit(data, "ets", ets_class=model)
+        return fit(data, "auto_ets", positive=positive)
+    return fit(data, "ets", ets_class=model, positive=positive)
 
 
-def arima(data: SeriesLike, order: Sequence[int] | str = (0, 1, 1), constant: bool | None = None) -> Fit:
+def arima(data: SeriesLike, order: Sequence[int] | str = (0, 1, 1), constant: bool | None = None,
+          positive: bool | None = None) -> Fit:
     """ARIMA(p, d, q) by exact maximum likelihood, with a constant (by default: the mean when d = 0,
     the drift when d = 1; none for d = 2), as R's ``forecast::Arima``."""
-    return fit(data, "arima", order=order, constant=constant)
+    return fit(data, "arima", order=order, constant=constant, positive=positive)
 
 
-def auto_arima(data: SeriesLike) -> Fit:
+def auto_arima(data: SeriesLike, positive: bool | None = None) -> Fit:
     """Automatic ARIMA (Hyndman & Khandakar 2008): d by KPSS, stepwise search by AICc."""
-    return fit(data, "auto_arima")
+    return fit(data, "auto_arima", positive=positive)
 
 
-def theta(data: SeriesLike) -> Fit:
+def theta(data: SeriesLike, positive: bool | None = None) -> Fit:
     """The Theta method of Assimakopoulos & Nikolopoulos (2000) as SES with drift (R's ``thetaf``)."""
-    return fit(data, "theta")
+    return fit(data, "theta", positive=positive)

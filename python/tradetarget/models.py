@@ -84,7 +84,8 @@ def _to_core(data: SeriesLike) -> _core.AnnualSeries:
 
 def model_options(model: str, *, capacity=None, reference=None, ets_class: str | None = None,
                   order: Sequence[int] | str | None = None, constant: bool | None = None,
-                  ensemble=None, parameter_uncertainty: bool = True) -> tuple[_core.ModelOptions, object]:
+                  ensemble=None, positive: bool | None = None,
+                  parameter_uncertainty: bool = True) -> tuple[_core.ModelOptions, object]:
     """The options of ``model`` in the core's terms, checked against the registry: an option the
     model does not read is an error naming the models that do. Returns them with the reference
     class used (reference_rw's default: the bundled one)."""
@@ -95,17 +96,25 @@ def model_options(model: str, *, capacity=None, reference=None, ets_class: str |
                          + (" (the measurement model works on the statements: tt.measure())" if model == "measurement" else ""))
     info = REGISTRY[model]
     given = {"capacity": capacity, "reference": reference, "ets_class": ets_class,
-             "arima_order": None if order is None and constant is None else (order, constant), "ensemble": ensemble}
+             "arima_order": None if order is None and constant is None else (order, constant), "ensemble": ensemble,
+             "positive": positive}
     for option, value in given.items():
         if value is not None and option not in info.options:
             takers = [n for n, i in REGISTRY.items() if option in i.options]
             what = {"capacity": "capacity is for the saturating curves", "reference": "a reference class is the prior of",
                     "ets_class": "ets_class is the class of", "arima_order": "order and constant are of",
-                    "ensemble": "pool and weights are of"}[option]
+                    "ensemble": "pool and weights are of", "positive": ""}[option]
+            if option == "positive":
+                raise ValueError(f"positive is for the models of levels ({', '.join(takers)}); {model} models logs, "
+                                 "whose forecasts are positive as they are")
             raise ValueError(f"{what} ({', '.join(takers)}); {model} has none" if option == "capacity"
                              else f"{what} {', '.join(takers)}; {model} takes none")
     options = _core.ModelOptions()
     options.parameter_uncertainty = bool(parameter_uncertainty)
+    if positive is not None:
+        if not isinstance(positive, (bool, np.bool_)):
+            raise TypeError(f"positive must be True or False; got {type(positive).__name__}")
+        options.positive = bool(positive)
     if capacity is not None:
         options.capacity = to_amount(capacity, "capacity")
     from .reference import ReferenceClass, bundled_reference
@@ -430,7 +439,7 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
 
 def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: float | str | None = None,
         reference=None, *, ets_class: str | None = None, order: Sequence[int] | str | None = None,
-        constant: bool | None = None, ensemble=None) -> Fit:
+        constant: bool | None = None, ensemble=None, positive: bool | None = None) -> Fit:
     """Fit any model of the registry to one annual series.
 
     Parameters
@@ -457,6 +466,12 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
         The pool and weights of 'ensemble': weights learnt on a panel (``tt.learn_ensemble``), a
         list of models (equal weights) or ``{model: weight}``; default: equal weights over
         auto_ets, auto_arima, theta, dynamic_optimized_theta, optimized_theta and rw_drift.
+    positive : bool, optional
+        The models of levels only (family 'levels'). True (the default): their normal forecast
+        distribution is conditioned on the level being above zero, so no point forecast, bound or
+        path of a positive series is at or below zero; where the normal puts next to no mass
+        below zero this changes nothing. False: R ``forecast``'s numbers exactly, bounds and
+        ARIMA point forecasts below zero included.
 
     Returns
     -------
@@ -486,7 +501,7 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
 
         data = reconcile()
     options, reference = model_options(model, capacity=capacity, reference=reference, ets_class=ets_class,
-                                       order=order, constant=constant, ensemble=ensemble)
+                                       order=order, constant=constant, ensemble=ensemble, positive=positive)
     series = _to_core(data)
     core = _core.fit_model(model, series, options)
     return Fit(model=model, series=series, core=core, options=options, reference=reference)

@@ -130,6 +130,7 @@ def forecast_panel(
     order: Optional[Sequence[int]] = None,
     constant: Optional[bool] = None,
     ensemble: Any = None,
+    positive: Optional[bool] = None,
     parameter_uncertainty: bool = True,
     progress: Optional[bool] = None,
     id_col: str = "unique_id",
@@ -180,6 +181,9 @@ def forecast_panel(
         The pool and weights of ``model="ensemble"`` (default: equal weights over the default
         pool; ``tt.learn_ensemble(panel)`` learns them from a panel, e.g. this one). The weights
         used are in ``result.attrs["ensemble"]``.
+    positive : bool, optional
+        The models of levels: forecasts conditioned on a level above zero (default True; see
+        ``tt.fit``); False gives R ``forecast``'s numbers. Recorded in ``result.attrs["positive"]``.
     parameter_uncertainty : bool
         The level models' paths (ETS, ARIMA, Theta) draw their parameters from the posterior (a
         few ms more per series with paths); False simulates at the estimates, as R does.
@@ -233,7 +237,8 @@ def forecast_panel(
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(PANEL_MODELS)}")
     if reference is not None and not isinstance(reference, ReferenceClass):
         raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
-    own_options = dict(capacity=capacity, ets_class=ets_class, order=order, constant=constant, ensemble=ensemble)
+    own_options = dict(capacity=capacity, ets_class=ets_class, order=order, constant=constant, ensemble=ensemble,
+                       positive=positive)
     model_options(model, reference=reference if "reference" in REGISTRY[model].required_options else None, **own_options)  # checked before any work
     if type(data).__module__.startswith("dask"):
         if "reference" in REGISTRY[model].required_options and reference is None and not _partition:
@@ -315,7 +320,8 @@ def forecast_panel(
     if keep_paths:
         out["paths"] = [None if r.paths is None else np.exp(r.paths.log_level) for r in results]  # None: not fitted
     out.attrs.update(model=model, reference=None if reference is None else reference.to_dict(),
-                     ensemble=ensemble_dict(options.ensemble) if options.ensemble is not None else None, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
+                     ensemble=ensemble_dict(options.ensemble) if options.ensemble is not None else None,
+                     positive=bool(options.positive) if "positive" in REGISTRY[model].options else None, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out
 

@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include <boost/math/distributions/normal.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <catch2/catch.hpp>
 
@@ -8,6 +9,8 @@
 #include "tradetarget/evaluate.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/optimize.hpp"
+#include "tradetarget/level_models.hpp"
+#include "tradetarget/random.hpp"
 #include "tradetarget/theta.hpp"
 
 using namespace tradetarget;
@@ -161,4 +164,126 @@ TEST_CASE("Theta family: the fit is the least-squares optimum, static variances 
     // five observations: only the standard variants can be fitted, and select chooses among them
     const ThetaVariant chosen = ThetaFamilyModel::select({1, 2, 3, 5, 4}).variant();
     CHECK((chosen == ThetaVariant::Standard || chosen == ThetaVariant::DynamicStandard));
+}
+
+namespace {
+
+// A falling series whose ARIMA(0,1,0) with drift forecasts reach below zero: forecast mean
+// last + h drift, variance h sigma^2 (closed forms; the test above checks them).
+AnnualSeries falling_series(double noise) {
+    std::vector<int> years;
+    std::vector<double> levels;
+    const double wiggle[] = {0.3, -0.5, 0.8, -0.2, 0.4, -0.9, 0.1, 0.6, -0.4};
+    for (int t = 0; t < 9; ++t) {
+        years.push_back(2010 + t);
+        levels.push_back(100.0 - 11.0 * t + noise * wiggle[t]);
+    }
+    return AnnualSeries::from_levels(years, levels);
+}
+
+ModelOptions random_walk_options(bool positive) {
+    ModelOptions options;
+    options.arima_order = ArimaOrder{0, 1, 0, true};
+    options.parameter_uncertainty = false;
+    options.positive = positive;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("positive: the forecast of a positive series is the normal conditioned on a level above zero") {
+    const AnnualSeries series = falling_series(4.0);
+    const LevelForecastModel r_forecast(ModelKind::Arima, series, random_walk_options(false));
+    const LevelForecastModel positive(ModelKind::Arima, series, random_walk_options(true));
+    const boost::math::normal standard;
+    bool reaches_zero = false;
+    for (int year = 2019; year <= 2026; ++year) {
+        // R's forecast: the untruncated normal
+        const double mean = r_forecast.point_forecast(year);
+        const double sd = (r_forecast.forecast_quantile(year, 0.975) - mean) / boost::math::quantile(standard, 0.975);
+        REQUIRE(sd > 0.0);
+        // P(level > 0), from the upper tail (1 - P(level <= 0) cancels far below zero)
+        const double above = boost::math::cdf(boost::math::complement(standard, -mean / sd));
+        reaches_zero = reaches_zero || mean <= 0.0;
+        // the mean above zero, by quadrature of x phi over (0, inf): E[Y | Y > 0]
+        double integral = 0.0;
+        const int n = 200000;
+        const double top = std::max(mean, 0.0) + 12.0 * sd, step = top / n;
+        for (int k = 0; k < n; ++k) {
+            const double x = (k + 0.5) * step;
+            integral += x * boost::math::pdf(boost::math::normal(mean, sd), x) * step;
+        }
+        CHECK(positive.point_forecast(year) == Approx(integral / above).epsilon(1e-6));
+        for (double p : {0.025, 0.1, 0.5, 0.9, 0.975}) {
+            const double q = positive.forecast_quantile(year, p);
+            CHECK(q > 0.0);
+            // (P(level > 0) - P(level > q)) / P(level > 0) = p
+            const double beyond = boost::math::cdf(boost::math::complement(standard, (q - mean) / sd));
+            CHECK((above - beyond) / above == Approx(p).margin(1e-10));
+            CHECK(positive.forecast_cdf(year, q) == Approx(p).margin(1e-12));
+        }
+        CHECK(positive.forecast_cdf(year, 0.0) == 0.0);
+        CHECK(positive.point_forecast(year) > std::max(mean, 0.0));
+    }
+    CHECK(reaches_zero);  // the case the guard is for: R's point forecast at or below zero
+}
+
+TEST_CASE("positive: far from zero nothing changes; far below zero the forecast is the exponential tail") {
+    // rising: R's forecast to 1e-12
+    std::vector<int> years;
+    std::vector<double> rising;
+    for (int t = 0; t < 9; ++t) {
+        years.push_back(2010 + t);
+        rising.push_back(100.0 + 11.0 * t + 3.0 * std::sin(1.7 * t));
+    }
+    const AnnualSeries up = AnnualSeries::from_levels(years, rising);
+    const LevelForecastModel r_up(ModelKind::Arima, up, random_walk_options(false));
+    const LevelForecastModel positive_up(ModelKind::Arima, up, random_walk_options(true));
+    for (int year = 2019; year <= 2024; ++year) {
+        CHECK(positive_up.point_forecast(year) == Approx(r_up.point_forecast(year)).epsilon(1e-12));
+        CHECK(positive_up.forecast_quantile(year, 0.1) == Approx(r_up.forecast_quantile(year, 0.1)).epsilon(1e-12));
+    }
+    // falling with almost no noise: in 2024 the normal is hundreds of sds below zero; given Y > 0,
+    // Y is about exponential with mean sd^2 / |mean| (the Mills ratio's leading term)
+    const AnnualSeries down = falling_series(1e-3);
+    const LevelForecastModel r_down(ModelKind::Arima, down, random_walk_options(false));
+    const LevelForecastModel positive_down(ModelKind::Arima, down, random_walk_options(true));
+    const double mean = r_down.point_forecast(2024);
+    const double sd = (r_down.forecast_quantile(2024, 0.975) - mean) / 1.959963984540054;
+    REQUIRE(mean / sd < -100.0);
+    const double exponential_mean = sd * sd / -mean;
+    CHECK(positive_down.point_forecast(2024) == Approx(exponential_mean).epsilon(1e-3));
+    CHECK(positive_down.forecast_quantile(2024, 0.5) == Approx(exponential_mean * std::log(2.0)).epsilon(1e-3));
+    CHECK(positive_down.forecast_quantile(2024, 0.99) > positive_down.forecast_quantile(2024, 0.5));
+}
+
+TEST_CASE("positive: paths stay above zero and have the conditioned distribution") {
+    const AnnualSeries series = falling_series(4.0);
+    const LevelForecastModel r_forecast(ModelKind::Arima, series, random_walk_options(false));
+    const LevelForecastModel positive(ModelKind::Arima, series, random_walk_options(true));
+    // one year ahead, conditioning the path is conditioning the year: the mean of the paths
+    const int year = 2026;  // 8 years on: R's mean is below zero
+    REQUIRE(r_forecast.point_forecast(year) < 0.0);
+    Rng rng = make_rng(5, 0);
+    Eigen::VectorXd path(1);
+    const int n = 40000;
+    double sum = 0.0, sum2 = 0.0, below_median = 0.0;
+    const double median = positive.forecast_quantile(year, 0.5);
+    for (int k = 0; k < n; ++k) {
+        positive.simulate(rng, year, path);
+        REQUIRE(std::isfinite(path(0)));
+        const double v = std::exp(path(0));
+        sum += v;
+        sum2 += v * v;
+        below_median += v <= median;
+    }
+    const double m = sum / n, se = std::sqrt((sum2 / n - m * m) / n);
+    CHECK(std::fabs(m - positive.point_forecast(year)) < 4.0 * se);
+    CHECK(std::fabs(below_median / n - 0.5) < 4.0 * std::sqrt(0.25 / n));
+    // whole paths stay above zero
+    Eigen::VectorXd paths(8);
+    for (int k = 0; k < 2000; ++k) {
+        positive.simulate(rng, 2019, paths);
+        REQUIRE(paths.allFinite());
+    }
 }

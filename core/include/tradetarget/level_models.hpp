@@ -7,10 +7,24 @@
 /// uncertainty by default: each path draws its parameters from the model's posterior
 /// (EtsModel / ArimaModel / ThetaModel::posterior_draws, 1,000 draws made once, at the first
 /// path, from a fixed seed, so the paths stay a function of the data and the path seed). The
-/// forecast_quantile intervals are R's (innovations only) in every case. A path at or below zero has log level -inf and never
-/// reaches a target (additive-error models can go there, and the share that does is visible in
-/// the paths). The point forecast is the log of the forecast mean; predictive_scale() is the
-/// delta-method sd / mean (a display approximation; the paths are exact).
+/// forecast_quantile intervals are R's (innovations only) in every case, conditioned as below.
+///
+/// Positive series (ModelOptions::positive, the default). The models' normal predictive
+/// distribution of the level puts mass at and below zero, where a trade series never goes (R's
+/// forecast reports such bounds, and ARIMA point forecasts below zero). By default it is
+/// conditioned on the level being above zero: in each year the normal (or normal mixture)
+/// truncated at zero, whose mean is the point forecast and whose quantiles are the bounds (Johnson,
+/// Kotz & Balakrishnan, Continuous Univariate Distributions 1, 2nd ed., 1994, §10.1). A path maps
+/// each year's level x to Q+(F(x)), F the normal's cdf and Q+ the truncated one's quantile: each
+/// year's paths have the truncated distribution, and a path keeps its ranks across years (its
+/// copula), so first passages stay coherent. (Paths that draw their parameters are wider than F;
+/// mapped by F they stay above zero and keep their extra spread.) Where the normal puts next to
+/// no mass below zero nothing changes: below 1e-10 relative when it puts less than about 1e-11
+/// there. positive = false gives R's forecast exactly; then a path at or below zero has log level
+/// -inf and never reaches a target.
+///
+/// The point forecast is the log of the forecast mean; predictive_scale() is the delta-method
+/// sd / mean (a display approximation; the paths are exact).
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -64,10 +78,20 @@ private:
     /// The fit of `other` (its estimates shared, not copied) with paths that draw or do not.
     LevelForecastModel(const LevelForecastModel& other, bool draw);
     Eigen::VectorXd moments(int steps, bool variance) const;
+    /// The predictive distribution of the level in `year` (conditioned on it being above zero when
+    /// `conditioned`): a mixture of one normal or more, each perhaps truncated at zero.
+    struct Predictive;
+    Predictive predictive(int year, bool conditioned) const;
+    /// A simulated level h years ahead mapped to the forecast conditioned on a positive level.
+    struct PathTransform;
+    double conditioned_level(int h, double level) const;
+    mutable std::once_flag transform_made_;
+    mutable std::shared_ptr<const PathTransform> transform_;
     void draw_parameters() const;  // once, at the first simulated path
 
     std::vector<double> levels_;
     bool parameter_uncertainty_ = true;
+    bool positive_ = true;
     ImportanceOptions posterior_options_;
     mutable std::once_flag drawn_;
     mutable std::vector<std::vector<EtsModel>> draws_;  // per ETS model (one, or one per mixture class)
