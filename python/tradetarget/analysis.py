@@ -353,13 +353,14 @@ class Analysis:
     def to_json(self, indent: int | None = 2) -> str:
         return strict_json(self.to_dict(), indent=indent)
 
-    def report(self, path: str | None = None, title: str | None = None) -> str:
+    def report(self, path: str | None = None, title: str | None = None, scenario=None) -> str:
         """A self-contained HTML briefing (the answer, the table, the chart, the evidence); written to
         ``path`` if given, returned either way. ``title``: what the series is (by default the
-        reporter–partner pair and flow the observations name)."""
+        reporter–partner pair and flow the observations name). ``scenario``: a
+        ``tt.run_scenario`` result, shown with what its levers change and the waterfall."""
         from .report import report
 
-        return report(self, path, title=title)
+        return report(self, path, title=title, scenario=scenario)
 
     def plot(self, path: str | None = None):
         """Fan chart with the targets, and the first-passage distribution beside it."""

@@ -146,6 +146,8 @@ def build_parser(report: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--plot", type=output_file(".png"), metavar="FILE.png", help="also save the fan chart and first-passage plot")
     p.add_argument("--title", metavar="TEXT", help="what the series is, for the briefing's heading "
                    "(default: the reporter-partner pair and flow the data name, e.g. 'Kazakhstan–Türkiye trade total')")
+    p.add_argument("--scenario", metavar="FILE.toml",
+                   help="with a briefing (--report): also what this scenario file's levers change, with the waterfall")
     p.add_argument(*(("--report",) if report is None else ("-o", "--output", "--report")), dest="report",
                    type=output_file(".html"), metavar="FILE.html", default=report,
                    help=("also write" if report is None else f"write (default: {report})")
@@ -483,6 +485,12 @@ def analyze_main(argv: Sequence[str], parser: argparse.ArgumentParser | None = N
     args = parser.parse_args(argv)
     if args.data is not None and not args.target:
         parser.error("--target is needed with --data (e.g. --target 10B)")
+    if args.scenario is not None and not args.report:
+        parser.error("--scenario goes into the briefing: add --report FILE.html (or run `tradetarget scenario FILE.toml`)")
+    if args.scenario is not None:
+        from .scenario import load_scenario
+
+        args.scenario = load_scenario(args.scenario)  # a bad file is an error before the long run
     result = analyze(
         observations=args.data,
         targets=args.target,
@@ -508,7 +516,14 @@ def analyze_main(argv: Sequence[str], parser: argparse.ArgumentParser | None = N
     if args.plot:
         result.plot(args.plot)
     if args.report:
-        result.report(args.report, title=args.title)
+        scenario = None
+        if args.scenario is not None:
+            from .scenario import run_scenario
+
+            # the levers act on the answer's paths, so the briefing's baseline is its answer
+            baseline = result.forecasts.get(DEFAULT_MODEL, next(iter(result.forecasts.values())))
+            scenario = run_scenario(args.scenario, observations=args.data, baseline=baseline)
+        result.report(args.report, title=args.title, scenario=scenario)
     if args.json:
         doc = result.to_dict()
         if table is not None:

@@ -1,5 +1,6 @@
 """A self-contained HTML briefing of one analysis: the answer in a paragraph, the table, the chart
-(inline PNG) and the evidence, with nothing fetched at view time (Jinja2 template in templates/)."""
+(inline PNG), the evidence and, when a scenario is given, what its levers change with the
+waterfall of the target gap, with nothing fetched at view time (Jinja2 template in templates/)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .money import format_money
 
 if TYPE_CHECKING:
     from .analysis import Analysis
+    from .scenario import ScenarioResult
 
 __all__ = ["report"]
 
@@ -50,12 +52,17 @@ def _answer(analysis: "Analysis") -> str:
 
 
 def _chart(analysis: "Analysis") -> str:
+    return _png(analysis.plot)
+
+
+def _png(draw) -> str:
+    """A figure drawn by ``draw()``, as base64 PNG for an inline image."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    figure = analysis.plot()
+    figure = draw()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
     plt.close(figure)
@@ -75,6 +82,28 @@ def _table(analysis: "Analysis") -> dict:
     return {"header": header, "rows": rows}
 
 
+def _scenario(result: Optional["ScenarioResult"]) -> Optional[dict]:
+    """The scenario section: baseline against scenario per target, the decomposition, the waterfall."""
+    if result is None:
+        return None
+    from .scenario import ScenarioResult
+
+    if not isinstance(result, ScenarioResult):
+        raise TypeError(f"scenario must be a tradetarget.ScenarioResult (tt.run_scenario); got {type(result).__name__}")
+    by = [c[len("prob_by_"):] for c in result.result.columns if c.startswith("prob_by_")]
+    rows = []
+    for (_, base), (_, new) in zip(result.baseline.iterrows(), result.result.iterrows()):
+        rows.append([format_money(new["target"]), f"{_year(base['median_year'])} → {_year(new['median_year'])}",
+                     *(f"{base[f'prob_by_{y}']:.2f} → {new[f'prob_by_{y}']:.2f}" for y in by)])
+    steps = [[row.step, f"{row.value / 1e9:+.2f}" if row.kind not in ("baseline", "scenario") else f"{row.value / 1e9:.2f}"]
+             for row in result.decomposition.itertuples()]
+    s = result.scenario
+    return {"name": s.name, "levers": [lever.name for lever in s.levers], "year": s.decompose_year,
+            "baseline": result.baseline_model,
+            "header": ["target", "median year", *(f"P(by {y})" for y in by)], "rows": rows, "steps": steps,
+            "chart": _png(result.plot_waterfall)}
+
+
 def _summary_block(summary: list[str], first: str) -> list[str]:
     """The lines of the text summary's paragraph that starts with `first`, up to its blank line."""
     start = next((i for i, line in enumerate(summary) if line.startswith(first)), None)
@@ -84,8 +113,11 @@ def _summary_block(summary: list[str], first: str) -> list[str]:
     return summary[start:end]
 
 
-def report(analysis: "Analysis", path: Union[str, Path, None] = None, title: Optional[str] = None) -> str:
-    """The briefing as one HTML document (returned, and written to ``path`` if given)."""
+def report(analysis: "Analysis", path: Union[str, Path, None] = None, title: Optional[str] = None,
+           scenario: Optional["ScenarioResult"] = None) -> str:
+    """The briefing as one HTML document (returned, and written to ``path`` if given); with a
+    ``scenario`` (``tt.run_scenario``), a section on what its levers change and the waterfall of
+    the target gap."""
     import jinja2
 
     environment = jinja2.Environment(loader=jinja2.PackageLoader("tradetarget", "templates"),
@@ -119,7 +151,8 @@ def report(analysis: "Analysis", path: Union[str, Path, None] = None, title: Opt
     html = environment.get_template(TEMPLATE).render(
         title=f"{title or r.title}: when does it reach {', '.join(format_money(t) for t in sorted(set(analysis.targets['target'])))}?",
         data=s["data"], version=__version__, n_paths=f"{s['n_paths']:,}", seed=s["seed"], answer=_answer(analysis),
-        reference=reference, record=record, table=_table(analysis), chart=_chart(analysis), observations=observations,
+        reference=reference, record=record, table=_table(analysis), chart=_chart(analysis), scenario=_scenario(scenario),
+        observations=observations,
         residuals=residuals, latent=latent, not_used=not_used,
         method=(f"Every model is fitted to {s['evidence']}; paths carry innovation, parameter and source uncertainty. "
                 f"The calibrated model's probabilities are checked against outcomes in benchmarks/calibration.py."))

@@ -197,6 +197,7 @@ class ScenarioResult:
     result: pd.DataFrame            # time-to-target of the scenario
     decomposition: pd.DataFrame     # $ each lever adds by decompose_year (point forecast), gaps
     paths: _core.ScenarioPaths = field(repr=False)
+    baseline_model: str = "measurement"  # the model whose paths the levers act on
 
     def summary(self) -> str:
         s = self.scenario
@@ -340,7 +341,7 @@ def run_scenario(scenario: Union[Scenario, str, Path], observations=None, baseli
     steps.append(dict(step="scenario", kind="scenario", value=float(central.total[0, k])))
     for target in scenario.targets:
         steps.append(dict(step=f"gap to {format_money(target)}", kind="gap", value=float(target - central.total[0, k])))
-    return ScenarioResult(scenario, base_table, new_table, pd.DataFrame(steps), paths)
+    return ScenarioResult(scenario, base_table, new_table, pd.DataFrame(steps), paths, baseline_model=baseline.model)
 
 
 def _import_share(observations) -> float:

@@ -57,3 +57,37 @@ def test_the_report_command_takes_an_output_file(tmp_path: Path, capsys) -> None
     assert (tmp_path / "a.html").is_file() and (tmp_path / "b.html").is_file()
     out = capsys.readouterr().out
     assert f"briefing saved to {tmp_path / 'a.html'}" in out and f"briefing saved to {tmp_path / 'b.html'}" in out
+
+
+def test_a_briefing_with_a_scenario_shows_what_its_levers_change(tmp_path: Path, capsys) -> None:
+    """`tradetarget report --scenario FILE.toml` (Python: report(..., scenario=tt.run_scenario(...))):
+    the scenario's probabilities beside the baseline's, the decomposition and the waterfall, inline."""
+    copper = tt.Lever(name="copper price", kind="price", commodity="Copper and cathodes", percent={2026: 20.0})
+    analysis = tt.analyze(n_paths=1000)
+    result = tt.run_scenario(tt.Scenario(name="copper +20%", levers=[copper]), baseline=analysis.forecasts[tt.DEFAULT_MODEL])
+    # the baseline is the answer itself
+    answer = analysis.targets[analysis.targets["model"] == tt.DEFAULT_MODEL]
+    assert result.baseline["prob_by_2030"].tolist() == answer["prob_by_2030"].tolist()
+    html = analysis.report(tmp_path / "s.html", scenario=result)
+    page = _Collect()
+    page.feed(html)
+    text = " ".join(page.text)
+    assert len(page.sources) == 2 and all(s.startswith("data:image/png;base64,") for s in page.sources)
+    assert "Scenario: copper +20%" in text and "copper price" in text and "applied to the paths of reference_rw" in text
+    base, new = result.baseline.iloc[0], result.result.iloc[0]
+    assert f"{base['prob_by_2030']:.2f} → {new['prob_by_2030']:.2f}" in text
+    copper_2030 = result.decomposition.set_index("step").loc["copper price", "value"]
+    assert f"{copper_2030 / 1e9:+.2f}" in text
+    import pytest
+
+    with pytest.raises(TypeError, match="scenario must be a tradetarget.ScenarioResult"):
+        tt.analyze(n_paths=200).report(scenario="examples/scenario_15b.toml")
+
+    out = tmp_path / "briefing.html"
+    example = Path(__file__).parents[2] / "examples" / "scenario_15b.toml"
+    assert main(["report", "--paths", "500", "--scenario", str(example), "-o", str(out)]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert "Scenario: 34 categories for $1B + more oil + copper" in written and "the paths of reference_rw" in written
+    with pytest.raises(SystemExit):
+        main(["--paths", "200", "--scenario", str(example)])
+    assert "--scenario goes into the briefing" in capsys.readouterr().err
