@@ -138,38 +138,57 @@ double log_upper_tail(double a) {
     return -0.5 * a * a - 0.5 * std::log(2.0 * boost::math::constants::pi<double>()) - std::log(a + mills_excess(a));
 }
 
-// One normal component of a predictive distribution of the level, perhaps truncated at zero
-// (conditioned on the level being above zero): Johnson, Kotz & Balakrishnan (1994) §10.1. With
-// a = -mean/sd, the truncated mean is mean + sd lambda(a) = sd (lambda(a) - a), and the variance
-// sd^2 (1 - lambda(a) (lambda(a) - a)).
-struct NormalComponent {
+// One component of a predictive distribution of the level: the model's normal (R's forecast);
+// that normal truncated at zero, i.e. conditioned on the level being above zero (Johnson, Kotz &
+// Balakrishnan 1994, §10.1: with a = -mean/sd the truncated mean is mean + sd lambda(a) =
+// sd (lambda(a) - a), the variance sd^2 (1 - lambda(a) (lambda(a) - a))); or, for the ETS
+// classes with multiplicative errors, the lognormal with the normal's mean and variance (their
+// levels are products of (1 + error) factors: skewed and positive, as a lognormal; the point
+// forecast stays R's mean).
+enum class Shape { Normal, Truncated, LogNormal };
+
+struct Component {
     double weight, mean, sd;
-    bool truncated;
+    Shape shape;
 
     double a() const { return -mean / sd; }
-    // log P(level > 0) of the untruncated normal; the truncated component's weight in the mixture
-    // is its weight times that (renormalised)
+    // lognormal: log-scale variance log(1 + sd^2 / mean^2) and mean log(mean) - that / 2
+    double log_variance() const { return std::log1p((sd / mean) * (sd / mean)); }
+    double log_mean() const { return std::log(mean) - 0.5 * log_variance(); }
+    // log P(level > 0) of the normal; a truncated component's weight in the mixture is its weight
+    // times that (renormalised)
     double log_mass_above_zero() const {
+        if (shape != Shape::Truncated) return 0.0;
         if (!(sd > 0.0)) return mean > 0.0 ? 0.0 : -std::numeric_limits<double>::infinity();
         return log_upper_tail(a());
     }
-    double conditional_mean() const { return truncated && sd > 0.0 ? sd * mills_excess(a()) : mean; }
+    double conditional_mean() const { return shape == Shape::Truncated && sd > 0.0 ? sd * mills_excess(a()) : mean; }
     double conditional_variance() const {
         if (!(sd > 0.0)) return 0.0;
-        if (!truncated) return sd * sd;
+        if (shape != Shape::Truncated) return sd * sd;
         const double t = mills_excess(a());
         return std::max(sd * sd * (1.0 - (a() + t) * t), 0.0);
     }
     double cdf(double x) const {
         if (!(sd > 0.0)) return x >= mean ? 1.0 : 0.0;
-        if (!truncated) return boost::math::cdf(boost::math::normal(mean, sd), x);
+        switch (shape) {
+            case Shape::Normal: return boost::math::cdf(boost::math::normal(mean, sd), x);
+            case Shape::LogNormal:
+                return x > 0.0 ? boost::math::cdf(standard_normal, (std::log(x) - log_mean()) / std::sqrt(log_variance())) : 0.0;
+            case Shape::Truncated: break;
+        }
         if (x <= 0.0) return 0.0;
         // 1 - P(Z > z) / P(Z > a), z = (x - mean) / sd >= a
         return -std::expm1(log_upper_tail((x - mean) / sd) - log_upper_tail(a()));
     }
     double quantile(double p) const {
         if (!(sd > 0.0)) return mean;
-        if (!truncated) return mean + sd * boost::math::quantile(standard_normal, p);
+        switch (shape) {
+            case Shape::Normal: return mean + sd * boost::math::quantile(standard_normal, p);
+            case Shape::LogNormal:
+                return std::exp(log_mean() + std::sqrt(log_variance()) * boost::math::quantile(standard_normal, p));
+            case Shape::Truncated: break;
+        }
         // P(Z > z) = (1 - p) P(Z > a); beyond double's range (a above about 37) Z - a given Z > a
         // is exponential with rate a to O(1/a^2)
         const double log_tail = std::log1p(-p) + log_upper_tail(a());
@@ -184,11 +203,10 @@ struct NormalComponent {
 
 }  // namespace
 
-// A mixture of normal components (one, except for the AICc-weighted ETS), each truncated at zero
-// when the forecast is conditioned on a positive level; the weights are then renormalised by each
-// component's mass above zero.
+// A mixture of components (one, except for the AICc-weighted ETS); conditioned on a positive level,
+// the truncated ones' weights are renormalised by each one's mass above zero.
 struct LevelForecastModel::Predictive {
-    std::vector<NormalComponent> components;
+    std::vector<Component> components;
 
     double mean() const {
         double m = 0.0;
@@ -234,14 +252,24 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
     const int h = year - last_year();
     if (h < 1) throw InputError("forecasts start after the last observed year");
     Predictive out;
-    const auto add = [&](double weight, double mean, double variance) {
-        out.components.push_back({weight, mean, std::sqrt(std::max(variance, 0.0)), conditioned});
+    // conditioned: multiplicative errors a lognormal where the mean is above zero, else truncated
+    const auto add = [&](double weight, double mean, double variance, bool multiplicative) {
+        const Shape shape = !conditioned ? Shape::Normal
+                            : multiplicative && mean > 0.0 ? Shape::LogNormal
+                                                           : Shape::Truncated;
+        out.components.push_back({weight, mean, std::sqrt(std::max(variance, 0.0)), shape});
     };
-    if (mixture_.empty()) add(1.0, moments(h, false)(h - 1), moments(h, true)(h - 1));
-    for (const auto& [model, weight] : mixture_) add(weight, model->mean(h)(h - 1), model->variance(h)(h - 1));
+    const auto multiplicative = [](const EtsModel& m) { return m.spec().error == EtsError::Multiplicative; };
+    if (mixture_.empty()) add(1.0, moments(h, false)(h - 1), moments(h, true)(h - 1), ets_ && multiplicative(*ets_));
+    for (const auto& [model, weight] : mixture_)
+        add(weight, model->mean(h)(h - 1), model->variance(h)(h - 1), multiplicative(*model));
     const bool finite = std::all_of(out.components.begin(), out.components.end(),
-                                    [](const NormalComponent& c) { return std::isfinite(c.mean) && std::isfinite(c.sd); });
-    if (!conditioned || !finite) return out;  // a forecast beyond double's range: the model's own
+                                    [](const Component& c) { return std::isfinite(c.mean) && std::isfinite(c.sd); });
+    if (!finite) {  // a forecast beyond double's range: the model's own
+        for (auto& c : out.components) c.shape = Shape::Normal;
+        return out;
+    }
+    if (!conditioned) return out;
     // condition on a level above zero: reweight by each component's mass there (in logs: a far
     // tail's mass underflows)
     std::vector<double> log_weight;

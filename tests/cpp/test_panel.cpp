@@ -2,6 +2,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <catch2/catch.hpp>
@@ -111,7 +112,9 @@ TEST_CASE("panel: the AICc-weighted ETS quantile is the quantile of the normal m
         levels.push_back(50.0 * std::exp(0.06 * t) + 4.0 * std::sin(1.3 * t));
     }
     const AnnualSeries series = AnnualSeries::from_levels(years, levels);
-    const LevelForecastModel model(ModelKind::EtsAicc, series);
+    ModelOptions r_forecast;
+    r_forecast.positive = false;
+    const LevelForecastModel model(ModelKind::EtsAicc, series, r_forecast);
     const auto weights = EtsModel::aicc_weights(levels);
     REQUIRE(weights.size() > 1);
     for (double p : {0.025, 0.1, 0.5, 0.9, 0.975}) {
@@ -121,6 +124,27 @@ TEST_CASE("panel: the AICc-weighted ETS quantile is the quantile of the normal m
             cdf += w * boost::math::cdf(boost::math::normal(ets.mean(3)(2), std::sqrt(ets.variance(3)(2))), x);
         CHECK(cdf == Approx(p).margin(1e-10));
     }
+    // By default (positive) the classes with multiplicative errors are lognormal with their normal's
+    // mean and variance; the additive ones, far from zero here, their normal. The mean is R's.
+    const LevelForecastModel positive(ModelKind::EtsAicc, series);
+    bool has_multiplicative = false;
+    for (double p : {0.025, 0.1, 0.5, 0.9, 0.975}) {
+        const double x = positive.forecast_quantile(2016, p);
+        double cdf = 0.0;
+        for (const auto& [ets, w] : weights) {
+            const double mean = ets.mean(3)(2), variance = ets.variance(3)(2);
+            if (ets.spec().error == EtsError::Multiplicative) {
+                has_multiplicative = true;
+                const double s2 = std::log1p(variance / (mean * mean));
+                cdf += w * boost::math::cdf(boost::math::lognormal(std::log(mean) - s2 / 2, std::sqrt(s2)), x);
+            } else {
+                cdf += w * boost::math::cdf(boost::math::normal(mean, std::sqrt(variance)), x);
+            }
+        }
+        CHECK(cdf == Approx(p).margin(1e-10));
+    }
+    CHECK(has_multiplicative);
+    CHECK(positive.point_forecast(2016) == Approx(model.point_forecast(2016)).epsilon(1e-12));
 }
 
 TEST_CASE("panel: a series the model cannot fit is reported, the others go on") {

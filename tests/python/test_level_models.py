@@ -434,6 +434,19 @@ def test_positive_conditions_only_where_the_normal_reaches_zero() -> None:
     np.testing.assert_allclose(tt.auto_arima(rising).intervals(6).to_numpy(),
                                tt.auto_arima(rising, positive=False).intervals(6).to_numpy(), rtol=1e-10)
 
+    # multiplicative errors: the lognormal with R's mean and variance (airmiles' MAdN puts 14% of
+    # its 1963 normal at or below zero): R's point forecast, positive skewed bounds
+    ref = REFERENCE["series"]["airmiles"]
+    airmiles = pd.Series(ref["values"], index=range(1937, 1937 + len(ref["values"])))
+    madn = tt.ets(airmiles, "MAdN").intervals(3)
+    np.testing.assert_allclose(madn["point"], ref["classes"]["MAdN"]["mean"][:3], rtol=1e-6)
+    assert (madn["lower_95"] > 0).all() and ref["classes"]["MAdN"]["lower_95"][2] < 0
+    assert ((madn["upper_95"] - madn["point"]) > (madn["point"] - madn["lower_95"])).all()
+    s2 = np.log1p((np.array(ref["classes"]["MAdN"]["upper_95"][:3]) - madn["point"]) ** 2 / 1.959963984540054 ** 2
+                  / madn["point"] ** 2)
+    np.testing.assert_allclose(madn["upper_95"], np.exp(np.log(madn["point"]) - s2 / 2 + 1.959963984540054 * np.sqrt(s2)),
+                               rtol=1e-9)
+
     with pytest.raises(ValueError, match="positive is for the models of levels .*rw_drift models logs"):
         tt.fit(rising, "rw_drift", positive=False)
     with pytest.raises(TypeError, match="positive must be True or False; got str"):

@@ -14,12 +14,18 @@
 /// forecast reports such bounds, and ARIMA point forecasts below zero). By default it is
 /// conditioned on the level being above zero: in each year the normal (or normal mixture)
 /// truncated at zero, whose mean is the point forecast and whose quantiles are the bounds (Johnson,
-/// Kotz & Balakrishnan, Continuous Univariate Distributions 1, 2nd ed., 1994, §10.1). A path maps
-/// each year's level x to Q+(F(x)), F the normal's cdf and Q+ the truncated one's quantile: each
+/// Kotz & Balakrishnan, Continuous Univariate Distributions 1, 2nd ed., 1994, §10.1). The ETS
+/// classes with multiplicative errors instead take the lognormal with the normal's mean and
+/// variance (their levels are products of (1 + error) factors), so their point forecast stays R's
+/// and their bounds are positive and skewed, as their paths are: on M3 yearly, truncating their
+/// normal raised auto ETS's MASE from 2.86 to 3.08, while truncation lowered the additive models'
+/// sMAPE and MASE. A path maps
+/// each year's level x to Q+(F(x)), F the normal's cdf and Q+ the conditioned quantile: each
 /// year's paths have the truncated distribution, and a path keeps its ranks across years (its
 /// copula), so first passages stay coherent. (Paths that draw their parameters are wider than F;
-/// mapped by F they stay above zero and keep their extra spread.) Where the normal puts next to
-/// no mass below zero nothing changes: below 1e-10 relative when it puts less than about 1e-11
+/// mapped by F they stay above zero and keep their extra spread.) For the additive models, where
+/// the normal puts next to no mass below zero nothing changes: below 1e-10 relative when it puts
+/// less than about 1e-11 there; paths change only in the years where it puts more than 1e-15
 /// there. positive = false gives R's forecast exactly; then a path at or below zero has log level
 /// -inf and never reaches a target.
 ///
