@@ -228,7 +228,7 @@ TEST_CASE("positive: the forecast of a positive series is the normal conditioned
     CHECK(reaches_zero);  // the case the guard is for: R's point forecast at or below zero
 }
 
-TEST_CASE("positive: far from zero nothing changes; far below zero the forecast is the exponential tail") {
+TEST_CASE("positive: far from zero nothing changes, far below zero the forecast is the exponential tail") {
     // rising: R's forecast to 1e-12
     std::vector<int> years;
     std::vector<double> rising;

@@ -280,7 +280,7 @@ def test_the_readme_reference_class_example_runs(tmp_path: Path, monkeypatch, ca
     exec(compile(block, str(page.relative_to(ROOT)), "exec"), namespace)
     assert (tmp_path / "recent.json").exists()
     assert "world trade since 1990, 1990-2017" in capsys.readouterr().out
-    assert namespace["result"].attrs["reference"]["name"] == "this panel, pooled"
+    assert namespace["result"].attrs["reference"]["name"] == "world trade since 1990"
 
 
 def test_reference_arguments_are_checked_and_reported(tmp_path: Path, capsys) -> None:
