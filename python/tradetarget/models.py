@@ -230,7 +230,21 @@ class Fit:
                           "n_observations": d.n_observations, "aic": d.aic, "aicc": d.aicc, "bic": d.bic})
 
     def summary(self) -> str:
-        """What was fitted, to what, and what it says: the class, the years, the growth and the estimates."""
+        """What was fitted, to what, and what it says: the class, the years, the growth, the
+        reference class (reference_rw), the estimates and, where the model has a likelihood, the
+        information criteria.
+
+        Returns
+        -------
+        str
+            Lines of text, the first naming the model and its registry label.
+
+        Examples
+        --------
+        >>> import tradetarget as tt
+        >>> print(tt.fit([3.4e9, 5.3e9, 4.0e9, 4.6e9, 5.4e9], "rw_drift").summary().splitlines()[0])
+        rw_drift: random walk with drift in logs (geometric Brownian motion, annual)
+        """
         years = list(self.series.years)
         lines = [f"{self.model}: {REGISTRY[self.model].label}",
                  f"  fitted class: {self.method}; {len(years)} {'years' if self.index_name == 'year' else 'values'}, "
@@ -259,11 +273,45 @@ class Fit:
         source_uncertainty: bool = True,
         parameter_uncertainty: bool = True,
     ) -> Forecast:
-        """Simulate seeded sample paths and summarise them by year.
+        """Simulate seeded sample paths and summarise them by year: what the target engine works on.
 
-        Paths carry innovation, parameter and (unless ``source_uncertainty=False``) source
-        uncertainty; the same seed gives the same numbers. ``parameter_uncertainty=False`` simulates
-        the level models (ETS, ARIMA, Theta) at their estimates, as R does.
+        Parameters
+        ----------
+        horizon : int
+            Years to simulate after the last observed one (1 to 500).
+        n_paths : int
+            Sample paths; the same seed gives the same numbers on any machine and thread count.
+        seed : int
+            The seed of the paths' random streams.
+        levels : sequence of float
+            Interval levels in percent, for the table (e.g. 80 and 95).
+        source_uncertainty : bool
+            Paths also carry the disagreement of the sources (each path refits the model to a
+            series redrawn within the years' ``log_sd``); False: the series as given.
+        parameter_uncertainty : bool
+            The models of levels (ETS, ARIMA, Theta) draw their parameters from the posterior for
+            each path; False simulates them at their estimates, as R's ``simulate()`` does. The
+            models in logs always integrate their parameters out.
+
+        Returns
+        -------
+        Forecast
+            ``table`` (by year: point forecast, median and interval bounds of the paths),
+            ``paths`` and ``time_to_target(targets, by=...)``.
+
+        Raises
+        ------
+        ValueError
+            A horizon, path count, seed or level out of range, naming it.
+
+        Examples
+        --------
+        >>> import tradetarget as tt
+        >>> fc = tt.fit([3.4e9, 5.3e9, 4.0e9, 4.6e9, 5.4e9], "rw_drift").forecast(horizon=8, n_paths=4000, seed=1)
+        >>> list(fc.table.columns)
+        ['point', 'median', 'lower_80', 'upper_80', 'lower_95', 'upper_95']
+        >>> fc.paths.log_level.shape
+        (4000, 8)
         """
         levels = check_levels(levels)
         horizon, n_paths = whole("horizon", horizon, 1, 500, "years"), whole("n_paths", n_paths, 1, INT_MAX)
@@ -277,10 +325,36 @@ class Fit:
 
     def intervals(self, horizon: int = 10, levels: Sequence[float] = (80, 95)) -> pd.DataFrame:
         """The closed-form forecast, no simulation: by year (or position), the point forecast and the
-        bounds of each interval level. For ETS, ARIMA and Theta these are R forecast()'s numbers (the
-        mean and normal bounds, innovations only); for the models in logs the predictive median and
-        Student-t bounds (parameter uncertainty included). ``forecast()`` gives the paths that the
-        target engine needs, with parameter and source uncertainty."""
+        bounds of each interval level.
+
+        For the models of levels (ETS, ARIMA, Theta, ensemble) these are R ``forecast()``'s numbers
+        (the mean and normal bounds, innovations only), conditioned on a level above zero unless
+        the fit was made with ``positive=False`` (``tt.fit``); for the models in logs the
+        predictive median and Student-t bounds (parameter uncertainty included). ``forecast()``
+        gives the paths that the target engine needs, with parameter and source uncertainty.
+
+        Parameters
+        ----------
+        horizon : int
+            Years (or steps) after the last observed one (1 to 500).
+        levels : sequence of float
+            Interval levels in percent.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``year`` (``step`` for a series given as plain numbers): ``point`` and
+            ``lower_<level>``, ``upper_<level>`` for each level.
+
+        Examples
+        --------
+        >>> import tradetarget as tt
+        >>> table = tt.fit([112.0, 118.0, 132.0, 129.0, 121.0, 135.0, 148.0], "auto_ets").intervals(3, levels=[80])
+        >>> list(table.columns), table.index.name
+        (['point', 'lower_80', 'upper_80'], 'step')
+        >>> bool((table["lower_80"] < table["point"]).all() and (table["point"] < table["upper_80"]).all())
+        True
+        """
         levels = check_levels(levels)
         horizon = whole("horizon", horizon, 1, 500, "years")
         last = int(self.core.last_year)
