@@ -59,9 +59,12 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
         options.ets_class = model;
     else
         kind = parse_model(model);
-    if (model_info(kind).family == "levels" && kind != ModelKind::Ensemble) {
+    const bool positive = std::all_of(values.begin(), values.end(), [](double v) { return v > 0.0; });
+    if (model_info(kind).family == "levels" && kind != ModelKind::Ensemble && !positive) {
         // Fitted to the values themselves, as R does: a model of levels takes zeros and negatives
-        // (a trade balance), which a series for the models in logs refuses.
+        // (a trade balance), which a series for the models in logs refuses. A positive series is
+        // scored below with the forecast tt.fit gives it (conditioned on a positive level,
+        // level_models.hpp), as every model is.
         require_consecutive_years(years, model);
         if (is_theta_family(kind)) {
             const ThetaFamilyModel m = fit_theta_family(kind, values);
@@ -85,9 +88,14 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
             default: throw InputError("'" + model + "' is not scored by rolling-origin evaluation");
         }
     }
-    // The models in logs (the median and Student-t quantiles of the log level, back-transformed) and
-    // the ensemble (its combined point forecast, its mixture's quantiles).
-    const auto fitted = std::shared_ptr<GrowthModel>(fit_model(kind, AnnualSeries::from_levels(years, values), options));
+    // The models in logs (the median and Student-t quantiles of the log level, back-transformed),
+    // the models of levels on a positive series and the ensemble (its combined point forecast, its
+    // mixture's quantiles).
+    // values indexed by position (1, 2, ..., n: a file of values alone) have no calendar years to check
+    bool by_position = true;
+    for (std::size_t i = 0; i < years.size(); ++i) by_position = by_position && years[i] == static_cast<int>(i) + 1;
+    const AnnualSeries series = by_position ? AnnualSeries::from_steps(values) : AnnualSeries::from_levels(years, values);
+    const auto fitted = std::shared_ptr<GrowthModel>(fit_model(kind, series, options));
     const int last = years.back();
     Predictive out;
     for (int h = 1; h <= horizon; ++h) out.point.push_back(fitted->point_forecast(last + h));

@@ -138,6 +138,26 @@ double log_upper_tail(double a) {
     return -0.5 * a * a - 0.5 * std::log(2.0 * boost::math::constants::pi<double>()) - std::log(a + mills_excess(a));
 }
 
+// log P(Z > a + d) - log P(Z > a) for a >= 5 and d >= 0, from the continued fraction, without
+// subtracting the two logarithms (each about -a^2 / 2): -d (a + d / 2) - log(lambda(a + d) / lambda(a)).
+double log_tail_ratio(double a, double d) {
+    const double lambda = a + mills_excess(a);
+    return -d * (a + 0.5 * d) - std::log1p((d + (mills_excess(a + d) - mills_excess(a))) / lambda);
+}
+
+// In the tail (a >= 5): the d > 0 with P(Z > a + d) = exp(-e) P(Z > a), by Newton's method on
+// log_tail_ratio, whose slope is -lambda(a + d); from the exponential limit d = e / lambda(a) (Z - a
+// given Z > a is exponential with rate a as a grows). Solving for d, not a + d, keeps d's digits.
+double tail_excess(double a, double e) {
+    double d = e / (a + mills_excess(a));
+    for (int k = 0; k < 100; ++k) {
+        const double step = (log_tail_ratio(a, d) + e) / (a + d + mills_excess(a + d));
+        d = std::max(d + step, 0.5 * d);
+        if (std::fabs(step) <= 1e-15 * d) break;
+    }
+    return d;
+}
+
 // One component of a predictive distribution of the level: the model's normal (R's forecast);
 // that normal truncated at zero, i.e. conditioned on the level being above zero (Johnson, Kotz &
 // Balakrishnan 1994, §10.1: with a = -mean/sd the truncated mean is mean + sd lambda(a) =
@@ -178,8 +198,14 @@ struct Component {
             case Shape::Truncated: break;
         }
         if (x <= 0.0) return 0.0;
-        // 1 - P(Z > z) / P(Z > a), z = (x - mean) / sd >= a
-        return -std::expm1(log_upper_tail((x - mean) / sd) - log_upper_tail(a()));
+        if (a() >= 5.0) return -std::expm1(log_tail_ratio(a(), x / sd));  // x = sd (z - a)
+        const double z = (x - mean) / sd;
+        // mean above zero and x below it: (Phi(z) - Phi(a)) / P(Z > a), no tail rounded to 1
+        if (a() < 0.0 && z < 0.0)
+            return (boost::math::cdf(standard_normal, z) - boost::math::cdf(standard_normal, a())) /
+                   boost::math::cdf(boost::math::complement(standard_normal, a()));
+        // 1 - P(Z > z) / P(Z > a)
+        return -std::expm1(log_upper_tail(z) - log_upper_tail(a()));
     }
     double quantile(double p) const {
         if (!(sd > 0.0)) return mean;
@@ -189,15 +215,29 @@ struct Component {
                 return std::exp(log_mean() + std::sqrt(log_variance()) * boost::math::quantile(standard_normal, p));
             case Shape::Truncated: break;
         }
-        // P(Z > z) = (1 - p) P(Z > a); beyond double's range (a above about 37) Z - a given Z > a
-        // is exponential with rate a to O(1/a^2)
-        const double log_tail = std::log1p(-p) + log_upper_tail(a());
-        const double q = log_tail > -700.0
-                             ? mean + sd * boost::math::quantile(boost::math::complement(standard_normal, std::exp(log_tail)))
-                             : sd * -std::log1p(-p) / a();
-        // the smallest p: mean + sd z cancels to zero; there the quantile is p over the density at
-        // zero, phi(a) / (sd P(Z > a)) = lambda(a) / sd
-        return q > 0.0 ? q : sd * p / (a() + mills_excess(a()));
+        // Phi(z) = Phi(a) + p P(Z > a): from the lower tail for the lower half when the mean is
+        // above zero (P(Z > a) rounds to 1 there), else from the upper one, P(Z > z) = (1 - p) P(Z > a)
+        if (a() < 0.0 && p <= 0.5) {
+            const double lower = boost::math::cdf(standard_normal, a());
+            const double q = mean + sd * boost::math::quantile(standard_normal, lower + p * (1.0 - lower));
+            return q > 0.0 ? q : sd * p / (a() + mills_excess(a()));
+        }
+        return truncated_upper_quantile(std::log1p(-p), p);
+    }
+    // The truncated component's level with log P(above it) = log_survival: P(Z > z) = exp(log_survival)
+    // P(Z > a); from a = 5 on (mean 5 sd below zero or more) by tail_excess. `p`, the probability
+    // below it (for the smallest p: mean + sd z cancels to zero, and there the quantile is p over
+    // the density at zero, phi(a) / (sd P(Z > a)) = lambda(a) / sd).
+    double truncated_upper_quantile(double log_survival, double p) const {
+        if (a() >= 5.0) return sd * tail_excess(a(), -log_survival);  // mean + sd (a + d) = sd d
+        // log P(Z > z) = log_tail; beyond z = 5 (a path far above the mean) from the tail's own
+        // solver, where exp(log_tail) would underflow
+        const double log_tail = log_survival + log_upper_tail(a()), at_five = log_upper_tail(5.0);
+        const double z = log_tail < at_five
+                             ? 5.0 + tail_excess(5.0, at_five - log_tail)
+                             : boost::math::quantile(boost::math::complement(standard_normal, std::exp(log_tail)));
+        const double q = mean + sd * z;
+        return q > 0.0 ? q : sd * std::max(p, 1e-300) / (a() + mills_excess(a()));
     }
 };
 
@@ -265,10 +305,9 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
         add(weight, model->mean(h)(h - 1), model->variance(h)(h - 1), multiplicative(*model));
     const bool finite = std::all_of(out.components.begin(), out.components.end(),
                                     [](const Component& c) { return std::isfinite(c.mean) && std::isfinite(c.sd); });
-    if (!finite) {  // a forecast beyond double's range: the model's own
-        for (auto& c : out.components) c.shape = Shape::Normal;
-        return out;
-    }
+    if (!finite)
+        throw InputError(method() + ": the forecast for " + std::to_string(year) +
+                         " is beyond double's range (its mean or variance is not finite); rescale the series");
     if (!conditioned) return out;
     // condition on a level above zero: reweight by each component's mass there (in logs: a far
     // tail's mass underflows)
@@ -289,15 +328,15 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
     return out;
 }
 
-// Per horizon, the model's predictive distribution and the one conditioned on a positive level,
-// for the years where they differ (cached for the first 50 years: each path needs them).
+// Per year ahead and per component (one, or the mixture's classes), the normal a path is drawn
+// from and, where that normal puts more than negligible_mass at or below zero, the normal
+// truncated at zero that the path's level is mapped to. Multiplicative classes are not mapped.
 struct LevelForecastModel::PathTransform {
-    static constexpr int cached_years = 50;
-    struct Year {
-        bool differs = false;
-        Predictive model, conditioned;
+    struct Map {
+        bool maps = false;
+        Component normal, truncated;
     };
-    std::vector<Year> years;
+    std::vector<std::vector<Map>> years;  // [h - 1][component]
 };
 
 namespace {
@@ -308,40 +347,40 @@ constexpr double negligible_mass = 1e-15;
 
 }  // namespace
 
-double LevelForecastModel::conditioned_level(int h, double level) const {
-    std::call_once(transform_made_, [this] {
-        auto transform = std::make_shared<PathTransform>();
-        for (int k = 1; k <= PathTransform::cached_years; ++k) {
-            PathTransform::Year year;
-            year.model = predictive(last_year() + k, false);
-            year.differs = year.model.cdf(0.0) > negligible_mass;
-            if (year.differs) {
-                try {
-                    year.conditioned = predictive(last_year() + k, true);
-                } catch (const InputError&) {
-                    year.differs = false;  // no mass above zero: the path stays where it is
-                }
-            }
-            transform->years.push_back(std::move(year));
+std::shared_ptr<const LevelForecastModel::PathTransform> LevelForecastModel::path_transform(int years) const {
+    const std::lock_guard<std::mutex> lock(transform_mutex_);
+    if (transform_ && static_cast<int>(transform_->years.size()) >= years) return transform_;
+    auto grown = std::make_shared<PathTransform>();
+    const int size = std::max({years, 50, transform_ ? 2 * static_cast<int>(transform_->years.size()) : 0});
+    // each component's forecast mean and variance for all the years at once, and whether it is
+    // multiplicative (not mapped)
+    std::vector<Eigen::VectorXd> means, variances;
+    std::vector<bool> multiplicative;
+    if (mixture_.empty()) {
+        means.push_back(moments(size, false));
+        variances.push_back(moments(size, true));
+        multiplicative.push_back(ets_ && ets_->spec().error == EtsError::Multiplicative);
+    }
+    for (const auto& [model, weight] : mixture_) {
+        means.push_back(model->mean(size));
+        variances.push_back(model->variance(size));
+        multiplicative.push_back(model->spec().error == EtsError::Multiplicative);
+    }
+    grown->years.resize(static_cast<std::size_t>(size));
+    for (int h = 1; h <= size; ++h) {
+        auto& maps = grown->years[static_cast<std::size_t>(h - 1)];
+        maps.resize(means.size());
+        for (std::size_t k = 0; k < maps.size(); ++k) {
+            const double mean = means[k](h - 1), sd = std::sqrt(std::max(variances[k](h - 1), 0.0));
+            maps[k].normal = {1.0, mean, sd, Shape::Normal};
+            maps[k].truncated = {1.0, mean, sd, Shape::Truncated};
+            // a forecast beyond double's range is left as drawn
+            maps[k].maps = !multiplicative[k] && std::isfinite(mean) && std::isfinite(sd) && sd > 0.0 &&
+                           maps[k].normal.cdf(0.0) > negligible_mass;
         }
-        transform_ = std::move(transform);
-    });
-    const auto map = [level](const Predictive& model, const Predictive& conditioned) {
-        const double p = model.cdf(level);
-        if (!(p < 1.0)) return level;  // far above zero: the conditioning changes nothing there
-        return conditioned.quantile(std::max(p, 1e-300));
-    };
-    if (h <= PathTransform::cached_years) {
-        const auto& year = transform_->years[static_cast<std::size_t>(h - 1)];
-        return year.differs ? map(year.model, year.conditioned) : level;
     }
-    const Predictive model = predictive(last_year() + h, false);
-    if (!(model.cdf(0.0) > negligible_mass)) return level;
-    try {
-        return map(model, predictive(last_year() + h, true));
-    } catch (const InputError&) {
-        return level;
-    }
+    transform_ = std::move(grown);
+    return transform_;
 }
 
 double LevelForecastModel::log_growth() const {
@@ -458,23 +497,36 @@ void LevelForecastModel::draw_parameters() const {
 void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::VectorXd> out) const {
     std::call_once(drawn_, [this] { draw_parameters(); });
     const auto skip = static_cast<Eigen::Index>(first_year - last_year() - 1);
+    if (skip < 0) throw InputError("paths start after the last observed year (" + std::to_string(last_year()) + ")");
     Eigen::VectorXd levels(skip + out.size());
     static const std::vector<EtsModel> no_ets_draws;
     const auto ets_draws = [&](std::size_t k) -> const std::vector<EtsModel>& {
         return k < draws_.size() ? draws_[k] : no_ets_draws;
     };
+    std::size_t component = 0;  // the mixture's class the path is drawn from
     if (!mixture_.empty()) {
         boost::random::uniform_01<double> uniform;
         double u = uniform(rng);
-        std::size_t k = 0;
+        std::size_t& k = component;
         while (k + 1 < mixture_.size() && u >= mixture_[k].second) u -= mixture_[k++].second;
         simulate_from(ets_draws(k), *mixture_[k].first, rng, levels);
     } else if (ets_) simulate_from(ets_draws(0), *ets_, rng, levels);
     else if (arima_) simulate_from(arima_draws_, *arima_, rng, levels);
     else if (theta_family_) theta_family_->simulate(rng, levels);
     else simulate_from(theta_draws_, *theta_, rng, levels);
+    const auto transform = positive_ ? path_transform(static_cast<int>(levels.size())) : nullptr;
     for (Eigen::Index k = 0; k < out.size(); ++k) {
-        const double v = positive_ ? conditioned_level(static_cast<int>(skip + k) + 1, levels(skip + k)) : levels(skip + k);
+        double v = levels(skip + k);
+        if (transform) {
+            const auto& map = transform->years[static_cast<std::size_t>(skip + k)][component];
+            // Q+(F(v)): below the normal's mean from F(v), above it from its upper tail (F(v) rounds
+            // to 1 there, also where the whole normal lies below zero)
+            if (map.maps) {
+                const double z = (v - map.normal.mean) / map.normal.sd;
+                v = z < 0.0 ? map.truncated.quantile(std::max(boost::math::cdf(standard_normal, z), 1e-300))
+                            : map.truncated.truncated_upper_quantile(log_upper_tail(z), boost::math::cdf(standard_normal, z));
+            }
+        }
         out(k) = v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
     }
 }

@@ -1,8 +1,9 @@
 """Shortcuts to the models of levels as R's forecast names them: ``ets``, ``arima``, ``auto_arima``,
 ``theta``. Each is ``tt.fit`` with that model and returns the same ``Fit``: ``.intervals()`` gives R
-forecast()'s numbers (to 1e-10 for ETS) wherever R's normal forecast puts next to no mass at or below
-zero, and there the forecast conditioned on a level above zero (``positive=False``: R's numbers
-everywhere); ``.forecast()`` the paths the target engine works on."""
+forecast()'s numbers (to 1e-10 for ETS) for the additive models wherever R's normal forecast puts next
+to no mass at or below zero, and there the normal truncated at zero; the ETS classes with
+multiplicative errors keep R's point forecast with the lognormal's bounds (``positive=False``: R's
+numbers everywhere); ``.forecast()`` the paths the target engine works on."""
 
 from __future__ import annotations
 

@@ -541,11 +541,12 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
         list of models (equal weights) or ``{model: weight}``; default: equal weights over
         auto_ets, auto_arima, theta, dynamic_optimized_theta, optimized_theta and rw_drift.
     positive : bool, optional
-        The models of levels only (family 'levels'). True (the default): their normal forecast
-        distribution is conditioned on the level being above zero, so no point forecast, bound or
-        path of a positive series is at or below zero; where the normal puts next to no mass
-        below zero this changes nothing. False: R ``forecast``'s numbers exactly, bounds and
-        ARIMA point forecasts below zero included.
+        The models of levels only (family 'levels'). True (the default): no point forecast, bound
+        or path of a positive series is at or below zero. The additive models' normal forecast is
+        truncated at zero (where it puts next to no mass there, this changes nothing); the ETS
+        classes with multiplicative errors take the lognormal with the normal's mean and variance
+        (R's point forecast, skewed positive bounds). False: R ``forecast``'s numbers exactly,
+        bounds and ARIMA point forecasts below zero included.
 
     Returns
     -------

@@ -254,7 +254,61 @@ TEST_CASE("positive: far from zero nothing changes, far below zero the forecast 
     const double exponential_mean = sd * sd / -mean;
     CHECK(positive_down.point_forecast(2024) == Approx(exponential_mean).epsilon(1e-3));
     CHECK(positive_down.forecast_quantile(2024, 0.5) == Approx(exponential_mean * std::log(2.0)).epsilon(1e-3));
-    CHECK(positive_down.forecast_quantile(2024, 0.99) > positive_down.forecast_quantile(2024, 0.5));
+    // there the quantile solves the conditioned cdf (Newton on the tail's logarithm)
+    for (double p : {1e-6, 0.1, 0.5, 0.9, 0.999})
+        CHECK(positive_down.forecast_cdf(2024, positive_down.forecast_quantile(2024, p)) == Approx(p).margin(1e-12));
+    // and far from zero, the extreme quantiles stay R's (from the lower tail, where 1 - P(Z > a)
+    // would round to 1)
+    for (double p : {1e-17, 1e-10})
+        CHECK(positive_up.forecast_quantile(2019, p) == Approx(r_up.forecast_quantile(2019, p)).epsilon(1e-12));
+}
+
+TEST_CASE("positive: a path keeps its ranks across years, far horizons stay above zero, multiplicative paths are their own") {
+    // additive: the map is increasing in each year, so the paths' ranks are R's paths' ranks
+    const AnnualSeries series = falling_series(4.0);
+    ModelOptions r_options = random_walk_options(false), options = random_walk_options(true);
+    r_options.parameter_uncertainty = options.parameter_uncertainty = true;  // wider than the normal mapped by
+    const LevelForecastModel r_forecast(ModelKind::Arima, series, r_options);
+    const LevelForecastModel positive(ModelKind::Arima, series, options);
+    const int n = 400, years = 80;  // beyond the 50 years first cached
+    Eigen::MatrixXd raw(n, years), mapped(n, years);
+    Rng rng_r = make_rng(9, 0), rng = make_rng(9, 0);
+    for (int k = 0; k < n; ++k) {
+        Eigen::VectorXd a(years), b(years);
+        r_forecast.simulate(rng_r, 2019, a);
+        positive.simulate(rng, 2019, b);
+        raw.row(k) = a.transpose();
+        mapped.row(k) = b.transpose();
+    }
+    CHECK(mapped.allFinite());
+    CHECK(!raw.allFinite());  // R's paths go to or below zero
+    for (int j : {0, 5, 30, 79}) {
+        // order by R's level (-inf: at or below zero, ordered by nothing) and check the mapped order
+        for (int k = 0; k + 1 < n; ++k)
+            for (int m = k + 1; m < n; ++m)
+                if (std::isfinite(raw(k, j)) && std::isfinite(raw(m, j)) && raw(k, j) < raw(m, j))
+                    REQUIRE(mapped(k, j) <= mapped(m, j));
+    }
+    // multiplicative ETS: the model's own paths, to the last digit
+    std::vector<int> years_up;
+    std::vector<double> up;
+    for (int t = 0; t < 12; ++t) {
+        years_up.push_back(2000 + t);
+        up.push_back(50.0 * std::exp(0.05 * t) * (1.0 + 0.08 * std::sin(2.1 * t)));
+    }
+    ModelOptions man_r, man;
+    man_r.ets_class = man.ets_class = "MAN";
+    man_r.positive = false;
+    const LevelForecastModel ets_r(ModelKind::Ets, AnnualSeries::from_levels(years_up, up), man_r);
+    const LevelForecastModel ets(ModelKind::Ets, AnnualSeries::from_levels(years_up, up), man);
+    Rng a_rng = make_rng(4, 0), b_rng = make_rng(4, 0);
+    for (int k = 0; k < 200; ++k) {
+        Eigen::VectorXd a(20), b(20);
+        ets_r.simulate(a_rng, 2012, a);
+        ets.simulate(b_rng, 2012, b);
+        REQUIRE((a.array() == b.array()).all());
+    }
+    CHECK(ets.point_forecast(2020) == Approx(ets_r.point_forecast(2020)).epsilon(1e-14));  // R's mean
 }
 
 TEST_CASE("positive: paths stay above zero and have the conditioned distribution") {

@@ -411,10 +411,10 @@ def tt_panel(panel: pd.DataFrame, model: str, **options) -> pd.DataFrame:
     return tt.forecast_panel(panel, model=model, horizon=6, n_paths=0, progress=False, **options)
 
 
-def test_positive_conditions_only_where_the_normal_reaches_zero() -> None:
-    """A falling series: the conditioned point forecast and bounds are above zero and above R's;
-    on a rising one they are R's to 1e-10; the paths stay above zero and their median is the
-    conditioned median; the option is checked."""
+def test_positive_truncates_additive_models_and_keeps_multiplicative_means() -> None:
+    """A falling series: the truncated point forecast and bounds are above zero and above R's; on a
+    rising one they are R's to 1e-10; the paths stay above zero; a multiplicative class keeps R's
+    mean with the lognormal's bounds; the option is checked."""
     import tradetarget as tt
 
     falling = pd.Series([100.0, 88.0, 79.0, 66.0, 57.0, 43.0, 36.0, 22.0], index=range(2010, 2018))
@@ -426,9 +426,12 @@ def test_positive_conditions_only_where_the_normal_reaches_zero() -> None:
     assert (ours["point"] > r["point"]).all() and (ours["upper_95"] >= r["upper_95"]).all()
     paths = np.exp(ours_fit.forecast(horizon=6, n_paths=20000, seed=3, source_uncertainty=False).paths.log_level)
     assert (paths > 0).all()
-    # the 2018 median of the paths (parameters drawn) against the forecast's (innovations only):
-    # close, and far above R's
-    assert np.median(paths[:, 0]) == pytest.approx(ours_fit.core.forecast_quantile(2018, 0.5), rel=0.15)
+    # at the estimates, each year's paths have the truncated distribution: the median
+    at_estimates = np.exp(ours_fit.forecast(horizon=6, n_paths=20000, seed=3, source_uncertainty=False,
+                                            parameter_uncertainty=False).paths.log_level)
+    for k, year in enumerate(range(2018, 2024)):
+        share = np.mean(at_estimates[:, k] <= ours_fit.core.forecast_quantile(year, 0.5))
+        assert abs(share - 0.5) < 4 * np.sqrt(0.25 / 20000), year
 
     rising = pd.Series([20.0, 24.0, 27.0, 33.0, 36.0, 41.0, 47.0, 50.0], index=range(2010, 2018))
     np.testing.assert_allclose(tt.auto_arima(rising).intervals(6).to_numpy(),

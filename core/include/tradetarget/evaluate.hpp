@@ -8,7 +8,10 @@
 ///   sMAPE = mean 200 |e| / (|y| + |f|),  coverage of the 80% and 95% intervals,
 ///   CRPS  = 2 int_0^1 pinball_tau dtau, by the midpoint rule on 99 quantile levels (Gneiting &
 ///           Raftery 2007, eq. 21), scaled like MASE.
-/// Point forecasts are each model's own (means for ETS and Theta, medians for models in logs).
+/// Point forecasts are each model's own (means for ETS and Theta, medians for models in logs). A
+/// positive series is scored with the forecasts tt.fit gives it by default (the models of levels
+/// conditioned on a positive level, level_models.hpp); a series with zeros or negatives (a trade
+/// balance) with R's normal forecasts of the models of levels.
 #include <string>
 #include <vector>
 

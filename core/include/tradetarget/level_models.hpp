@@ -19,11 +19,13 @@
 /// variance (their levels are products of (1 + error) factors), so their point forecast stays R's
 /// and their bounds are positive and skewed, as their paths are: on M3 yearly, truncating their
 /// normal raised auto ETS's MASE from 2.86 to 3.08, while truncation lowered the additive models'
-/// sMAPE and MASE. A path maps
-/// each year's level x to Q+(F(x)), F the normal's cdf and Q+ the conditioned quantile: each
-/// year's paths have the truncated distribution, and a path keeps its ranks across years (its
-/// copula), so first passages stay coherent. (Paths that draw their parameters are wider than F;
-/// mapped by F they stay above zero and keep their extra spread.) For the additive models, where
+/// sMAPE and MASE. A path of an
+/// additive model maps each year's level x to Q+(F(x)), F the normal's cdf and Q+ the truncated
+/// one's quantile: each year's paths have the truncated distribution, and a path keeps its ranks
+/// across years (its copula), so first passages stay coherent. (Paths that draw their parameters
+/// are wider than F; mapped by F they stay above zero and keep their extra spread.) A path of a
+/// multiplicative class is its own, skewed and positive (its error would have to pass -100%); the
+/// AICc-weighted ETS maps each path by the class it was drawn from. For the additive models, where
 /// the normal puts next to no mass below zero nothing changes: below 1e-10 relative when it puts
 /// less than about 1e-11 there; paths change only in the years where it puts more than 1e-15
 /// there. positive = false gives R's forecast exactly; then a path at or below zero has log level
@@ -88,10 +90,11 @@ private:
     /// `conditioned`): a mixture of one normal or more, each perhaps truncated at zero.
     struct Predictive;
     Predictive predictive(int year, bool conditioned) const;
-    /// A simulated level h years ahead mapped to the forecast conditioned on a positive level.
+    /// Per year ahead and per component, how a simulated level maps to the forecast conditioned on
+    /// a positive level; built for the years asked for, and grown (under the mutex) when more are.
     struct PathTransform;
-    double conditioned_level(int h, double level) const;
-    mutable std::once_flag transform_made_;
+    std::shared_ptr<const PathTransform> path_transform(int years) const;
+    mutable std::mutex transform_mutex_;
     mutable std::shared_ptr<const PathTransform> transform_;
     void draw_parameters() const;  // once, at the first simulated path
 
