@@ -101,20 +101,16 @@ std::string LevelForecastModel::method() const {
     return "Theta";
 }
 
-Eigen::VectorXd LevelForecastModel::moments(int steps, bool variance) const {
-    if (!mixture_.empty()) {  // moments of the mixture
-        Eigen::VectorXd mean = Eigen::VectorXd::Zero(steps), second = Eigen::VectorXd::Zero(steps);
-        for (const auto& [model, weight] : mixture_) {
-            const Eigen::VectorXd m = model->mean(steps);
-            mean += weight * m;
-            second += weight * (model->variance(steps).array() + m.array().square()).matrix();
-        }
-        return variance ? Eigen::VectorXd((second.array() - mean.array().square()).max(0.0)) : mean;
-    }
-    if (ets_) return variance ? ets_->variance(steps) : ets_->mean(steps);
-    if (arima_) return variance ? arima_->variance(steps) : arima_->mean(steps);
-    if (theta_family_) return variance ? theta_family_->variance(steps) : theta_family_->mean(steps);
-    return variance ? theta_->variance(steps) : theta_->mean(steps);
+std::vector<LevelForecastModel::ComponentForecast> LevelForecastModel::component_forecasts(int steps) const {
+    const auto multiplicative = [](const EtsModel& m) { return m.spec().error == EtsError::Multiplicative; };
+    std::vector<ComponentForecast> out;
+    for (const auto& [model, weight] : mixture_)
+        out.push_back({weight, model->mean(steps), model->variance(steps), multiplicative(*model)});
+    if (ets_) out.push_back({1.0, ets_->mean(steps), ets_->variance(steps), multiplicative(*ets_)});
+    if (arima_) out.push_back({1.0, arima_->mean(steps), arima_->variance(steps), false});
+    if (theta_family_) out.push_back({1.0, theta_family_->mean(steps), theta_family_->variance(steps), false});
+    if (theta_) out.push_back({1.0, theta_->mean(steps), theta_->variance(steps), false});
+    return out;
 }
 
 namespace {
@@ -299,10 +295,7 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
                                                            : Shape::Truncated;
         out.components.push_back({weight, mean, std::sqrt(std::max(variance, 0.0)), shape});
     };
-    const auto multiplicative = [](const EtsModel& m) { return m.spec().error == EtsError::Multiplicative; };
-    if (mixture_.empty()) add(1.0, moments(h, false)(h - 1), moments(h, true)(h - 1), ets_ && multiplicative(*ets_));
-    for (const auto& [model, weight] : mixture_)
-        add(weight, model->mean(h)(h - 1), model->variance(h)(h - 1), multiplicative(*model));
+    for (const auto& c : component_forecasts(h)) add(c.weight, c.mean(h - 1), c.variance(h - 1), c.multiplicative);
     const bool finite = std::all_of(out.components.begin(), out.components.end(),
                                     [](const Component& c) { return std::isfinite(c.mean) && std::isfinite(c.sd); });
     if (!finite)
@@ -352,30 +345,17 @@ std::shared_ptr<const LevelForecastModel::PathTransform> LevelForecastModel::pat
     if (transform_ && static_cast<int>(transform_->years.size()) >= years) return transform_;
     auto grown = std::make_shared<PathTransform>();
     const int size = std::max({years, 50, transform_ ? 2 * static_cast<int>(transform_->years.size()) : 0});
-    // each component's forecast mean and variance for all the years at once, and whether it is
-    // multiplicative (not mapped)
-    std::vector<Eigen::VectorXd> means, variances;
-    std::vector<bool> multiplicative;
-    if (mixture_.empty()) {
-        means.push_back(moments(size, false));
-        variances.push_back(moments(size, true));
-        multiplicative.push_back(ets_ && ets_->spec().error == EtsError::Multiplicative);
-    }
-    for (const auto& [model, weight] : mixture_) {
-        means.push_back(model->mean(size));
-        variances.push_back(model->variance(size));
-        multiplicative.push_back(model->spec().error == EtsError::Multiplicative);
-    }
+    const auto components = component_forecasts(size);  // all the years at once
     grown->years.resize(static_cast<std::size_t>(size));
     for (int h = 1; h <= size; ++h) {
         auto& maps = grown->years[static_cast<std::size_t>(h - 1)];
-        maps.resize(means.size());
+        maps.resize(components.size());
         for (std::size_t k = 0; k < maps.size(); ++k) {
-            const double mean = means[k](h - 1), sd = std::sqrt(std::max(variances[k](h - 1), 0.0));
+            const double mean = components[k].mean(h - 1), sd = std::sqrt(std::max(components[k].variance(h - 1), 0.0));
             maps[k].normal = {1.0, mean, sd, Shape::Normal};
             maps[k].truncated = {1.0, mean, sd, Shape::Truncated};
             // a forecast beyond double's range is left as drawn
-            maps[k].maps = !multiplicative[k] && std::isfinite(mean) && std::isfinite(sd) && sd > 0.0 &&
+            maps[k].maps = !components[k].multiplicative && std::isfinite(mean) && std::isfinite(sd) && sd > 0.0 &&
                            maps[k].normal.cdf(0.0) > negligible_mass;
         }
     }

@@ -101,12 +101,12 @@ def model_options(model: str, *, capacity=None, reference=None, ets_class: str |
     for option, value in given.items():
         if value is not None and option not in info.options:
             takers = [n for n, i in REGISTRY.items() if option in i.options]
-            what = {"capacity": "capacity is for the saturating curves", "reference": "a reference class is the prior of",
-                    "ets_class": "ets_class is the class of", "arima_order": "order and constant are of",
-                    "ensemble": "pool and weights are of", "positive": ""}[option]
             if option == "positive":
                 raise ValueError(f"positive is for the models of levels ({', '.join(takers)}); {model} models logs, "
                                  "whose forecasts are positive as they are")
+            what = {"capacity": "capacity is for the saturating curves", "reference": "a reference class is the prior of",
+                    "ets_class": "ets_class is the class of", "arima_order": "order and constant are of",
+                    "ensemble": "pool and weights are of"}[option]
             raise ValueError(f"{what} ({', '.join(takers)}); {model} has none" if option == "capacity"
                              else f"{what} {', '.join(takers)}; {model} takes none")
     options = _core.ModelOptions()

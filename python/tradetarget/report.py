@@ -51,10 +51,6 @@ def _answer(analysis: "Analysis") -> str:
             f"{MODEL_LABELS.get(model, model)}).")
 
 
-def _chart(analysis: "Analysis") -> str:
-    return _png(analysis.plot)
-
-
 def _png(draw) -> str:
     """A figure drawn by ``draw()``, as base64 PNG for an inline image."""
     import matplotlib
@@ -151,7 +147,7 @@ def report(analysis: "Analysis", path: Union[str, Path, None] = None, title: Opt
     html = environment.get_template(TEMPLATE).render(
         title=f"{title or r.title}: when does it reach {', '.join(format_money(t) for t in sorted(set(analysis.targets['target'])))}?",
         data=s["data"], version=__version__, n_paths=f"{s['n_paths']:,}", seed=s["seed"], answer=_answer(analysis),
-        reference=reference, record=record, table=_table(analysis), chart=_chart(analysis), scenario=_scenario(scenario),
+        reference=reference, record=record, table=_table(analysis), chart=_png(analysis.plot), scenario=_scenario(scenario),
         observations=observations,
         residuals=residuals, latent=latent, not_used=not_used,
         method=(f"Every model is fitted to {s['evidence']}; paths carry innovation, parameter and source uncertainty. "

@@ -85,7 +85,14 @@ public:
 private:
     /// The fit of `other` (its estimates shared, not copied) with paths that draw or do not.
     LevelForecastModel(const LevelForecastModel& other, bool draw);
-    Eigen::VectorXd moments(int steps, bool variance) const;
+    /// The forecast mean and variance, 1..steps years ahead, of the model, or of each class of the
+    /// AICc-weighted mixture with its weight; multiplicative: ETS with multiplicative errors.
+    struct ComponentForecast {
+        double weight;
+        Eigen::VectorXd mean, variance;
+        bool multiplicative;
+    };
+    std::vector<ComponentForecast> component_forecasts(int steps) const;
     /// The predictive distribution of the level in `year` (conditioned on it being above zero when
     /// `conditioned`): a mixture of one normal or more, each perhaps truncated at zero.
     struct Predictive;
