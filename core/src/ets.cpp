@@ -250,8 +250,8 @@ namespace {
 
 // Every class the series supports, fitted once (select and aicc_weights share these fits), and
 // the index of the smallest finite AICc; throws when no class has one.
-std::pair<std::vector<EtsModel>, std::size_t> fit_every_class(const std::vector<double>& y) {
-    bool positive = true;
+std::pair<std::vector<EtsModel>, std::size_t> fit_every_class(const std::vector<double>& y, bool additive_only) {
+    bool positive = !additive_only;
     for (double v : y) positive = positive && v > 0.0;
     std::vector<EtsModel> fitted;
     fitted.reserve(6);
@@ -275,13 +275,13 @@ std::pair<std::vector<EtsModel>, std::size_t> fit_every_class(const std::vector<
 
 }  // namespace
 
-EtsModel EtsModel::select(const std::vector<double>& y) {
-    auto [fitted, best] = fit_every_class(y);
+EtsModel EtsModel::select(const std::vector<double>& y, bool additive_only) {
+    auto [fitted, best] = fit_every_class(y, additive_only);
     return fitted[best];
 }
 
-std::vector<std::pair<EtsModel, double>> EtsModel::aicc_weights(const std::vector<double>& y) {
-    auto [fitted, best] = fit_every_class(y);
+std::vector<std::pair<EtsModel, double>> EtsModel::aicc_weights(const std::vector<double>& y, bool additive_only) {
+    auto [fitted, best] = fit_every_class(y, additive_only);
     const double best_aicc = fitted[best].aicc();
     std::vector<std::pair<EtsModel, double>> out;
     double total = 0.0;

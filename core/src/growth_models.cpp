@@ -270,6 +270,12 @@ std::unique_ptr<GrowthModel> fit_model(ModelKind kind, const AnnualSeries& serie
     for (const auto& option : given)
         if (!option.given && info.requires_option(option.name))
             throw InputError("the " + info.name + " model needs " + option.what);
+    if ((options.box_cox_auto || !std::isnan(options.box_cox_lambda)) && !info.takes("box_cox")) {
+        std::string takers;
+        for (const ModelInfo& m : model_registry())
+            if (m.takes("box_cox")) takers += (takers.empty() ? "" : ", ") + m.name;
+        throw InputError("a Box-Cox transformation is for " + takers + "; " + info.name + " does not take one");
+    }
     switch (kind) {
         case ModelKind::LogLinearTrend: return std::make_unique<LogLinearTrend>(series);
         case ModelKind::RandomWalkDrift: return std::make_unique<RandomWalkDrift>(series);

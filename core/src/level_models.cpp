@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "tradetarget/box_cox.hpp"
 #include "tradetarget/errors.hpp"
 
 namespace tradetarget {
@@ -35,18 +37,40 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
     : GrowthModel(series.last_year(), series.log_level(series.size() - 1)),
       parameter_uncertainty_(options.parameter_uncertainty),
       positive_(options.positive),
+      biasadj_(options.biasadj),
       posterior_options_(options.posterior),
       kind_(kind) {
     // consecutive years and enough of them: checked by fit_model from the registry
     std::vector<double>& levels = levels_;
     for (Eigen::Index i = 0; i < series.log_level.size(); ++i) levels.push_back(std::exp(series.log_level(i)));
+    const bool box_cox = options.box_cox_auto || !std::isnan(options.box_cox_lambda);
+    if (box_cox) {
+        // which models take one: checked by fit_model from the registry
+        if (options.box_cox_auto && !std::isnan(options.box_cox_lambda))
+            throw InputError("give a Box-Cox lambda or ask for Guerrero's, not both");
+        // a series in logs holds only positive levels; say so for a zero or a negative all the same
+        for (std::size_t i = 0; i < levels.size(); ++i)
+            if (!(levels[i] > 0.0) || !std::isfinite(levels[i]))
+                throw InputError("a Box-Cox transformation needs levels that are finite and > 0; the level in " +
+                                 std::to_string(series.years[i]) + " is " + std::to_string(levels[i]));
+        lambda_ = options.box_cox_auto ? guerrero_lambda(levels, -0.9, 2.0) : options.box_cox_lambda;  // R's "auto"
+        if (!std::isfinite(lambda_) || std::fabs(lambda_) > 10.0)
+            throw InputError("the Box-Cox lambda must be finite and in [-10, 10]; got " + std::to_string(lambda_));
+        for (double& v : levels) v = tradetarget::box_cox(v, lambda_);
+    }
     switch (kind) {
-        case ModelKind::Ets:
-            ets_ = std::make_shared<EtsModel>(EtsModel::fit(levels, EtsSpec::parse(options.ets_class)));
+        case ModelKind::Ets: {
+            const EtsSpec spec = EtsSpec::parse(options.ets_class);
+            if (box_cox && spec.error == EtsError::Multiplicative)
+                throw InputError("ETS " + spec.name() +
+                                 " has multiplicative errors; with a Box-Cox transformation take an additive-error "
+                                 "class (ANN, AAN, AAdN), as R's ets(lambda =) does");
+            ets_ = std::make_shared<EtsModel>(EtsModel::fit(levels, spec));
             break;
-        case ModelKind::AutoEts: ets_ = std::make_shared<EtsModel>(EtsModel::select(levels)); break;
+        }
+        case ModelKind::AutoEts: ets_ = std::make_shared<EtsModel>(EtsModel::select(levels, box_cox)); break;
         case ModelKind::EtsAicc:
-            for (auto& [model, weight] : EtsModel::aicc_weights(levels))
+            for (auto& [model, weight] : EtsModel::aicc_weights(levels, box_cox))
                 mixture_.emplace_back(std::make_shared<EtsModel>(std::move(model)), weight);
             break;
         case ModelKind::Arima:
@@ -94,9 +118,15 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
 }
 
 std::string LevelForecastModel::method() const {
-    if (!mixture_.empty()) return "AICc-weighted ETS";
-    if (ets_) return ets_->spec().label();
-    if (arima_) return arima_->order().name();
+    std::string transform;
+    if (!std::isnan(lambda_)) {
+        char text[64];
+        std::snprintf(text, sizeof text, ", Box-Cox lambda %.3g", lambda_);
+        transform = text;
+    }
+    if (!mixture_.empty()) return "AICc-weighted ETS" + transform;
+    if (ets_) return ets_->spec().label() + transform;
+    if (arima_) return arima_->order().name() + transform;
     if (theta_family_) return "Theta (" + to_string(theta_family_->variant()) + ")";
     return "Theta";
 }
@@ -237,33 +267,83 @@ struct Component {
     }
 };
 
+// How a component's coordinate v maps to the level. Without a transformation v is the level. With a
+// Box-Cox lambda the model forecasts z = box_cox(level) (normal), and v = sign z - bound is the
+// coordinate whose zero is level zero, positive where the level is positive and finite: for
+// lambda > 0, v = z + 1 / lambda; for lambda < 0, where z must stay below -1 / lambda, v = -z - 1 /
+// lambda (the level falls as v rises); at lambda = 0 every z is a positive level, so nothing is
+// truncated. The same truncation at zero (Component) then serves every case.
+struct LevelScale {
+    double lambda = std::numeric_limits<double>::quiet_NaN();  // NaN: no transformation
+
+    bool transformed() const { return !std::isnan(lambda); }
+    bool decreasing() const { return lambda < 0.0; }
+    // whether conditioning on a positive level truncates anything
+    bool truncates() const { return lambda != 0.0; }
+    double sign() const { return decreasing() ? -1.0 : 1.0; }
+    double bound() const { return transformed() && lambda != 0.0 ? -1.0 / std::fabs(lambda) : 0.0; }
+    double coordinate_of_model(double z) const { return transformed() ? sign() * z - bound() : z; }
+    double model_of_coordinate(double v) const { return transformed() ? sign() * (v + bound()) : v; }
+    double level(double v) const { return transformed() ? inv_box_cox(model_of_coordinate(v), lambda) : v; }
+    // the coordinate of a level: for lambda > 0 below zero R's sign-preserving inverse (a level at
+    // or below zero is v <= 0), for lambda <= 0 a level at or below zero lies below every coordinate
+    double coordinate(double y) const {
+        if (!transformed()) return y;
+        if (y > 0.0) return coordinate_of_model(box_cox(y, lambda));
+        if (lambda > 0.0) return -std::pow(-y, lambda) / lambda;  // v = z + 1 / lambda, z = (-|y|^lambda - 1) / lambda
+        return -std::numeric_limits<double>::infinity();
+    }
+    // the level's mean from the coordinate's mean and variance: R's bias adjustment, or the
+    // inverse transform of the mean (a median) without it
+    double level_mean(double v_mean, double v_variance, bool biasadj) const {
+        if (!transformed()) return v_mean;
+        const double z = model_of_coordinate(v_mean);
+        return biasadj ? box_cox_mean(z, v_variance, lambda) : inv_box_cox(z, lambda);
+    }
+    // d level / d v at v: the delta method's slope for the display variance
+    double slope(double v) const {
+        if (!transformed()) return 1.0;
+        const double y = level(v);
+        return std::pow(std::fabs(y), 1.0 - lambda);  // |dy/dz| = y^(1 - lambda)
+    }
+};
+
 }  // namespace
 
-// A mixture of components (one, except for the AICc-weighted ETS); conditioned on a positive level,
-// the truncated ones' weights are renormalised by each one's mass above zero.
+// A mixture of components (one, except for the AICc-weighted ETS) in the coordinate of `scale`;
+// conditioned on a positive level, the truncated ones' weights are renormalised by each one's mass
+// above zero.
 struct LevelForecastModel::Predictive {
     std::vector<Component> components;
+    LevelScale scale;
+    bool biasadj = true;
 
     double mean() const {
         double m = 0.0;
-        for (const auto& c : components) m += c.weight * c.conditional_mean();
+        for (const auto& c : components) m += c.weight * scale.level_mean(c.conditional_mean(), c.conditional_variance(), biasadj);
         return m;
     }
+    // of the level: each component's by the delta method through the transformation (a display
+    // approximation), mixed
     double variance() const {
         double m = 0.0, second = 0.0;
         for (const auto& c : components) {
             const double cm = c.conditional_mean();
-            m += c.weight * cm;
-            second += c.weight * (c.conditional_variance() + cm * cm);
+            const double mean = scale.level_mean(cm, c.conditional_variance(), biasadj);
+            const double slope = scale.slope(cm);
+            m += c.weight * mean;
+            second += c.weight * (slope * slope * c.conditional_variance() + mean * mean);
         }
         return std::max(second - m * m, 0.0);
     }
     double cdf(double x) const {
+        const double v = scale.coordinate(x);
         double F = 0.0;
-        for (const auto& c : components) F += c.weight * c.cdf(x);
-        return F;
+        for (const auto& c : components) F += c.weight * c.cdf(v);
+        return scale.decreasing() ? 1.0 - F : F;
     }
-    double quantile(double p) const {
+    double quantile(double p) const { return scale.level(coordinate_quantile(scale.decreasing() ? 1.0 - p : p)); }
+    double coordinate_quantile(double p) const {
         if (components.size() == 1) return components.front().quantile(p);
         // a mixture's p-quantile lies between its components' p-quantiles: root finding there
         double low = std::numeric_limits<double>::infinity(), high = -low;
@@ -274,7 +354,11 @@ struct LevelForecastModel::Predictive {
             high = std::max(high, q);
         }
         if (!(high > low)) return low;
-        const auto excess = [&](double x) { return cdf(x) - p; };
+        const auto excess = [&](double x) {
+            double F = 0.0;
+            for (const auto& c : components) F += c.weight * c.cdf(x);
+            return F - p;
+        };
         if (excess(low) >= 0.0) return low;    // a point-mass component can put the root at an end
         if (excess(high) <= 0.0) return high;
         std::uintmax_t iterations = 200;
@@ -288,12 +372,15 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
     const int h = year - last_year();
     if (h < 1) throw InputError("forecasts start after the last observed year");
     Predictive out;
+    out.scale.lambda = lambda_;
+    out.biasadj = biasadj_;
+    conditioned = conditioned && out.scale.truncates();
     // conditioned: multiplicative errors a lognormal where the mean is above zero, else truncated
     const auto add = [&](double weight, double mean, double variance, bool multiplicative) {
         const Shape shape = !conditioned ? Shape::Normal
                             : multiplicative && mean > 0.0 ? Shape::LogNormal
                                                            : Shape::Truncated;
-        out.components.push_back({weight, mean, std::sqrt(std::max(variance, 0.0)), shape});
+        out.components.push_back({weight, out.scale.coordinate_of_model(mean), std::sqrt(std::max(variance, 0.0)), shape});
     };
     for (const auto& c : component_forecasts(h)) add(c.weight, c.mean(h - 1), c.variance(h - 1), c.multiplicative);
     const bool finite = std::all_of(out.components.begin(), out.components.end(),
@@ -330,6 +417,7 @@ struct LevelForecastModel::PathTransform {
         Component normal, truncated;
     };
     std::vector<std::vector<Map>> years;  // [h - 1][component]
+    LevelScale scale;
 };
 
 namespace {
@@ -344,6 +432,7 @@ std::shared_ptr<const LevelForecastModel::PathTransform> LevelForecastModel::pat
     const std::lock_guard<std::mutex> lock(transform_mutex_);
     if (transform_ && static_cast<int>(transform_->years.size()) >= years) return transform_;
     auto grown = std::make_shared<PathTransform>();
+    grown->scale.lambda = lambda_;
     const int size = std::max({years, 50, transform_ ? 2 * static_cast<int>(transform_->years.size()) : 0});
     const auto components = component_forecasts(size);  // all the years at once
     grown->years.resize(static_cast<std::size_t>(size));
@@ -351,12 +440,13 @@ std::shared_ptr<const LevelForecastModel::PathTransform> LevelForecastModel::pat
         auto& maps = grown->years[static_cast<std::size_t>(h - 1)];
         maps.resize(components.size());
         for (std::size_t k = 0; k < maps.size(); ++k) {
-            const double mean = components[k].mean(h - 1), sd = std::sqrt(std::max(components[k].variance(h - 1), 0.0));
+            const double mean = grown->scale.coordinate_of_model(components[k].mean(h - 1));
+            const double sd = std::sqrt(std::max(components[k].variance(h - 1), 0.0));
             maps[k].normal = {1.0, mean, sd, Shape::Normal};
             maps[k].truncated = {1.0, mean, sd, Shape::Truncated};
             // a forecast beyond double's range is left as drawn
-            maps[k].maps = !components[k].multiplicative && std::isfinite(mean) && std::isfinite(sd) && sd > 0.0 &&
-                           maps[k].normal.cdf(0.0) > negligible_mass;
+            maps[k].maps = !components[k].multiplicative && grown->scale.truncates() && std::isfinite(mean) &&
+                           std::isfinite(sd) && sd > 0.0 && maps[k].normal.cdf(0.0) > negligible_mass;
         }
     }
     transform_ = std::move(grown);
@@ -374,15 +464,15 @@ double LevelForecastModel::log_growth_se() const {
 }
 
 std::vector<std::pair<std::string, double>> LevelForecastModel::params() const {
-    if (!mixture_.empty()) {
-        std::vector<std::pair<std::string, double>> weights;
-        for (const auto& [model, weight] : mixture_) weights.emplace_back("weight_" + model->spec().name(), weight);
-        return weights;
-    }
-    if (ets_) return ets_->params();
-    if (arima_) return arima_->params();
-    if (theta_family_) return theta_family_->params();
-    return {{"alpha", theta_->alpha()}, {"drift", theta_->drift()}};
+    std::vector<std::pair<std::string, double>> out;
+    if (!mixture_.empty())
+        for (const auto& [model, weight] : mixture_) out.emplace_back("weight_" + model->spec().name(), weight);
+    else if (ets_) out = ets_->params();
+    else if (arima_) out = arima_->params();
+    else if (theta_family_) out = theta_family_->params();
+    else out = {{"alpha", theta_->alpha()}, {"drift", theta_->drift()}};
+    if (!std::isnan(lambda_)) out.emplace_back("lambda", lambda_);  // the estimates above are on its scale
+    return out;
 }
 
 double LevelForecastModel::mean_log(int year) const {
@@ -410,6 +500,8 @@ LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool dra
       levels_(other.levels_),
       parameter_uncertainty_(draw),
       positive_(other.positive_),
+      biasadj_(other.biasadj_),
+      lambda_(other.lambda_),
       posterior_options_(other.posterior_options_),
       kind_(other.kind_),
       ets_(other.ets_),
@@ -494,10 +586,11 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
     else if (arima_) simulate_from(arima_draws_, *arima_, rng, levels);
     else if (theta_family_) theta_family_->simulate(rng, levels);
     else simulate_from(theta_draws_, *theta_, rng, levels);
-    const auto transform = positive_ ? path_transform(static_cast<int>(levels.size())) : nullptr;
+    const auto transform = positive_ || !std::isnan(lambda_) ? path_transform(static_cast<int>(levels.size())) : nullptr;
     for (Eigen::Index k = 0; k < out.size(); ++k) {
-        double v = levels(skip + k);
-        if (transform) {
+        double v = levels(skip + k);  // the model's scale, then the coordinate of transform->scale
+        if (transform) v = transform->scale.coordinate_of_model(v);
+        if (transform && positive_) {
             const auto& map = transform->years[static_cast<std::size_t>(skip + k)][component];
             // Q+(F(v)): below the normal's mean from F(v), above it from its upper tail (F(v) rounds
             // to 1 there, also where the whole normal lies below zero)
@@ -507,6 +600,7 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
                             : map.truncated.truncated_upper_quantile(log_upper_tail(z), boost::math::cdf(standard_normal, z));
             }
         }
+        if (transform) v = transform->scale.level(v);
         out(k) = v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity();
     }
 }

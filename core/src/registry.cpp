@@ -7,7 +7,8 @@
 namespace tradetarget {
 
 const std::vector<ModelInfo>& model_registry() {
-    // Every model of levels reads "positive" (level_models.hpp); the models in logs are positive as
+    // Every model of levels reads "positive" (level_models.hpp), and the ETS and ARIMA ones "box_cox"
+    // (box_cox_lambda, box_cox_auto and biasadj); the models in logs are positive as
     // they are. Minimum years: reference_rw one figure (the reference class does the rest); the curves four
     // (an estimated capacity); the local linear trend and the ETS choice five (ANN with a finite
     // AICc); one given ETS class or ARIMA order four, and more where its parameters need them (its
@@ -32,19 +33,19 @@ const std::vector<ModelInfo>& model_registry() {
          "local linear trend in logs (Kalman filter, variances by maximum likelihood)", 5, true, {}, {}, true},
         {ModelKind::AutoEts, "auto_ets", "levels",
          "exponential smoothing on levels, class chosen by AICc (paths draw the parameters from their posterior)", 5,
-         false, {"positive"}, {}, true},
+         false, {"positive", "box_cox"}, {}, true},
         {ModelKind::Ets, "ets", "levels",
          "exponential smoothing on levels, one given class (ets_class; paths draw the parameters from their "
          "posterior)",
-         4, false, {"ets_class", "positive"}, {"ets_class"}, false},
+         4, false, {"ets_class", "positive", "box_cox"}, {"ets_class"}, false},
         {ModelKind::EtsAicc, "ets_aicc", "levels",
-         "AICc-weighted combination of the ETS classes on levels (mixture of their paths)", 5, false, {"positive"}, {}, false},
+         "AICc-weighted combination of the ETS classes on levels (mixture of their paths)", 5, false, {"positive", "box_cox"}, {}, false},
         {ModelKind::AutoArima, "auto_arima", "levels",
          "ARIMA on levels, order chosen stepwise by AICc (paths draw the parameters from their posterior)", 4, false,
-         {"positive"}, {}, true},
+         {"positive", "box_cox"}, {}, true},
         {ModelKind::Arima, "arima", "levels",
          "ARIMA(p,d,q) on levels, one given order (arima_order; paths draw the parameters from their posterior)", 4,
-         false, {"arima_order", "positive"}, {"arima_order"}, false},
+         false, {"arima_order", "positive", "box_cox"}, {"arima_order"}, false},
         {ModelKind::Theta, "theta", "levels",
          "Theta method on levels (SES with drift; paths draw the parameters from their posterior)", 4, false,
          {"positive"}, {}, true},

@@ -1,6 +1,7 @@
 #include "bindings.hpp"
 
 #include "tradetarget/arima.hpp"
+#include "tradetarget/box_cox.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/theta.hpp"
@@ -81,6 +82,11 @@ void register_level_models(py::module_& m) {
         for (const EtsSpec& s : EtsSpec::all()) names.push_back(s.name());
         return names;
     }, "The ETS classes, by name (ets.hpp).");
-    m.def("ets_select", &EtsModel::select, py::arg("y"), py::call_guard<py::gil_scoped_release>(),
-          "The ETS class with the smallest AICc among those the series supports.");
+    m.def("ets_select", &EtsModel::select, py::arg("y"), py::arg("additive_only") = false,
+          py::call_guard<py::gil_scoped_release>(),
+          "The ETS class with the smallest AICc among those the series supports (additive_only: the additive-error ones).");
+    m.def("box_cox", &box_cox, py::arg("y"), py::arg("lambda_"), "R's BoxCox: (y^lambda - 1) / lambda, log(y) at 0 (box_cox.hpp).");
+    m.def("inv_box_cox", &inv_box_cox, py::arg("z"), py::arg("lambda_"), "R's InvBoxCox (box_cox.hpp).");
+    m.def("guerrero_lambda", &guerrero_lambda, py::arg("y"), py::arg("lower") = -1.0, py::arg("upper") = 2.0,
+          "Guerrero's Box-Cox lambda for an annual series, as R's BoxCox.lambda() (box_cox.hpp).");
 }

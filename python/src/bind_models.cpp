@@ -150,6 +150,9 @@ void register_models(py::module_& m) {
         .def_readwrite("arima_order", &ModelOptions::arima_order)
         .def_readwrite("parameter_uncertainty", &ModelOptions::parameter_uncertainty)
         .def_readwrite("positive", &ModelOptions::positive)
+        .def_readwrite("box_cox_lambda", &ModelOptions::box_cox_lambda)
+        .def_readwrite("box_cox_auto", &ModelOptions::box_cox_auto)
+        .def_readwrite("biasadj", &ModelOptions::biasadj)
         .def_property(
             "reference",
             [](const ModelOptions& o) { return o.reference ? std::optional<ReferenceClass>(*o.reference) : std::nullopt; },

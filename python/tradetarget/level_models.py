@@ -18,25 +18,30 @@ __all__ = ["ETS_CLASSES", "arima", "auto_arima", "ets", "parse_arima", "theta"]
 ETS_CLASSES = tuple(_core.ets_classes())
 
 
-def ets(data: SeriesLike, model: str = "auto", positive: bool | None = None) -> Fit:
+def ets(data: SeriesLike, model: str = "auto", positive: bool | None = None, box_cox: float | str | None = None,
+        biasadj: bool | None = None) -> Fit:
     """An ETS class (``ANN``, ``AAN``, ``AAdN``, ``MNN``, ``MAN``, ``MAdN``), or the one with the smallest
     AICc (``auto``), as R's ``forecast::ets`` fits them, but with a clear error instead of a silent
-    Holt–Winters fallback when the series is too short."""
+    Holt–Winters fallback when the series is too short. ``box_cox``: a Box-Cox lambda or 'auto'
+    (Guerrero's), as R's ``ets(lambda =)`` (see ``tt.fit``)."""
+    transform = dict(positive=positive, box_cox=box_cox, biasadj=biasadj)
     if model in ("auto", "auto_ets"):
-        return fit(data, "auto_ets", positive=positive)
-    return fit(data, "ets", ets_class=model, positive=positive)
+        return fit(data, "auto_ets", **transform)
+    return fit(data, "ets", ets_class=model, **transform)
 
 
 def arima(data: SeriesLike, order: Sequence[int] | str = (0, 1, 1), constant: bool | None = None,
-          positive: bool | None = None) -> Fit:
+          positive: bool | None = None, box_cox: float | str | None = None, biasadj: bool | None = None) -> Fit:
     """ARIMA(p, d, q) by exact maximum likelihood, with a constant (by default: the mean when d = 0,
-    the drift when d = 1; none for d = 2), as R's ``forecast::Arima``."""
-    return fit(data, "arima", order=order, constant=constant, positive=positive)
+    the drift when d = 1; none for d = 2), as R's ``forecast::Arima``; ``box_cox`` as in ``tt.fit``."""
+    return fit(data, "arima", order=order, constant=constant, positive=positive, box_cox=box_cox, biasadj=biasadj)
 
 
-def auto_arima(data: SeriesLike, positive: bool | None = None) -> Fit:
-    """Automatic ARIMA (Hyndman & Khandakar 2008): d by KPSS, stepwise search by AICc."""
-    return fit(data, "auto_arima", positive=positive)
+def auto_arima(data: SeriesLike, positive: bool | None = None, box_cox: float | str | None = None,
+               biasadj: bool | None = None) -> Fit:
+    """Automatic ARIMA (Hyndman & Khandakar 2008): d by KPSS, stepwise search by AICc; ``box_cox`` as
+    in ``tt.fit`` (R's ``auto.arima(lambda =)``)."""
+    return fit(data, "auto_arima", positive=positive, box_cox=box_cox, biasadj=biasadj)
 
 
 def theta(data: SeriesLike, positive: bool | None = None) -> Fit:

@@ -84,7 +84,8 @@ def _to_core(data: SeriesLike) -> _core.AnnualSeries:
 
 def model_options(model: str, *, capacity=None, reference=None, ets_class: str | None = None,
                   order: Sequence[int] | str | None = None, constant: bool | None = None,
-                  ensemble=None, positive: bool | None = None,
+                  ensemble=None, positive: bool | None = None, box_cox: float | str | None = None,
+                  biasadj: bool | None = None,
                   parameter_uncertainty: bool = True) -> tuple[_core.ModelOptions, object]:
     """The options of ``model`` in the core's terms, checked against the registry: an option the
     model does not read is an error naming the models that do. Returns them with the reference
@@ -97,13 +98,15 @@ def model_options(model: str, *, capacity=None, reference=None, ets_class: str |
     info = REGISTRY[model]
     given = {"capacity": capacity, "reference": reference, "ets_class": ets_class,
              "arima_order": None if order is None and constant is None else (order, constant), "ensemble": ensemble,
-             "positive": positive}
+             "positive": positive, "box_cox": box_cox}
     for option, value in given.items():
         if value is not None and option not in info.options:
             takers = [n for n, i in REGISTRY.items() if option in i.options]
             if option == "positive":
                 raise ValueError(f"positive is for the models of levels ({', '.join(takers)}); {model} models logs, "
                                  "whose forecasts are positive as they are")
+            if option == "box_cox":
+                raise ValueError(f"a Box-Cox transformation is for {', '.join(takers)}; {model} does not take one")
             what = {"capacity": "capacity is for the saturating curves", "reference": "a reference class is the prior of",
                     "ets_class": "ets_class is the class of", "arima_order": "order and constant are of",
                     "ensemble": "pool and weights are of"}[option]
@@ -115,6 +118,23 @@ def model_options(model: str, *, capacity=None, reference=None, ets_class: str |
         if not isinstance(positive, (bool, np.bool_)):
             raise TypeError(f"positive must be True or False; got {type(positive).__name__}")
         options.positive = bool(positive)
+    if biasadj is not None and box_cox is None:
+        raise ValueError("biasadj is the back-transformation of a Box-Cox model; give box_cox too")
+    if box_cox is not None:
+        if isinstance(box_cox, str):
+            if box_cox != "auto":
+                raise ValueError(f"box_cox must be a number (lambda) or 'auto' (Guerrero's lambda); got {box_cox!r}")
+            options.box_cox_auto = True
+        elif isinstance(box_cox, (bool, np.bool_)) or not isinstance(box_cox, (int, float, np.integer, np.floating)):
+            raise TypeError(f"box_cox must be a number (lambda) or 'auto'; got {type(box_cox).__name__}")
+        elif not np.isfinite(box_cox):  # NaN would mean "no transformation" to the core
+            raise ValueError(f"the Box-Cox lambda must be finite; got {box_cox}")
+        else:
+            options.box_cox_lambda = float(box_cox)
+    if biasadj is not None:
+        if not isinstance(biasadj, (bool, np.bool_)):
+            raise TypeError(f"biasadj must be True or False; got {type(biasadj).__name__}")
+        options.biasadj = bool(biasadj)
     if capacity is not None:
         options.capacity = to_amount(capacity, "capacity")
     from .reference import ReferenceClass, bundled_reference
@@ -513,7 +533,8 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
 
 def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: float | str | None = None,
         reference=None, *, ets_class: str | None = None, order: Sequence[int] | str | None = None,
-        constant: bool | None = None, ensemble=None, positive: bool | None = None) -> Fit:
+        constant: bool | None = None, ensemble=None, positive: bool | None = None,
+        box_cox: float | str | None = None, biasadj: bool | None = None) -> Fit:
     """Fit any model of the registry to one annual series.
 
     Parameters
@@ -547,6 +568,17 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
         classes with multiplicative errors take the lognormal with the normal's mean and variance
         (R's point forecast, skewed positive bounds). False: R ``forecast``'s numbers exactly,
         bounds and ARIMA point forecasts below zero included.
+    box_cox : float or 'auto', optional
+        ETS and ARIMA ('ets', 'auto_ets', 'ets_aicc', 'arima', 'auto_arima'): fit the model to the
+        Box-Cox transformed series, (y^lambda - 1) / lambda (log y at 0), as R's
+        ``ets(lambda =)`` and ``auto.arima(lambda =)``; 'auto': Guerrero's lambda in [-0.9, 2],
+        as R's ``lambda = "auto"``. ETS then takes its additive-error classes only. The level's
+        bounds are the inverse transform of the model's; with ``positive`` (the default) its
+        normal is conditioned on a positive, finite level. Needs values > 0.
+    biasadj : bool, optional
+        With ``box_cox``: True (the default) makes the point forecast the level's mean, by R's
+        bias adjustment (``biasadj = TRUE``); False, the inverse transform of the model's mean (a
+        median), R's default.
 
     Returns
     -------
@@ -576,7 +608,8 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
 
         data = reconcile()
     options, reference = model_options(model, capacity=capacity, reference=reference, ets_class=ets_class,
-                                       order=order, constant=constant, ensemble=ensemble, positive=positive)
+                                       order=order, constant=constant, ensemble=ensemble, positive=positive,
+                                       box_cox=box_cox, biasadj=biasadj)
     series = _to_core(data)
     core = _core.fit_model(model, series, options)
     return Fit(model=model, series=series, core=core, options=options, reference=reference)

@@ -131,6 +131,8 @@ def forecast_panel(
     constant: Optional[bool] = None,
     ensemble: Any = None,
     positive: Optional[bool] = None,
+    box_cox: Any = None,
+    biasadj: Optional[bool] = None,
     parameter_uncertainty: bool = True,
     progress: Optional[bool] = None,
     id_col: str = "unique_id",
@@ -184,6 +186,9 @@ def forecast_panel(
     positive : bool, optional
         The models of levels: forecasts conditioned on a level above zero (default True; see
         ``tt.fit``); False gives R ``forecast``'s numbers. Recorded in ``result.attrs["positive"]``.
+    box_cox, biasadj : optional
+        ETS and ARIMA: a Box-Cox lambda, or 'auto' for each series' Guerrero lambda, and the
+        back-transformation (see ``tt.fit``). Recorded in ``result.attrs["box_cox"]``.
     parameter_uncertainty : bool
         The level models' paths (ETS, ARIMA, Theta) draw their parameters from the posterior (a
         few ms more per series with paths); False simulates at the estimates, as R does.
@@ -238,7 +243,7 @@ def forecast_panel(
     if reference is not None and not isinstance(reference, ReferenceClass):
         raise TypeError(f"reference must be a tradetarget.ReferenceClass; got {type(reference).__name__}")
     own_options = dict(capacity=capacity, ets_class=ets_class, order=order, constant=constant, ensemble=ensemble,
-                       positive=positive)
+                       positive=positive, box_cox=box_cox, biasadj=biasadj)
     model_options(model, reference=reference if "reference" in REGISTRY[model].required_options else None, **own_options)  # checked before any work
     if type(data).__module__.startswith("dask"):
         if "reference" in REGISTRY[model].required_options and reference is None and not _partition:
@@ -321,7 +326,8 @@ def forecast_panel(
         out["paths"] = [None if r.paths is None else np.exp(r.paths.log_level) for r in results]  # None: not fitted
     out.attrs.update(model=model, reference=None if reference is None else reference.to_dict(),
                      ensemble=ensemble_dict(options.ensemble) if options.ensemble is not None else None,
-                     positive=bool(options.positive) if "positive" in REGISTRY[model].options else None, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
+                     positive=bool(options.positive) if "positive" in REGISTRY[model].options else None,
+                     box_cox=box_cox, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tradetarget/arima.hpp"
+#include "tradetarget/box_cox.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/evaluate.hpp"
 #include "tradetarget/ets.hpp"
@@ -340,4 +341,81 @@ TEST_CASE("positive: paths stay above zero and have the conditioned distribution
         positive.simulate(rng, 2019, paths);
         REQUIRE(paths.allFinite());
     }
+}
+
+TEST_CASE("Box-Cox: closed forms, R's values beyond the range, Guerrero's lambda recovered") {
+    CHECK(box_cox(8.0, 1.0 / 3.0) == Approx(3.0).epsilon(1e-14));  // (8^(1/3) - 1) * 3
+    CHECK(box_cox(std::exp(1.0), 0.0) == Approx(1.0).epsilon(1e-15));
+    CHECK(box_cox(4.0, -0.5) == Approx(1.0).epsilon(1e-15));       // (1/2 - 1) / -0.5
+    for (double lambda : {-0.9, -1e-9, 0.0, 1e-9, 0.4, 1.0, 2.0})
+        for (double y : {0.01, 0.3, 1.0, 7.0, 1e4})  // (near the pole, 1 + lambda z cancels: R's too)
+            CHECK(inv_box_cox(box_cox(y, lambda), lambda) == Approx(y).epsilon(1e-11));
+    CHECK(inv_box_cox(-4.0, 0.5) == -1.0);  // R: sign(x) |x|^(1/lambda) for lambda z + 1 = -1
+    CHECK(std::isinf(inv_box_cox(3.0, -0.5)));  // R: NA (the level would be infinite)
+    CHECK(box_cox_mean(2.0, 0.5, 0.0) == Approx(std::exp(2.0) * 1.25).epsilon(1e-15));
+    CHECK(box_cox_mean(2.0, 0.5, 1.0) == Approx(3.0).epsilon(1e-15));  // lambda 1: a shift, no adjustment
+    CHECK_THROWS_WITH(box_cox(0.0, 0.5), Contains("finite and > 0"));
+    CHECK_THROWS_AS(box_cox(1.0, NAN), InputError);
+
+    // pairs whose sd is exactly proportional to mean^(1 - 0.3): the criterion is 0 at lambda = 0.3
+    std::vector<double> y;
+    for (int j = 0; j < 8; ++j) {
+        const double m = 10.0 * std::pow(1.3, j), d = 0.1 * std::pow(m, 0.7) / std::sqrt(2.0);
+        y.push_back(m - d);
+        y.push_back(m + d);
+    }
+    CHECK(guerrero_lambda(y) == Approx(0.3).margin(1e-7));
+    y.insert(y.begin(), 1e9);  // an odd length drops the first value, as R does
+    CHECK(guerrero_lambda(y) == Approx(0.3).margin(1e-7));
+    CHECK(guerrero_lambda(y, 0.5, 2.0) == Approx(0.5).margin(1e-7));  // at the search interval's edge
+    CHECK_THROWS_WITH(guerrero_lambda({1.0, 2.0, 3.0}), Contains("at least 4 values"));
+    CHECK_THROWS_WITH(guerrero_lambda({1.0, 2.0, -3.0, 4.0}), Contains("value 3 is -3"));
+    CHECK_THROWS_WITH(guerrero_lambda({1.0, 1.0, 3.0, 3.0}), Contains("every pair of consecutive values is equal"));
+    CHECK_THROWS_WITH(guerrero_lambda({1.0, 2.0, 3.0, 4.0}, 1.0, 1.0), Contains("lower < upper"));
+}
+
+TEST_CASE("Box-Cox: the level's forecast is the inverse transform of the model's, conditioned on a finite level") {
+    // a series whose ETS(A,N,N) on the lambda = -0.5 scale puts mass beyond the pole (an infinite
+    // level: z >= 2), so the conditioning is at work from the first year ahead
+    const std::vector<int> years{2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019};
+    const std::vector<double> values{40.0, 90.0, 30.0, 200.0, 60.0, 900.0, 80.0, 3000.0, 150.0, 5000.0};
+    const AnnualSeries series = AnnualSeries::from_levels(years, values);
+    const double lambda = -0.5;
+    std::vector<double> z;
+    for (double v : values) z.push_back(box_cox(v, lambda));
+    const EtsModel ann = EtsModel::fit(z, EtsSpec::parse("ANN"));
+    const boost::math::normal standard;
+    for (bool positive : {false, true}) {
+        ModelOptions options;
+        options.ets_class = "ANN";
+        options.box_cox_lambda = lambda;
+        options.positive = positive;
+        options.parameter_uncertainty = false;
+        const LevelForecastModel fit(ModelKind::Ets, series, options);
+        const Eigen::VectorXd mean = ann.mean(3), variance = ann.variance(3);
+        for (int h = 1; h <= 3; ++h) {
+            const double m = mean(h - 1), s = std::sqrt(variance(h - 1));
+            const double beyond = boost::math::cdf(boost::math::complement(standard, (2.0 - m) / s));  // P(z >= -1/lambda)
+            REQUIRE(beyond > 1e-6);
+            for (double p : {0.01, 0.2, 0.5, 0.8, 0.97}) {
+                const double q = fit.forecast_quantile(2019 + h, p);
+                // positive = false: R's InvBoxCox of the normal quantile (+inf beyond the pole);
+                // positive: the normal conditioned on z < 2, P(z <= box_cox(q)) / P(z < 2) = p
+                const double zq = m + s * boost::math::quantile(standard, p);
+                if (!positive) {
+                    CHECK(q == Approx(inv_box_cox(zq, lambda)).epsilon(1e-12));
+                } else {
+                    REQUIRE(std::isfinite(q));
+                    const double below = boost::math::cdf(standard, (box_cox(q, lambda) - m) / s);
+                    CHECK(below / (1.0 - beyond) == Approx(p).margin(1e-10));
+                    CHECK(fit.forecast_cdf(2019 + h, q) == Approx(p).margin(1e-10));
+                }
+            }
+        }
+    }
+    ModelOptions bad;
+    bad.box_cox_lambda = 0.5;
+    CHECK_THROWS_WITH(fit_model(ModelKind::Theta, series, bad), Contains("theta does not take one"));
+    bad.box_cox_auto = true;
+    CHECK_THROWS_WITH(fit_model(ModelKind::AutoEts, series, bad), Contains("not both"));
 }

@@ -13,7 +13,8 @@ from tradetarget.models import REGISTRY
 SERIES = pd.Series(np.exp(np.log(2e9) + 0.06 * np.arange(12) + 0.05 * np.sin(np.arange(12))), index=range(2013, 2025))
 #: An example of each option a model needs or takes (the registry lists them; a test checks this covers them).
 EXAMPLE_OPTIONS = {"capacity": {"capacity": 40e9}, "ets_class": {"ets_class": "AAN"}, "arima_order": {"order": (0, 1, 1)},
-                   "reference": {}, "ensemble": {"ensemble": ["rw_drift", "theta"]}, "positive": {"positive": True}}
+                   "reference": {}, "ensemble": {"ensemble": ["rw_drift", "theta"]}, "positive": {"positive": True},
+                   "box_cox": {"box_cox": "auto"}}
 
 
 def options_of(name: str) -> dict:

@@ -52,12 +52,15 @@ public:
                         EtsCriterion criterion = EtsCriterion::Likelihood);
     /// Every class the series can support, chosen by AICc (as R's ets() does, without its
     /// silent fallback to Holt–Winters on short series: too short for every class is an error).
-    static EtsModel select(const std::vector<double>& y);
+    /// additive_only: the additive-error classes only (R's ets(additive.only = TRUE), as for a
+    /// Box-Cox transformed series).
+    static EtsModel select(const std::vector<double>& y, bool additive_only = false);
 
     /// Every class the series supports with its Akaike weight exp(-dAICc / 2) / sum (Burnham &
     /// Anderson 2002, §2.9): the AICc-weighted combination of exponential smoothing models, whose
     /// likelihoods share one scale.
-    static std::vector<std::pair<EtsModel, double>> aicc_weights(const std::vector<double>& y);
+    static std::vector<std::pair<EtsModel, double>> aicc_weights(const std::vector<double>& y,
+                                                                 bool additive_only = false);
 
     const EtsSpec& spec() const { return spec_; }
     double alpha() const { return alpha_; }

@@ -205,6 +205,16 @@ struct ModelOptions {
     /// distribution conditioned on the level being above zero (level_models.hpp); false: R's
     /// forecast exactly, whose point forecasts and bounds can be at or below zero.
     bool positive = true;
+    /// The Box-Cox lambda of the ETS and ARIMA models (ets, auto_ets, ets_aicc, arima,
+    /// auto_arima; box_cox.hpp): the model is fitted to the transformed series, as R's
+    /// ets(lambda =) and auto.arima(lambda =) (ETS then takes its additive-error classes only).
+    /// NaN: no transformation, unless box_cox_auto.
+    double box_cox_lambda = std::numeric_limits<double>::quiet_NaN();
+    /// Choose lambda by Guerrero's method in [-0.9, 2] (guerrero_lambda), as R's lambda = "auto".
+    bool box_cox_auto = false;
+    /// With a Box-Cox lambda, the point forecast is the level's (approximate) mean, R's
+    /// biasadj = TRUE; false: the inverse transform of the transformed mean (a median), R's default.
+    bool biasadj = true;
 };
 
 /// Fits `kind` to `series`; throws InputError if the series is too short for it.

@@ -108,6 +108,8 @@ private:
     std::vector<double> levels_;
     bool parameter_uncertainty_ = true;
     bool positive_ = true;
+    bool biasadj_ = true;
+    double lambda_ = std::numeric_limits<double>::quiet_NaN();  // Box-Cox (NaN: none); levels_ transformed
     ImportanceOptions posterior_options_;
     mutable std::once_flag drawn_;
     mutable std::vector<std::vector<EtsModel>> draws_;  // per ETS model (one, or one per mixture class)

@@ -19,7 +19,7 @@ struct ModelInfo {
     int minimum_years;        ///< the fewest observed years it can be fitted to
     bool gaps_allowed;        ///< missing years inside the series (false: consecutive years only)
     /// The ModelOptions it reads, by field name ("capacity", "reference", "ets_class", "arima_order",
-    /// "ensemble", "positive"),
+    /// "ensemble", "positive", "box_cox"),
     /// and those of them it cannot be fitted without.
     std::vector<std::string> options;
     std::vector<std::string> required_options;

@@ -3,6 +3,7 @@
 /// Umbrella header: observations -> reconciled series -> fitted models -> sample paths ->
 /// first-passage analysis.
 #include "tradetarget/arima.hpp"
+#include "tradetarget/box_cox.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/evaluate.hpp"
