@@ -112,6 +112,13 @@ def main() -> None:
         "tradetarget auto ETS, positive=False (R's numbers)": lambda y: tt.ets(list(y), "auto", positive=False),
         "tradetarget theta, positive=False (R's numbers)": lambda y: tt.theta(list(y), positive=False),
         "tradetarget auto ARIMA, positive=False (R's numbers)": lambda y: tt.auto_arima(list(y), positive=False),
+        # Box-Cox variants (R's ets(lambda =), auto.arima(lambda =)): Guerrero's lambda, and logs
+        "tradetarget auto ETS, box_cox='auto'": lambda y: tt.ets(list(y), "auto", box_cox="auto"),
+        "tradetarget auto ETS, box_cox='auto', biasadj=False": lambda y: tt.ets(list(y), "auto", box_cox="auto",
+                                                                               biasadj=False),
+        "tradetarget auto ETS, box_cox=0 (logs)": lambda y: tt.ets(list(y), "auto", box_cox=0.0),
+        "tradetarget auto ARIMA, box_cox='auto'": lambda y: tt.auto_arima(list(y), box_cox="auto"),
+        "tradetarget auto ARIMA, box_cox=0 (logs)": lambda y: tt.auto_arima(list(y), box_cox=0.0),
         "tradetarget ANN (SES)": lambda y: tt.ets(list(y), "ANN"),
         "tradetarget AAdN (damped)": lambda y: tt.ets(list(y), "AAdN"),
         "tradetarget standard Theta (STM)": lambda y: tt.fit(list(y), "standard_theta"),

@@ -80,6 +80,13 @@ Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi,
     Eigen::VectorXd a = Eigen::VectorXd::Zero(m);
     Eigen::MatrixXd p = s.p0;
     const Eigen::MatrixXd rr = s.r * s.r.transpose();
+    // T is the companion matrix (phi, padded with zeros, in its first column; ones above the
+    // diagonal): (T x)_i = phi_i x_0 + x_(i+1), so T a and T P T' cost O(m) and O(m^2) in place of
+    // general products (the same sums in the same order: the terms dropped are exact zeros), and
+    // the loop allocates nothing.
+    const Eigen::VectorXd phi_full = s.transition.col(0);
+    Eigen::VectorXd k(m);
+    Eigen::MatrixXd tp(m, m);
     double sumsq = 0.0, sumlog = 0.0;
     for (Eigen::Index t = 0; t < z.size(); ++t) {
         const double v = z(t) - a(0);
@@ -88,11 +95,18 @@ Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi,
         if (keep_innovations) out.innovations.push_back(v / std::sqrt(f));  // on the data's scale, as R's arima
         sumsq += v * v / f;
         sumlog += std::log(f);
-        const Eigen::VectorXd k = p.col(0) / f;
+        k = p.col(0) / f;
         a += k * v;
-        p -= k * k.transpose() * f;
-        a = s.transition * a;
-        p = s.transition * p * s.transition.transpose() + rr;
+        for (Eigen::Index j = 0; j < m; ++j)
+            for (Eigen::Index i = 0; i < m; ++i) p(i, j) -= k(i) * k(j) * f;
+        const double a0 = a(0);
+        for (Eigen::Index i = 0; i + 1 < m; ++i) a(i) = phi_full(i) * a0 + a(i + 1);
+        a(m - 1) = phi_full(m - 1) * a0;
+        for (Eigen::Index j = 0; j < m; ++j)  // tp = T P
+            for (Eigen::Index i = 0; i < m; ++i) tp(i, j) = phi_full(i) * p(0, j) + (i + 1 < m ? p(i + 1, j) : 0.0);
+        for (Eigen::Index j = 0; j < m; ++j)  // P = tp T' + R R'
+            for (Eigen::Index i = 0; i < m; ++i)
+                p(i, j) = tp(i, 0) * phi_full(j) + (j + 1 < m ? tp(i, j + 1) : 0.0) + rr(i, j);
     }
     const double n = static_cast<double>(z.size());
     out.sigma2 = sumsq / n;

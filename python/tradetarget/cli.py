@@ -64,6 +64,21 @@ def parse_capacity(text: str) -> float:
     return parse_money(text, "the capacity")
 
 
+def parse_box_cox(text: str) -> float | str:
+    """--box-cox: a finite lambda, or auto (Guerrero's)."""
+    import math
+
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"a Box-Cox lambda (a number such as 0 or 0.5) or auto; got {text!r}")
+    return value
+
+
 def sensitivity_records(table) -> list[dict]:
     year = table.attrs["year"]
     by = [c for c in table.columns if c.startswith("prob_by_")]
@@ -234,6 +249,9 @@ def fit_main(argv: Sequence[str]) -> int:
     p.add_argument("--no-positive", dest="positive", action="store_false", default=None,
                    help="models of levels: R forecast's own numbers, bounds at or below zero included (default: "
                         "the forecast conditioned on a level above zero)")
+    p.add_argument("--box-cox", type=parse_box_cox, metavar="LAMBDA", help="ETS and ARIMA: fit to the Box-Cox "
+                   "transformed series (a lambda, or auto: Guerrero's), as R's lambda =; the point forecast is the "
+                   "bias-adjusted mean")
     p.add_argument("--json", action="store_true", help="print JSON: model, params, loglik, aic, aicc, bic, forecast")
     args = p.parse_args(argv)
     levels = args.level or [80.0, 95.0]
@@ -243,22 +261,27 @@ def fit_main(argv: Sequence[str]) -> int:
         raise ValueError(f"unknown model {args.model!r}; expected one of {', '.join(FIT_MODELS)} or ARIMA(p,d,q)")
     if args.drift and not args.model.upper().startswith("ARIMA("):
         raise ValueError(f"--drift is for an ARIMA(p,d,q) order; {args.model} has no such option")
+    if args.box_cox is not None and args.model == "auto":
+        raise ValueError("--box-cox is for an ETS or ARIMA model: give --model (auto_ets, auto_arima, ets_aicc, an ETS "
+                         "class or ARIMA(p,d,q)); auto chooses among untransformed models")
     series = read_series(args.file)
     why = None
     model = args.model
     if model == "auto":
         model, why = choose_auto(series)
+    transform = {} if args.box_cox is None else {"box_cox": args.box_cox}
     if model.upper().startswith("ARIMA("):
-        fitted = fit(series, "arima", order=parse_arima(model), constant=bool(args.drift), positive=args.positive)
+        fitted = fit(series, "arima", order=parse_arima(model), constant=bool(args.drift), positive=args.positive,
+                     **transform)
     elif model in ETS_CLASSES:
-        fitted = fit(series, "ets", ets_class=model, positive=args.positive)
+        fitted = fit(series, "ets", ets_class=model, positive=args.positive, **transform)
     else:
         if REGISTRY[model].family != "levels" and series.index.name != "year":
             raise ValueError(f"{model} models calendar years and {args.file} has one column of values: "
                              "give the columns year,value")
         # --no-positive with auto: for the model chosen if it is of levels (the others are positive as they are)
         positive = None if args.model == "auto" and REGISTRY[model].family != "levels" else args.positive
-        fitted = fit(series, model, capacity=args.capacity, positive=positive)
+        fitted = fit(series, model, capacity=args.capacity, positive=positive, **transform)
     doc = fit_document(fitted, args.horizon, check_levels(levels))
     if why:
         doc["selection"] = why
@@ -336,6 +359,8 @@ def panel_main(argv: Sequence[str]) -> int:
     p.add_argument("--threads", type=int, default=0, help="threads (default: 0, every core)")
     p.add_argument("--no-positive", dest="positive", action="store_false", default=None,
                    help="models of levels: R forecast's own numbers, bounds at or below zero included")
+    p.add_argument("--box-cox", type=parse_box_cox, metavar="LAMBDA",
+                   help="ETS and ARIMA: a Box-Cox lambda, or auto for each series' Guerrero lambda")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--output", metavar="OUT.csv", help="write the table (one row per series) to this CSV")
     args = p.parse_args(argv)
@@ -367,7 +392,7 @@ def panel_main(argv: Sequence[str]) -> int:
     reference = None if args.reference is None else ReferenceClass.load(args.reference)
     result = forecast_panel(data, model=args.model, reference=reference, targets=targets, by=args.by or DEFAULT_BY, horizon=args.horizon,
                             n_paths=args.paths, seed=args.seed, threads=args.threads, positive=args.positive,
-                            progress=False if args.no_progress else None)
+                            box_cox=args.box_cox, progress=False if args.no_progress else None)
     if args.output:
         result.to_csv(args.output, index=False)
     failed = result["error"] != ""

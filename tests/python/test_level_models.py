@@ -552,3 +552,28 @@ def test_box_cox_paths_quantiles_and_errors() -> None:
         tt.fit(lynx, "auto_arima", box_cox=float("nan"))
     with pytest.raises(ValueError, match="every pair of consecutive values is equal"):
         tt.fit([5.0, 5.0, 7.0, 7.0, 2.0, 2.0], "auto_ets", box_cox="auto")
+
+
+def test_box_cox_from_the_command_line(tmp_path: Path, capsys) -> None:
+    """tradetarget fit --box-cox LAMBDA|auto gives tt.fit's numbers; bad values are usage errors."""
+    import tradetarget as tt
+    from tradetarget.cli import main
+
+    ref = REFERENCE["series"]["airmiles"]
+    path = tmp_path / "airmiles.csv"
+    path.write_text("year,value\n" + "".join(f"{1937 + i},{v}\n" for i, v in enumerate(ref["values"])))
+    assert main(["fit", str(path), "--model", "auto_ets", "--box-cox", "auto", "--horizon", "3", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    expected = tt.fit(pd.Series(ref["values"], index=range(1937, 1937 + len(ref["values"]))), "auto_ets", box_cox="auto")
+    assert doc["params"]["lambda"] == pytest.approx(dict(expected.params)["lambda"], rel=1e-12)
+    assert "Box-Cox lambda 0.538" in doc["model"]
+    np.testing.assert_allclose(doc["forecast"]["mean"], expected.intervals(3)["point"], rtol=1e-12)
+    assert main(["fit", str(path), "--model", "AAN", "--box-cox", "0", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["params"]["lambda"] == 0.0
+    assert main(["fit", str(path), "--box-cox", "auto"]) == 2
+    assert "--box-cox is for an ETS or ARIMA model" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["fit", str(path), "--model", "auto_ets", "--box-cox", "guerrero"])
+    assert "a Box-Cox lambda (a number such as 0 or 0.5) or auto; got 'guerrero'" in capsys.readouterr().err
+    assert main(["fit", str(path), "--model", "theta", "--box-cox", "0.5"]) == 2
+    assert "theta does not take one" in capsys.readouterr().err
