@@ -15,6 +15,7 @@
 #include "tradetarget/level_models.hpp"
 #include "tradetarget/ets.hpp"
 #include "tradetarget/growth_models.hpp"
+#include "tradetarget/parallel.hpp"
 #include "tradetarget/theta.hpp"
 
 namespace tradetarget {
@@ -114,7 +115,8 @@ std::vector<std::string> evaluable_models() {
 }
 
 std::vector<EvaluationRow> rolling_origin(const std::vector<int>& years, const std::vector<double>& values,
-                                          const std::vector<std::string>& models, int min_train, int horizon) {
+                                          const std::vector<std::string>& models, int min_train, int horizon,
+                                          int threads) {
     const int n = static_cast<int>(values.size());
     if (years.size() != values.size()) throw InputError("years and values differ in length");
     for (int i = 0; i < n; ++i) {
@@ -128,55 +130,91 @@ std::vector<EvaluationRow> rolling_origin(const std::vector<int>& years, const s
         throw InputError("min_train is " + std::to_string(min_train) + "; it must be at least 2 and below the " +
                          std::to_string(n) + " observations");
     const auto known = evaluable_models();
-    std::vector<EvaluationRow> rows;
-    for (const std::string& model : models) {
+    for (const std::string& model : models)
         if (std::find(known.begin(), known.end(), model) == known.end())
             throw InputError("unknown model '" + model + "' for evaluation");
-        EvaluationRow row;
-        row.model = model;
-        double sum_abs = 0, sum_sq = 0, sum_smape = 0, in80 = 0, in95 = 0, sum_crps = 0;
-        for (int origin = min_train; origin < n; ++origin) {
-            const std::vector<int> train_years(years.begin(), years.begin() + origin);
-            const std::vector<double> train(values.begin(), values.begin() + origin);
-            double mae = 0.0, mse = 0.0;
-            for (int t = 1; t < origin; ++t) {
-                const double d = train[static_cast<std::size_t>(t)] - train[static_cast<std::size_t>(t - 1)];
-                mae += std::fabs(d);
-                mse += d * d;
+    // One task per (model, origin), run on the thread pool; each writes its own slot, and the slots
+    // are summed below in (model, origin, step) order, so the thread count changes no number.
+    struct Scored {
+        double abs, sq, smape, in80, in95, crps;
+    };
+    struct OriginResult {
+        bool scaled = false, fitted = false;
+        std::string failure;
+        std::vector<Scored> steps;
+    };
+    const std::size_t origins = static_cast<std::size_t>(n - min_train);
+    std::vector<OriginResult> results(models.size() * origins);
+    parallel_for(results.size(), threads, [&](std::size_t task) {
+        const std::string& model = models[task / origins];
+        const int origin = min_train + static_cast<int>(task % origins);
+        OriginResult& result = results[task];
+        const std::vector<int> train_years(years.begin(), years.begin() + origin);
+        const std::vector<double> train(values.begin(), values.begin() + origin);
+        double mae = 0.0, mse = 0.0;
+        for (int t = 1; t < origin; ++t) {
+            const double d = train[static_cast<std::size_t>(t)] - train[static_cast<std::size_t>(t - 1)];
+            mae += std::fabs(d);
+            mse += d * d;
+        }
+        mae /= origin - 1;
+        mse /= origin - 1;
+        // A constant training window has no naive scale; one whose changes overflow has none
+        // either: both are skipped.
+        if (!(mae > 0.0) || !std::isfinite(mae) || !std::isfinite(mse) || !(mse > 0.0)) return;
+        result.scaled = true;
+        Predictive p;
+        try {
+            p = forecast(model, train_years, train, horizon);
+        } catch (const InputError& e) {
+            result.failure = e.what();
+            return;
+        }
+        result.fitted = true;
+        for (int h = 1; h <= horizon; ++h) {
+            // Steps are calendar years after the origin's last year; score those observed.
+            const int target_year = train_years.back() + h;
+            const auto it = std::find(years.begin() + origin, years.end(), target_year);
+            if (it == years.end()) continue;
+            const double y = values[static_cast<std::size_t>(it - years.begin())];
+            const double f = p.point[static_cast<std::size_t>(h - 1)];
+            const double e = y - f;
+            if (!std::isfinite(e) || !std::isfinite(e * e / mse)) continue;  // beyond double range
+            Scored score{};
+            score.abs = std::fabs(e) / mae;
+            score.sq = e * e / mse;
+            score.smape = (std::fabs(y) + std::fabs(f)) > 0 ? 200.0 * std::fabs(e) / (std::fabs(y) + std::fabs(f)) : 0.0;
+            score.in80 = (y >= p.quantile(h, 0.1) && y <= p.quantile(h, 0.9)) ? 1.0 : 0.0;
+            score.in95 = (y >= p.quantile(h, 0.025) && y <= p.quantile(h, 0.975)) ? 1.0 : 0.0;
+            double crps = 0.0;
+            for (int k = 1; k <= 99; ++k) {
+                const double tau = k / 100.0, q = p.quantile(h, tau);
+                crps += (y < q ? (1.0 - tau) * (q - y) : tau * (y - q));
             }
-            mae /= origin - 1;
-            mse /= origin - 1;
-            // A constant training window has no naive scale; one whose changes overflow has none
-            // either: both are skipped.
-            if (!(mae > 0.0) || !std::isfinite(mae) || !std::isfinite(mse) || !(mse > 0.0)) continue;
-            Predictive p;
-            try {
-                p = forecast(model, train_years, train, horizon);
-            } catch (const InputError& e) {
-                if (row.failures++ == 0) row.first_failure = e.what();
+            score.crps = 2.0 * crps / 99.0 / mae;
+            result.steps.push_back(score);
+        }
+    });
+    std::vector<EvaluationRow> rows;
+    for (std::size_t i = 0; i < models.size(); ++i) {
+        EvaluationRow row;
+        row.model = models[i];
+        double sum_abs = 0, sum_sq = 0, sum_smape = 0, in80 = 0, in95 = 0, sum_crps = 0;
+        for (std::size_t o = 0; o < origins; ++o) {
+            const OriginResult& result = results[i * origins + o];
+            if (!result.scaled) continue;
+            if (!result.fitted) {
+                if (row.failures++ == 0) row.first_failure = result.failure;
                 continue;
             }
             ++row.origins;
-            for (int h = 1; h <= horizon; ++h) {
-                // Steps are calendar years after the origin's last year; score those observed.
-                const int target_year = train_years.back() + h;
-                const auto it = std::find(years.begin() + origin, years.end(), target_year);
-                if (it == years.end()) continue;
-                const double y = values[static_cast<std::size_t>(it - years.begin())];
-                const double f = p.point[static_cast<std::size_t>(h - 1)];
-                const double e = y - f;
-                if (!std::isfinite(e) || !std::isfinite(e * e / mse)) continue;  // beyond double range
-                sum_abs += std::fabs(e) / mae;
-                sum_sq += e * e / mse;
-                sum_smape += (std::fabs(y) + std::fabs(f)) > 0 ? 200.0 * std::fabs(e) / (std::fabs(y) + std::fabs(f)) : 0.0;
-                in80 += (y >= p.quantile(h, 0.1) && y <= p.quantile(h, 0.9)) ? 1.0 : 0.0;
-                in95 += (y >= p.quantile(h, 0.025) && y <= p.quantile(h, 0.975)) ? 1.0 : 0.0;
-                double crps = 0.0;
-                for (int k = 1; k <= 99; ++k) {
-                    const double tau = k / 100.0, q = p.quantile(h, tau);
-                    crps += (y < q ? (1.0 - tau) * (q - y) : tau * (y - q));
-                }
-                sum_crps += 2.0 * crps / 99.0 / mae;
+            for (const Scored& score : result.steps) {
+                sum_abs += score.abs;
+                sum_sq += score.sq;
+                sum_smape += score.smape;
+                in80 += score.in80;
+                in95 += score.in95;
+                sum_crps += score.crps;
                 ++row.forecasts;
             }
         }

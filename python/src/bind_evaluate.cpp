@@ -19,6 +19,6 @@ void register_evaluate(py::module_& m) {
         .def_readonly("first_failure", &EvaluationRow::first_failure);
     m.def("evaluable_models", &evaluable_models);
     m.def("rolling_origin", &rolling_origin, py::arg("years"), py::arg("values"), py::arg("models"),
-          py::arg("min_train"), py::arg("horizon"), py::call_guard<py::gil_scoped_release>(),
+          py::arg("min_train"), py::arg("horizon"), py::arg("threads") = 0, py::call_guard<py::gil_scoped_release>(),
           "Rolling-origin evaluation: MASE, RMSSE, sMAPE, 80%/95% coverage and scaled CRPS per model.");
 }

@@ -6,14 +6,15 @@ from typing import Sequence
 
 import pandas as pd
 
-from . import _core
+from . import _core, arguments
 from .observations import to_year_series
 
 __all__ = ["evaluate"]
 
 
 def evaluate(
-    series: pd.Series, models: Sequence[str] | None = None, min_train: int | None = None, horizon: int = 3
+    series: pd.Series, models: Sequence[str] | None = None, min_train: int | None = None, horizon: int = 3,
+    threads: int = 0,
 ) -> pd.DataFrame:
     """Compare models out of sample by rolling-origin evaluation (``evaluate.hpp``).
 
@@ -31,6 +32,8 @@ def evaluate(
         Years of the first origin's training set; default half the series, at least 4.
     horizon : int, default 3
         Years forecast from each origin.
+    threads : int, default 0
+        Threads for the (model, origin) fits (0: every core); the numbers do not depend on it.
 
     Returns
     -------
@@ -73,7 +76,7 @@ def evaluate(
                              + (f" ({', '.join(str(y) for y in series.index)})" if n else ""))
         min_train = max(4, n // 2)
     rows = _core.rolling_origin([int(y) for y in series.index], [float(v) for v in series.to_numpy()],
-                                models, int(min_train), int(horizon))
+                                models, int(min_train), int(horizon), arguments.whole("threads", threads, 0, 4096))
     return pd.DataFrame(
         [
             {

@@ -117,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::vector<int> consecutive(levels.size());
         for (std::size_t i = 0; i < consecutive.size(); ++i) consecutive[i] = 2000 + static_cast<int>(i);
         const auto rows = rolling_origin(consecutive, levels, {"naive", "ANN", "theta", "rw_drift"},
-                                         in.ConsumeIntegralInRange(2, 6), in.ConsumeIntegralInRange(1, 3));
+                                         in.ConsumeIntegralInRange(2, 6), in.ConsumeIntegralInRange(1, 3), 1);
         for (const auto& r : rows) FUZZ_CHECK(r.forecasts == 0 || !std::isnan(r.mase));
     } catch (const InputError&) {
     }

@@ -54,6 +54,18 @@ def test_metrics_equal_an_independent_computation() -> None:
     assert row["forecasts"] == 3 * 14 - 3  # 14 origins, the last two see fewer steps
 
 
+def test_the_thread_count_changes_no_number() -> None:
+    """The (model, origin) fits run on the thread pool; every score, count and failure is the same
+    on one thread and on four (gaps make some origins fail)."""
+    series = AIRMILES.drop(1950)
+    one = tt.evaluate(series, horizon=3, threads=1)
+    four = tt.evaluate(series, horizon=3, threads=4)
+    pd.testing.assert_frame_equal(one, four, check_exact=True)
+    assert (one["failures"] > 0).any() and (one["forecasts"] > 0).all()
+    with pytest.raises(ValueError, match="threads"):
+        tt.evaluate(series, threads=-1)
+
+
 def test_every_model_scored_or_failure_explained() -> None:
     table = tt.evaluate(AIRMILES.drop(1950), horizon=2)  # a gap: ETS and theta run only before it
     assert set(table.index) == set(tt._core.evaluable_models())

@@ -32,7 +32,10 @@ struct EvaluationRow {
 
 /// Scores every model; years must be strictly increasing (gaps allowed for the models that allow
 /// them), values finite and positive where a model needs it. Throws InputError for bad arguments.
+/// The (model, origin) fits run on `threads` threads (0: every core); the numbers do not depend on
+/// the thread count.
 std::vector<EvaluationRow> rolling_origin(const std::vector<int>& years, const std::vector<double>& values,
-                                          const std::vector<std::string>& models, int min_train, int horizon);
+                                          const std::vector<std::string>& models, int min_train, int horizon,
+                                          int threads = 0);
 
 }  // namespace tradetarget
