@@ -38,6 +38,9 @@ double inv_box_cox(double z, double lambda) {
 double box_cox_mean(double z, double variance, double lambda) {
     const double y = inv_box_cox(z, lambda);
     if (!std::isfinite(y)) return y;
+    if (!(y > 0.0))
+        throw InputError("the bias-adjusted mean is undefined where the back-transformed mean is at or below zero; "
+                         "got " + std::to_string(y));
     return y * (1.0 + 0.5 * variance * (1.0 - lambda) / std::pow(y, 2.0 * lambda));
 }
 
@@ -51,12 +54,17 @@ double guerrero_lambda(const std::vector<double>& y, double lower, double upper)
     if (!(lower < upper) || !std::isfinite(lower) || !std::isfinite(upper))
         throw InputError("Guerrero's Box-Cox lambda needs a search interval lower < upper; got [" +
                          std::to_string(lower) + ", " + std::to_string(upper) + "]");
-    // each pair's mean and sd (sample sd of two values: |a - b| / sqrt(2))
+    // each pair's mean and sd (sample sd of two values: |a - b| / sqrt(2)), of the series over its
+    // geometric mean: the criterion does not change with the scale (each ratio takes the same factor
+    // c^lambda), while mean^(1 - lambda) of a series far from 1 would overflow
+    double mean_log = 0.0;
+    for (double v : y) mean_log += std::log(v) / static_cast<double>(n);
+    const double unit = std::exp(mean_log);
     const std::size_t pairs = n / 2, first = n - 2 * pairs;
     std::vector<double> means(pairs), sds(pairs);
     bool flat = true;
     for (std::size_t j = 0; j < pairs; ++j) {
-        const double a = y[first + 2 * j], b = y[first + 2 * j + 1];
+        const double a = y[first + 2 * j] / unit, b = y[first + 2 * j + 1] / unit;
         means[j] = 0.5 * (a + b);
         sds[j] = std::fabs(a - b) / std::sqrt(2.0);
         flat = flat && sds[j] == 0.0;

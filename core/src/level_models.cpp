@@ -17,6 +17,13 @@
 
 namespace tradetarget {
 
+namespace {
+
+// Below this |lambda| a Box-Cox transform has its pole thousands of units away (LevelScale).
+constexpr double pole_free = 1e-4;
+
+}  // namespace
+
 bool is_theta_family(ModelKind kind) {
     return kind == ModelKind::StandardTheta || kind == ModelKind::OptimizedTheta || kind == ModelKind::DynamicTheta ||
            kind == ModelKind::DynamicOptimizedTheta || kind == ModelKind::AutoTheta;
@@ -56,7 +63,23 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
         lambda_ = options.box_cox_auto ? guerrero_lambda(levels, -0.9, 2.0) : options.box_cox_lambda;  // R's "auto"
         if (!std::isfinite(lambda_) || std::fabs(lambda_) > 10.0)
             throw InputError("the Box-Cox lambda must be finite and in [-10, 10]; got " + std::to_string(lambda_));
-        for (double& v : levels) v = tradetarget::box_cox(v, lambda_);
+        // The series is transformed over its geometric mean: then the forecast does not depend on
+        // the unit (dollars or billions; R's transform of the raw values is not scale-free, and
+        // its optimiser can end elsewhere), and the transform neither crowds the pole (y^lambda
+        // small: (y^lambda - 1) / lambda next to -1 / lambda, the series' information in its last
+        // digits) nor overflows (y^lambda huge). positive = false keeps R's transform, for R's
+        // numbers, unless y^lambda at the geometric mean leaves [1e-3, 1e100].
+        double mean_log = 0.0;
+        for (double v : levels) mean_log += std::log(v) / static_cast<double>(levels.size());
+        // (In logs, lambda near 0, a unit is a shift, and there is no pole to crowd: R's transform.)
+        if ((options.positive && std::fabs(lambda_) >= pole_free) || lambda_ * mean_log < std::log(1e-3) ||
+            lambda_ * mean_log > std::log(1e100))
+            unit_ = std::exp(mean_log);
+        for (double& v : levels) v = tradetarget::box_cox(v / unit_, lambda_);
+        for (double v : levels)
+            if (!std::isfinite(v))
+                throw InputError("the Box-Cox transform at lambda " + std::to_string(lambda_) +
+                                 " of this series is beyond double's range; take a lambda nearer 0");
     }
     switch (kind) {
         case ModelKind::Ets: {
@@ -225,6 +248,7 @@ struct Component {
         }
         if (x <= 0.0) return 0.0;
         if (a() >= 5.0) return -std::expm1(log_tail_ratio(a(), x / sd));  // x = sd (z - a)
+        if (near_zero(x)) return x / zero_density_inverse() * (1.0 - a() * x / (2.0 * sd));
         const double z = (x - mean) / sd;
         // mean above zero and x below it: (Phi(z) - Phi(a)) / P(Z > a), no tail rounded to 1
         if (a() < 0.0 && z < 0.0)
@@ -243,12 +267,49 @@ struct Component {
         }
         // Phi(z) = Phi(a) + p P(Z > a): from the lower tail for the lower half when the mean is
         // above zero (P(Z > a) rounds to 1 there), else from the upper one, P(Z > z) = (1 - p) P(Z > a)
+        if (a() < 5.0) {
+            const double first_order = p * zero_density_inverse();
+            if (near_zero(first_order)) return first_order * (1.0 + a() * first_order / (2.0 * sd));
+        }
         if (a() < 0.0 && p <= 0.5) {
             const double lower = boost::math::cdf(standard_normal, a());
             const double q = mean + sd * boost::math::quantile(standard_normal, lower + p * (1.0 - lower));
             return q > 0.0 ? q : sd * p / (a() + mills_excess(a()));
         }
         return truncated_upper_quantile(std::log1p(-p), p);
+    }
+    // Just above zero the truncated density is f(x) = f(0) (1 + c x + O(x^2)), f(0) = lambda(a) / sd
+    // and c = -a / sd, so F(x) = f(0) x (1 + c x / 2) and its inverse q = q1 (1 - c q1 / 2), q1 = p /
+    // f(0), to a relative O(x^2 (c^2 + 1 / sd^2)): below 1e-10 where near_zero. There the general
+    // formulas cancel (Phi(z) - Phi(a) with z next to a), and they take over where that costs less.
+    double zero_density_inverse() const { return sd / (a() + mills_excess(a())); }
+    bool near_zero(double x) const { return x / sd * std::max(std::fabs(a()), 1.0) < 1e-5; }
+    // P(level > x), without the rounding of 1 - cdf(x) in the upper tail.
+    double survival(double x) const {
+        if (!(sd > 0.0)) return x >= mean ? 0.0 : 1.0;
+        switch (shape) {
+            case Shape::Normal: return boost::math::cdf(boost::math::complement(boost::math::normal(mean, sd), x));
+            case Shape::LogNormal:
+                return x > 0.0 ? boost::math::cdf(boost::math::complement(
+                                     standard_normal, (std::log(x) - log_mean()) / std::sqrt(log_variance())))
+                               : 1.0;
+            case Shape::Truncated: break;
+        }
+        if (x <= 0.0) return 1.0;
+        if (a() >= 5.0) return std::exp(log_tail_ratio(a(), x / sd));
+        return std::exp(log_upper_tail((x - mean) / sd) - log_upper_tail(a()));
+    }
+    // The level with P(above it) = p: quantile(1 - p), exactly for small p (1 - p rounds to 1
+    // below 1e-16, where the upper tail's own formulas still resolve it).
+    double upper_quantile(double p) const {
+        if (p > 0.5 || !(sd > 0.0)) return quantile(1.0 - p);  // 1 - p is exact here
+        const double z = -boost::math::quantile(standard_normal, p);  // P(Z > z) = p
+        switch (shape) {
+            case Shape::Normal: return mean + sd * z;
+            case Shape::LogNormal: return std::exp(log_mean() + std::sqrt(log_variance()) * z);
+            case Shape::Truncated: break;
+        }
+        return truncated_upper_quantile(std::log(p), 1.0 - p);
     }
     // The truncated component's level with log P(above it) = log_survival: P(Z > z) = exp(log_survival)
     // P(Z > a); from a = 5 on (mean 5 sd below zero or more) by tail_excess. `p`, the probability
@@ -268,43 +329,62 @@ struct Component {
 };
 
 // How a component's coordinate v maps to the level. Without a transformation v is the level. With a
-// Box-Cox lambda the model forecasts z = box_cox(level) (normal), and v = sign z - bound is the
+// Box-Cox lambda the model forecasts z = box_cox(level / unit) (normal; unit rescales a series whose
+// transform would crowd the pole, LevelForecastModel's constructor), and v = sign z - bound is the
 // coordinate whose zero is level zero, positive where the level is positive and finite: for
-// lambda > 0, v = z + 1 / lambda; for lambda < 0, where z must stay below -1 / lambda, v = -z - 1 /
-// lambda (the level falls as v rises); at lambda = 0 every z is a positive level, so nothing is
-// truncated. The same truncation at zero (Component) then serves every case.
+// lambda > 0, v = z + 1 / lambda = x^lambda / lambda; for lambda < 0, where z must stay below
+// -1 / lambda, v = -z - 1 / lambda = x^lambda / |lambda| (x = level / unit; the level falls as v
+// rises). The same truncation at zero (Component) then serves every case, and the level is
+// (|lambda| v)^(1 / lambda) without cancellation. Where |lambda| < pole_free (logs among them) the
+// pole lies thousands of units of z away, beyond any forecast's reach: v is z and nothing is
+// truncated (the shift by 1 / |lambda| would cost digits for nothing).
 struct LevelScale {
     double lambda = std::numeric_limits<double>::quiet_NaN();  // NaN: no transformation
+    double unit = 1.0;
 
     bool transformed() const { return !std::isnan(lambda); }
-    bool decreasing() const { return lambda < 0.0; }
+    bool has_pole() const { return transformed() && std::fabs(lambda) >= pole_free; }
+    bool decreasing() const { return has_pole() && lambda < 0.0; }
     // whether conditioning on a positive level truncates anything
-    bool truncates() const { return lambda != 0.0; }
+    bool truncates() const { return !transformed() || has_pole(); }
     double sign() const { return decreasing() ? -1.0 : 1.0; }
-    double bound() const { return transformed() && lambda != 0.0 ? -1.0 / std::fabs(lambda) : 0.0; }
-    double coordinate_of_model(double z) const { return transformed() ? sign() * z - bound() : z; }
-    double model_of_coordinate(double v) const { return transformed() ? sign() * (v + bound()) : v; }
-    double level(double v) const { return transformed() ? inv_box_cox(model_of_coordinate(v), lambda) : v; }
-    // the coordinate of a level: for lambda > 0 below zero R's sign-preserving inverse (a level at
-    // or below zero is v <= 0), for lambda <= 0 a level at or below zero lies below every coordinate
+    double bound() const { return has_pole() ? -1.0 / std::fabs(lambda) : 0.0; }
+    double coordinate_of_model(double z) const { return has_pole() ? sign() * z - bound() : z; }
+    // the level / unit at v (R's InvBoxCox beyond the range: a level at or below zero for lambda > 0,
+    // infinite for lambda < 0)
+    double relative_level(double v) const {
+        if (!has_pole()) return inv_box_cox(v, lambda);
+        if (v > 0.0) return std::exp(std::log(std::fabs(lambda) * v) / lambda);
+        if (lambda < 0.0) return std::numeric_limits<double>::infinity();
+        return -std::pow(-lambda * v, 1.0 / lambda);  // lambda z + 1 = lambda v <= 0
+    }
+    double level(double v) const { return transformed() ? unit * relative_level(v) : v; }
+    // the coordinate of a finite level: for lambda > 0 below zero R's sign-preserving inverse;
+    // a level at or below zero lies beyond every coordinate otherwise
     double coordinate(double y) const {
         if (!transformed()) return y;
-        if (y > 0.0) return coordinate_of_model(box_cox(y, lambda));
-        if (lambda > 0.0) return -std::pow(-y, lambda) / lambda;  // v = z + 1 / lambda, z = (-|y|^lambda - 1) / lambda
-        return -std::numeric_limits<double>::infinity();
+        const double x = y / unit;
+        if (!has_pole()) return x > 0.0 ? box_cox(x, lambda) : -std::numeric_limits<double>::infinity();
+        if (x > 0.0) return std::pow(x, lambda) / std::fabs(lambda);
+        if (lambda > 0.0) return -std::pow(-x, lambda) / lambda;
+        return std::numeric_limits<double>::infinity();  // lambda < 0: level zero is v = +inf
     }
-    // the level's mean from the coordinate's mean and variance: R's bias adjustment, or the
-    // inverse transform of the mean (a median) without it
+    // the level's mean from the coordinate's mean and variance: R's bias adjustment (box_cox_mean),
+    // or the inverse transform of the mean (a median) without it
     double level_mean(double v_mean, double v_variance, bool biasadj) const {
         if (!transformed()) return v_mean;
-        const double z = model_of_coordinate(v_mean);
-        return biasadj ? box_cox_mean(z, v_variance, lambda) : inv_box_cox(z, lambda);
+        const double x = relative_level(v_mean);
+        if (!biasadj || std::isinf(x)) return unit * x;
+        if (!(x > 0.0))
+            throw InputError("the bias-adjusted mean is undefined where the back-transformed mean is at or below "
+                             "zero (positive = false lets the forecast cross zero): take positive = true or "
+                             "biasadj = false");
+        return unit * x * (1.0 + 0.5 * v_variance * (1.0 - lambda) / std::pow(x, 2.0 * lambda));
     }
-    // d level / d v at v: the delta method's slope for the display variance
+    // |d level / d v| at v: the delta method's slope for the display variance (|dz/dv| = 1)
     double slope(double v) const {
         if (!transformed()) return 1.0;
-        const double y = level(v);
-        return std::pow(std::fabs(y), 1.0 - lambda);  // |dy/dz| = y^(1 - lambda)
+        return unit * std::pow(std::fabs(relative_level(v)), 1.0 - lambda);  // dx/dz = x^(1 - lambda)
     }
 };
 
@@ -337,12 +417,43 @@ struct LevelForecastModel::Predictive {
         return std::max(second - m * m, 0.0);
     }
     double cdf(double x) const {
+        if (x == std::numeric_limits<double>::infinity()) return 1.0;
         const double v = scale.coordinate(x);
+        // a decreasing map: P(level <= x) = P(v >= v(x)), from the components' upper tails
         double F = 0.0;
-        for (const auto& c : components) F += c.weight * c.cdf(v);
-        return scale.decreasing() ? 1.0 - F : F;
+        for (const auto& c : components) {
+            if (std::isinf(v)) F += c.weight * ((v > 0.0) != scale.decreasing() ? 1.0 : 0.0);
+            else F += c.weight * (scale.decreasing() ? c.survival(v) : c.cdf(v));
+        }
+        return F;
     }
-    double quantile(double p) const { return scale.level(coordinate_quantile(scale.decreasing() ? 1.0 - p : p)); }
+    double quantile(double p) const {
+        return scale.level(scale.decreasing() ? coordinate_upper_quantile(p) : coordinate_quantile(p));
+    }
+    // the coordinate with P(above it) = p (for a decreasing map: the level's p-quantile)
+    double coordinate_upper_quantile(double p) const {
+        if (p > 0.5) return coordinate_quantile(1.0 - p);  // 1 - p is exact here
+        if (components.size() == 1) return components.front().upper_quantile(p);
+        double low = std::numeric_limits<double>::infinity(), high = -low;
+        for (const auto& c : components) {
+            if (!(c.weight > 0.0)) continue;
+            const double q = c.upper_quantile(p);
+            low = std::min(low, q);
+            high = std::max(high, q);
+        }
+        if (!(high > low)) return low;
+        const auto excess = [&](double x) {  // falls as x rises
+            double S = 0.0;
+            for (const auto& c : components) S += c.weight * c.survival(x);
+            return p - S;
+        };
+        if (excess(low) >= 0.0) return low;
+        if (excess(high) <= 0.0) return high;
+        std::uintmax_t iterations = 200;
+        const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(48),
+                                                            iterations);
+        return 0.5 * (root.first + root.second);
+    }
     double coordinate_quantile(double p) const {
         if (components.size() == 1) return components.front().quantile(p);
         // a mixture's p-quantile lies between its components' p-quantiles: root finding there
@@ -373,6 +484,7 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
     if (h < 1) throw InputError("forecasts start after the last observed year");
     Predictive out;
     out.scale.lambda = lambda_;
+    out.scale.unit = unit_;
     out.biasadj = biasadj_;
     conditioned = conditioned && out.scale.truncates();
     // conditioned: multiplicative errors a lognormal where the mean is above zero, else truncated
@@ -414,6 +526,7 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
 struct LevelForecastModel::PathTransform {
     struct Map {
         bool maps = false;
+        bool additive = false;  // a normal to condition (not a multiplicative class, not past the range)
         Component normal, truncated;
     };
     std::vector<std::vector<Map>> years;  // [h - 1][component]
@@ -433,6 +546,7 @@ std::shared_ptr<const LevelForecastModel::PathTransform> LevelForecastModel::pat
     if (transform_ && static_cast<int>(transform_->years.size()) >= years) return transform_;
     auto grown = std::make_shared<PathTransform>();
     grown->scale.lambda = lambda_;
+    grown->scale.unit = unit_;
     const int size = std::max({years, 50, transform_ ? 2 * static_cast<int>(transform_->years.size()) : 0});
     const auto components = component_forecasts(size);  // all the years at once
     grown->years.resize(static_cast<std::size_t>(size));
@@ -445,8 +559,9 @@ std::shared_ptr<const LevelForecastModel::PathTransform> LevelForecastModel::pat
             maps[k].normal = {1.0, mean, sd, Shape::Normal};
             maps[k].truncated = {1.0, mean, sd, Shape::Truncated};
             // a forecast beyond double's range is left as drawn
-            maps[k].maps = !components[k].multiplicative && grown->scale.truncates() && std::isfinite(mean) &&
-                           std::isfinite(sd) && sd > 0.0 && maps[k].normal.cdf(0.0) > negligible_mass;
+            maps[k].additive = !components[k].multiplicative && grown->scale.truncates() && std::isfinite(mean) &&
+                               std::isfinite(sd) && sd > 0.0;
+            maps[k].maps = maps[k].additive && maps[k].normal.cdf(0.0) > negligible_mass;
         }
     }
     transform_ = std::move(grown);
@@ -471,7 +586,9 @@ std::vector<std::pair<std::string, double>> LevelForecastModel::params() const {
     else if (arima_) out = arima_->params();
     else if (theta_family_) out = theta_family_->params();
     else out = {{"alpha", theta_->alpha()}, {"drift", theta_->drift()}};
-    if (!std::isnan(lambda_)) out.emplace_back("lambda", lambda_);  // the estimates above are on its scale
+    // the estimates above are on the scale of box_cox(level / box_cox_unit, lambda)
+    if (!std::isnan(lambda_)) out.emplace_back("lambda", lambda_);
+    if (unit_ != 1.0) out.emplace_back("box_cox_unit", unit_);
     return out;
 }
 
@@ -502,6 +619,7 @@ LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool dra
       positive_(other.positive_),
       biasadj_(other.biasadj_),
       lambda_(other.lambda_),
+      unit_(other.unit_),
       posterior_options_(other.posterior_options_),
       kind_(other.kind_),
       ets_(other.ets_),
@@ -594,7 +712,9 @@ void LevelForecastModel::simulate(Rng& rng, int first_year, Eigen::Ref<Eigen::Ve
             const auto& map = transform->years[static_cast<std::size_t>(skip + k)][component];
             // Q+(F(v)): below the normal's mean from F(v), above it from its upper tail (F(v) rounds
             // to 1 there, also where the whole normal lies below zero)
-            if (map.maps) {
+            // also a path at or below zero where the fitted normal has next to no mass there (a path
+            // that drew its parameters from the posterior can reach it)
+            if (map.maps || (map.additive && v <= 0.0)) {
                 const double z = (v - map.normal.mean) / map.normal.sd;
                 v = z < 0.0 ? map.truncated.quantile(std::max(boost::math::cdf(standard_normal, z), 1e-300))
                             : map.truncated.truncated_upper_quantile(log_upper_tail(z), boost::math::cdf(standard_normal, z));

@@ -76,6 +76,14 @@ SamplePaths simulate_paths(const GrowthModel& fitted, const AnnualSeries& series
             refit.posterior.adaptation_rounds = 2;
             refit.posterior.adaptation_proposals = 250;
             refit.posterior.seed = options.seed + 0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(b) + 1);
+            // a Box-Cox lambda chosen from the data stays the central fit's: a redrawn series is the
+            // same series measured differently, not a reason for another transformation
+            if (refit.box_cox_auto)
+                for (const auto& [name, value] : fitted.params())
+                    if (name == "lambda") {
+                        refit.box_cox_auto = false;
+                        refit.box_cox_lambda = value;
+                    }
             // A redrawn series the model cannot fit (a saturating curve that does not converge)
             // is replaced by another redraw; after max_redraws failures the block uses the
             // central fit.

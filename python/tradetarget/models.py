@@ -574,7 +574,9 @@ def fit(data: SeriesLike | None = None, model: str = DEFAULT_MODEL, capacity: fl
         ``ets(lambda =)`` and ``auto.arima(lambda =)``; 'auto': Guerrero's lambda in [-0.9, 2],
         as R's ``lambda = "auto"``. ETS then takes its additive-error classes only. The level's
         bounds are the inverse transform of the model's; with ``positive`` (the default) its
-        normal is conditioned on a positive, finite level. Needs values > 0.
+        normal is conditioned on a positive, finite level, and the series is transformed over
+        its geometric mean (``params["box_cox_unit"]``), so that the unit (dollars or billions)
+        changes nothing. Needs values > 0.
     biasadj : bool, optional
         With ``box_cox``: True (the default) makes the point forecast the level's mean, by R's
         bias adjustment (``biasadj = TRUE``); False, the inverse transform of the model's mean (a

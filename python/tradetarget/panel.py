@@ -327,7 +327,7 @@ def forecast_panel(
     out.attrs.update(model=model, reference=None if reference is None else reference.to_dict(),
                      ensemble=ensemble_dict(options.ensemble) if options.ensemble is not None else None,
                      positive=bool(options.positive) if "positive" in REGISTRY[model].options else None,
-                     box_cox=box_cox, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
+                     box_cox=box_cox, biasadj=biasadj, horizon=int(horizon), levels=levels, by=[int(y) for y in by], seed=int(seed),
                      n_paths=int(n_paths), id_col=id_col)
     return out
 

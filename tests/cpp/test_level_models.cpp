@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
@@ -374,7 +375,7 @@ TEST_CASE("Box-Cox: closed forms, R's values beyond the range, Guerrero's lambda
     CHECK_THROWS_WITH(guerrero_lambda({1.0, 2.0, 3.0, 4.0}, 1.0, 1.0), Contains("lower < upper"));
 }
 
-TEST_CASE("Box-Cox: the level's forecast is the inverse transform of the model's, conditioned on a finite level") {
+TEST_CASE("Box-Cox: the level's forecast is the inverse transform of the model's, conditioned on a finite level, to the tails") {
     // a series whose ETS(A,N,N) on the lambda = -0.5 scale puts mass beyond the pole (an infinite
     // level: z >= 2), so the conditioning is at work from the first year ahead
     const std::vector<int> years{2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019};
@@ -411,6 +412,25 @@ TEST_CASE("Box-Cox: the level's forecast is the inverse transform of the model's
                     CHECK(fit.forecast_cdf(2019 + h, q) == Approx(p).margin(1e-10));
                 }
             }
+        }
+    }
+    // the support's edges and the far tails (lambda < 0: the level falls as the coordinate rises)
+    for (double lambda_value : {-0.5, 0.5}) {
+        ModelOptions options;
+        options.ets_class = "ANN";
+        options.box_cox_lambda = lambda_value;
+        options.parameter_uncertainty = false;
+        const LevelForecastModel fit(ModelKind::Ets, series, options);
+        CHECK(fit.forecast_cdf(2020, -1.0) == 0.0);
+        CHECK(fit.forecast_cdf(2020, 0.0) == 0.0);
+        CHECK(fit.forecast_cdf(2020, std::numeric_limits<double>::infinity()) == 1.0);
+        double previous = 0.0;
+        for (double p : {1e-150, 1e-100, 1e-20, 1e-16, 1e-10, 1e-4, 0.5, 1.0 - 1e-10}) {
+            const double q = fit.forecast_quantile(2020, p);
+            CHECK(q > previous);
+            CHECK(std::isfinite(q));
+            CHECK(fit.forecast_cdf(2020, q) == Approx(p).epsilon(1e-9));
+            previous = q;
         }
     }
     ModelOptions bad;

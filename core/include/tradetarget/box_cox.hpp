@@ -21,7 +21,10 @@ double inv_box_cox(double z, double lambda);
 
 /// The mean of the level whose transform has mean z and variance `variance`, by R's bias
 /// adjustment (forecast(biasadj = TRUE); Hyndman & Athanasopoulos, FPP3 §5.6): the second-order
-/// Taylor expansion y (1 + variance (1 - lambda) / (2 y^(2 lambda))), y = inv_box_cox(z, lambda).
+/// Taylor expansion y (1 + variance (1 - lambda) / (2 y^(2 lambda))), y = inv_box_cox(z, lambda);
+/// InputError where y <= 0 (undefined there; R gives NaN). For lambda < 0 the level's true mean is
+/// infinite (the normal reaches the pole), and this is not a mean of the paths but the median
+/// inflated by the second-order term.
 double box_cox_mean(double z, double variance, double lambda);
 
 /// Guerrero's lambda for an annual series (R's BoxCox.lambda(method = "guerrero") with its
