@@ -434,43 +434,33 @@ struct LevelForecastModel::Predictive {
     double coordinate_upper_quantile(double p) const {
         if (p > 0.5) return coordinate_quantile(1.0 - p);  // 1 - p is exact here
         if (components.size() == 1) return components.front().upper_quantile(p);
-        double low = std::numeric_limits<double>::infinity(), high = -low;
-        for (const auto& c : components) {
-            if (!(c.weight > 0.0)) continue;
-            const double q = c.upper_quantile(p);
-            low = std::min(low, q);
-            high = std::max(high, q);
-        }
-        if (!(high > low)) return low;
-        const auto excess = [&](double x) {  // falls as x rises
+        return between_components([p](const Component& c) { return c.upper_quantile(p); }, [&](double x) {
             double S = 0.0;
             for (const auto& c : components) S += c.weight * c.survival(x);
             return p - S;
-        };
-        if (excess(low) >= 0.0) return low;
-        if (excess(high) <= 0.0) return high;
-        std::uintmax_t iterations = 200;
-        const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(48),
-                                                            iterations);
-        return 0.5 * (root.first + root.second);
+        });
     }
     double coordinate_quantile(double p) const {
         if (components.size() == 1) return components.front().quantile(p);
-        // a mixture's p-quantile lies between its components' p-quantiles: root finding there
+        return between_components([p](const Component& c) { return c.quantile(p); }, [&](double x) {
+            double F = 0.0;
+            for (const auto& c : components) F += c.weight * c.cdf(x);
+            return F - p;
+        });
+    }
+    // A mixture's quantile lies between its components' own (`own`): root finding there, of
+    // `excess`, which rises through zero at the answer.
+    template <class Own, class Excess>
+    double between_components(const Own& own, const Excess& excess) const {
         double low = std::numeric_limits<double>::infinity(), high = -low;
         for (const auto& c : components) {
             if (!(c.weight > 0.0)) continue;
-            const double q = c.quantile(p);
+            const double q = own(c);
             low = std::min(low, q);
             high = std::max(high, q);
         }
         if (!(high > low)) return low;
-        const auto excess = [&](double x) {
-            double F = 0.0;
-            for (const auto& c : components) F += c.weight * c.cdf(x);
-            return F - p;
-        };
-        if (excess(low) >= 0.0) return low;    // a point-mass component can put the root at an end
+        if (excess(low) >= 0.0) return low;  // a point-mass component can put the root at an end
         if (excess(high) <= 0.0) return high;
         std::uintmax_t iterations = 200;
         const auto root = boost::math::tools::toms748_solve(excess, low, high, boost::math::tools::eps_tolerance<double>(48),
