@@ -21,10 +21,11 @@
 namespace tradetarget {
 namespace {
 
-// A fitted model's predictive distribution for steps 1..h.
+// A fitted model's predictive distribution for steps 1..h: its point forecasts, and its quantiles
+// at levels ps, step by step (from 1).
 struct Predictive {
     std::vector<double> point;
-    std::function<double(int step, double p)> quantile;  // step from 1
+    std::function<std::vector<double>(int step, const std::vector<double>& ps)> quantiles;
 };
 
 Predictive normal_predictive(const Eigen::VectorXd& mean, const Eigen::VectorXd& variance) {
@@ -32,12 +33,24 @@ Predictive normal_predictive(const Eigen::VectorXd& mean, const Eigen::VectorXd&
         throw InputError("the model gave a non-finite forecast (values too large for its arithmetic)");
     Predictive out;
     out.point.assign(mean.data(), mean.data() + mean.size());
-    out.quantile = [mean, variance](int step, double p) {
+    out.quantiles = [mean, variance](int step, const std::vector<double>& ps) {
         const double sd = std::sqrt(std::max(variance(step - 1), 0.0));
-        if (sd == 0.0) return mean(step - 1);
-        return boost::math::quantile(boost::math::normal(mean(step - 1), sd), p);
+        std::vector<double> q;
+        for (double p : ps)
+            q.push_back(sd == 0.0 ? mean(step - 1) : boost::math::quantile(boost::math::normal(mean(step - 1), sd), p));
+        return q;
     };
     return out;
+}
+
+// The levels scored: the 80% and 95% intervals' ends, then the 99 of the CRPS.
+const std::vector<double>& scored_levels() {
+    static const std::vector<double> levels = [] {
+        std::vector<double> out{0.1, 0.9, 0.025, 0.975};
+        for (int k = 1; k <= 99; ++k) out.push_back(k / 100.0);
+        return out;
+    }();
+    return levels;
 }
 
 Predictive forecast(const std::string& model, const std::vector<int>& years, const std::vector<double>& values,
@@ -100,7 +113,9 @@ Predictive forecast(const std::string& model, const std::vector<int>& years, con
     const int last = years.back();
     Predictive out;
     for (int h = 1; h <= horizon; ++h) out.point.push_back(fitted->point_forecast(last + h));
-    out.quantile = [fitted, last](int step, double p) { return fitted->forecast_quantile(last + step, p); };
+    out.quantiles = [fitted, last](int step, const std::vector<double>& ps) {
+        return fitted->forecast_quantiles(last + step, ps);
+    };
     return out;
 }
 
@@ -184,12 +199,14 @@ std::vector<EvaluationRow> rolling_origin(const std::vector<int>& years, const s
             score.abs = std::fabs(e) / mae;
             score.sq = e * e / mse;
             score.smape = (std::fabs(y) + std::fabs(f)) > 0 ? 200.0 * std::fabs(e) / (std::fabs(y) + std::fabs(f)) : 0.0;
-            score.in80 = (y >= p.quantile(h, 0.1) && y <= p.quantile(h, 0.9)) ? 1.0 : 0.0;
-            score.in95 = (y >= p.quantile(h, 0.025) && y <= p.quantile(h, 0.975)) ? 1.0 : 0.0;
+            const std::vector<double>& levels = scored_levels();
+            const std::vector<double> q = p.quantiles(h, levels);
+            score.in80 = (y >= q[0] && y <= q[1]) ? 1.0 : 0.0;
+            score.in95 = (y >= q[2] && y <= q[3]) ? 1.0 : 0.0;
             double crps = 0.0;
-            for (int k = 1; k <= 99; ++k) {
-                const double tau = k / 100.0, q = p.quantile(h, tau);
-                crps += (y < q ? (1.0 - tau) * (q - y) : tau * (y - q));
+            for (std::size_t k = 4; k < levels.size(); ++k) {
+                const double tau = levels[k];
+                crps += (y < q[k] ? (1.0 - tau) * (q[k] - y) : tau * (y - q[k]));
             }
             score.crps = 2.0 * crps / 99.0 / mae;
             result.steps.push_back(score);

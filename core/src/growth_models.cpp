@@ -123,6 +123,13 @@ double GrowthModel::forecast_cdf(int year, double x) const {
 
 double GrowthModel::forecast_quantile(int year, double p) const { return std::exp(quantile_log(year, p)); }
 
+std::vector<double> GrowthModel::forecast_quantiles(int year, const std::vector<double>& ps) const {
+    std::vector<double> out;
+    out.reserve(ps.size());
+    for (double p : ps) out.push_back(forecast_quantile(year, p));
+    return out;
+}
+
 // ---------------------------------------------------------------- log-linear trend
 
 double FitDiagnostics::aic() const { return -2.0 * log_likelihood + 2.0 * n_parameters; }

@@ -594,10 +594,17 @@ double LevelForecastModel::predictive_scale(int year) const {
 
 double LevelForecastModel::point_forecast(int year) const { return predictive(year, positive_).mean(); }
 
-double LevelForecastModel::forecast_quantile(int year, double p) const {
-    if (!(p > 0.0 && p < 1.0))
-        throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));
-    return predictive(year, positive_).quantile(p);
+double LevelForecastModel::forecast_quantile(int year, double p) const { return forecast_quantiles(year, {p}).front(); }
+
+std::vector<double> LevelForecastModel::forecast_quantiles(int year, const std::vector<double>& ps) const {
+    for (double p : ps)
+        if (!(p > 0.0 && p < 1.0))
+            throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));
+    const Predictive at = predictive(year, positive_);
+    std::vector<double> out;
+    out.reserve(ps.size());
+    for (double p : ps) out.push_back(at.quantile(p));
+    return out;
 }
 
 double LevelForecastModel::forecast_cdf(int year, double x) const { return predictive(year, positive_).cdf(x); }

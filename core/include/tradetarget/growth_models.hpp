@@ -114,6 +114,8 @@ public:
     /// The p-quantile of the level in `year`: exp(quantile_log) for the log models; models of
     /// levels give their own (normal, possibly below zero, as R's forecast).
     virtual double forecast_quantile(int year, double p) const;
+    /// forecast_quantile at each of `ps` (a model of levels builds its predictive distribution once).
+    virtual std::vector<double> forecast_quantiles(int year, const std::vector<double>& ps) const;
     /// P(level in `year` <= x): the distribution forecast_quantile inverts (for the log models 0
     /// at x <= 0); the ensemble mixes its members' (ensemble.hpp).
     virtual double forecast_cdf(int year, double x) const;

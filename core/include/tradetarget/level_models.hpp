@@ -72,6 +72,7 @@ public:
     /// quantile of the normal mixture, found by TOMS 748 root finding.
     double point_forecast(int year) const override;
     double forecast_quantile(int year, double p) const override;
+    std::vector<double> forecast_quantiles(int year, const std::vector<double>& ps) const override;
     double forecast_cdf(int year, double x) const override;
 
     std::string method() const override;
