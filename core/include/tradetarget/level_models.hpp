@@ -31,6 +31,13 @@
 /// there. positive = false gives R's forecast exactly; then a path at or below zero has log level
 /// -inf and never reaches a target.
 ///
+/// Box-Cox (ModelOptions::box_cox_lambda / box_cox_auto; ETS and ARIMA): the model is fitted to
+/// box_cox(level / unit, lambda) (box_cox.hpp; unit the series' geometric mean by default, so that
+/// the forecast is free of the unit, 1 with positive = false, as R). The level's quantiles are
+/// the inverse transform's of the model's normal, conditioned by default on a positive, finite
+/// level (beyond -1 / lambda the inverse is at or below zero, lambda > 0, or infinite, lambda < 0);
+/// its point forecast R's bias-adjusted mean (biasadj) or the back-transformed mean.
+///
 /// The point forecast is the log of the forecast mean; predictive_scale() is the delta-method
 /// sd / mean (a display approximation; the paths are exact).
 #include <limits>
