@@ -61,6 +61,7 @@ LevelForecastModel::LevelForecastModel(ModelKind kind, const AnnualSeries& serie
                 throw InputError("a Box-Cox transformation needs levels that are finite and > 0; the level in " +
                                  std::to_string(series.years[i]) + " is " + std::to_string(levels[i]));
         lambda_ = options.box_cox_auto ? guerrero_lambda(levels, -0.9, 2.0) : options.box_cox_lambda;  // R's "auto"
+        lambda_chosen_ = options.box_cox_auto;
         if (!std::isfinite(lambda_) || std::fabs(lambda_) > 10.0)
             throw InputError("the Box-Cox lambda must be finite and in [-10, 10]; got " + std::to_string(lambda_));
         // The series is transformed over its geometric mean: then the forecast does not depend on
@@ -144,7 +145,7 @@ std::string LevelForecastModel::method() const {
     std::string transform;
     if (!std::isnan(lambda_)) {
         char text[64];
-        std::snprintf(text, sizeof text, ", Box-Cox lambda %.3g", lambda_);
+        std::snprintf(text, sizeof text, ", Box-Cox lambda %.3g%s", lambda_, lambda_chosen_ ? " (Guerrero's)" : "");
         transform = text;
     }
     if (!mixture_.empty()) return "AICc-weighted ETS" + transform;
@@ -616,6 +617,7 @@ LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool dra
       positive_(other.positive_),
       biasadj_(other.biasadj_),
       lambda_(other.lambda_),
+      lambda_chosen_(other.lambda_chosen_),
       unit_(other.unit_),
       posterior_options_(other.posterior_options_),
       kind_(other.kind_),

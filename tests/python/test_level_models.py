@@ -568,7 +568,7 @@ def test_box_cox_from_the_command_line(tmp_path: Path, capsys) -> None:
     doc = json.loads(capsys.readouterr().out)
     expected = tt.fit(pd.Series(ref["values"], index=range(1937, 1937 + len(ref["values"]))), "auto_ets", box_cox="auto")
     assert doc["params"]["lambda"] == pytest.approx(dict(expected.params)["lambda"], rel=1e-12)
-    assert "Box-Cox lambda 0.538" in doc["model"]
+    assert "Box-Cox lambda 0.538 (Guerrero's)" in doc["model"]
     np.testing.assert_allclose(doc["forecast"]["mean"], expected.intervals(3)["point"], rtol=1e-12)
     assert main(["fit", str(path), "--model", "AAN", "--box-cox", "0", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["params"]["lambda"] == 0.0

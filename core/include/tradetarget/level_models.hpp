@@ -118,6 +118,7 @@ private:
     bool positive_ = true;
     bool biasadj_ = true;
     double lambda_ = std::numeric_limits<double>::quiet_NaN();  // Box-Cox (NaN: none); levels_ transformed
+    bool lambda_chosen_ = false;  // by Guerrero's method (box_cox_auto)
     double unit_ = 1.0;  // with Box-Cox: levels_ = box_cox(level / unit_, lambda_)
     ImportanceOptions posterior_options_;
     mutable std::once_flag drawn_;
