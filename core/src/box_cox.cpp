@@ -35,13 +35,17 @@ double inv_box_cox(double z, double lambda) {
     return -std::pow(-(x + 1.0), 1.0 / lambda);
 }
 
+double bias_adjusted_mean(double median, double variance, double lambda) {
+    if (std::isinf(median)) return median;
+    if (!(median > 0.0))
+        throw InputError("the bias-adjusted mean is undefined where the back-transformed mean is at or below "
+                         "zero (positive = false lets the forecast cross zero): take positive = true or "
+                         "biasadj = false");
+    return median * (1.0 + 0.5 * variance * (1.0 - lambda) / std::pow(median, 2.0 * lambda));
+}
+
 double box_cox_mean(double z, double variance, double lambda) {
-    const double y = inv_box_cox(z, lambda);
-    if (!std::isfinite(y)) return y;
-    if (!(y > 0.0))
-        throw InputError("the bias-adjusted mean is undefined where the back-transformed mean is at or below zero; "
-                         "got " + std::to_string(y));
-    return y * (1.0 + 0.5 * variance * (1.0 - lambda) / std::pow(y, 2.0 * lambda));
+    return bias_adjusted_mean(inv_box_cox(z, lambda), variance, lambda);
 }
 
 double guerrero_lambda(const std::vector<double>& y, double lower, double upper) {

@@ -375,12 +375,7 @@ struct LevelScale {
     double level_mean(double v_mean, double v_variance, bool biasadj) const {
         if (!transformed()) return v_mean;
         const double x = relative_level(v_mean);
-        if (!biasadj || std::isinf(x)) return unit * x;
-        if (!(x > 0.0))
-            throw InputError("the bias-adjusted mean is undefined where the back-transformed mean is at or below "
-                             "zero (positive = false lets the forecast cross zero): take positive = true or "
-                             "biasadj = false");
-        return unit * x * (1.0 + 0.5 * v_variance * (1.0 - lambda) / std::pow(x, 2.0 * lambda));
+        return unit * (biasadj ? bias_adjusted_mean(x, v_variance, lambda) : x);
     }
     // |d level / d v| at v: the delta method's slope for the display variance (|dz/dv| = 1)
     double slope(double v) const {

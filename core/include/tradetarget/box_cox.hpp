@@ -26,6 +26,9 @@ double inv_box_cox(double z, double lambda);
 /// infinite (the normal reaches the pole), and this is not a mean of the paths but the median
 /// inflated by the second-order term.
 double box_cox_mean(double z, double variance, double lambda);
+/// The same from the back-transformed mean itself, median = inv_box_cox(z, lambda) (where the
+/// caller has it more precisely than from z).
+double bias_adjusted_mean(double median, double variance, double lambda);
 
 /// Guerrero's lambda for an annual series (R's BoxCox.lambda(method = "guerrero") with its
 /// subseries of length 2): the lambda in [lower, upper] that minimises the coefficient of variation
