@@ -9,6 +9,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <Eigen/LU>
+#include <unsupported/Eigen/AutoDiff>
 #include <boost/math/constants/constants.hpp>
 #include <boost/random/chi_squared_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
@@ -19,98 +20,163 @@
 namespace tradetarget {
 namespace {
 
+// The likelihood is written once for two kinds of scalar: double, and forward-mode dual numbers
+// carrying the partial derivatives with respect to the optimiser's coordinates (Eigen's
+// AutoDiffScalar), which give the exact gradient in one pass for the quasi-Newton fit. The
+// partials are a fixed-size vector for up to 6 coordinates (every auto_arima candidate): the
+// loops over them unroll and nothing is resized; larger fits (p + q <= 10 and the constant) take
+// a vector of at most 11 on the stack.
+template <int K>
+using DualOf = Eigen::AutoDiffScalar<Eigen::Matrix<double, K, 1>>;
+using DualUpTo11 = Eigen::AutoDiffScalar<Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 11, 1>>;
+template <typename T>
+using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+template <typename T>
+using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+
+double value_of(double x) { return x; }
+template <typename D>
+double value_of(const Eigen::AutoDiffScalar<D>& x) {
+    return x.value();
+}
+
 // Jones (1980): unconstrained -> partial autocorrelations (tanh) -> stationary AR coefficients
 // by the Durbin–Levinson recursion.
-Eigen::VectorXd ar_from_unconstrained(const Eigen::VectorXd& u) {
+template <typename T>
+Vector<T> ar_from_unconstrained(const Vector<T>& u) {
     const Eigen::Index p = u.size();
-    Eigen::VectorXd phi = u.array().tanh();
-    Eigen::VectorXd work = phi;
+    Vector<T> phi = u.array().tanh();
+    Vector<T> work = phi;
     for (Eigen::Index j = 1; j < p; ++j) {
-        const double a = phi(j);
+        const T a = phi(j);
         for (Eigen::Index k = 0; k < j; ++k) work(k) -= a * phi(j - k - 1);
         phi.head(j) = work.head(j);
     }
     return phi;
 }
 
+template <typename T>
 struct StateSpace {
-    Eigen::MatrixXd transition;
-    Eigen::VectorXd r;
-    Eigen::MatrixXd p0;
+    Matrix<T> transition;
+    Vector<T> r;
+    Matrix<T> p0;
 };
 
-StateSpace arma_state_space(const Eigen::VectorXd& phi, const Eigen::VectorXd& theta) {
-    const Eigen::Index p = phi.size(), q = theta.size();
-    const Eigen::Index m = std::max<Eigen::Index>(p, q + 1);
-    StateSpace s;
-    s.transition = Eigen::MatrixXd::Zero(m, m);
-    s.transition.col(0).head(p) = phi;
-    for (Eigen::Index i = 0; i + 1 < m; ++i) s.transition(i, i + 1) = 1.0;
-    s.r = Eigen::VectorXd::Zero(m);
-    s.r(0) = 1.0;
-    s.r.segment(1, q) = theta;
-    // Stationary covariance: vec(P) = (I - T (x) T)^{-1} vec(R R').
+// The stationary covariance: the P with P = T P T' + Q, from vec(P) = (I - T (x) T)^{-1} vec(Q).
+Eigen::MatrixXd stationary_covariance(const Eigen::MatrixXd& t, const Eigen::MatrixXd& q,
+                                      std::optional<Eigen::PartialPivLU<Eigen::MatrixXd>>* keep = nullptr) {
+    const Eigen::Index m = t.rows();
     Eigen::MatrixXd big(m * m, m * m);
     for (Eigen::Index i = 0; i < m; ++i)
-        for (Eigen::Index j = 0; j < m; ++j)
-            big.block(i * m, j * m, m, m) = s.transition(i, j) * s.transition;
-    const Eigen::MatrixXd rr = s.r * s.r.transpose();
-    const Eigen::VectorXd vec_rr = Eigen::Map<const Eigen::VectorXd>(rr.data(), m * m);
-    const Eigen::VectorXd vec_p = (Eigen::MatrixXd::Identity(m * m, m * m) - big).partialPivLu().solve(vec_rr);
-    s.p0 = Eigen::Map<const Eigen::MatrixXd>(vec_p.data(), m, m);
-    s.p0 = 0.5 * (s.p0 + s.p0.transpose());
+        for (Eigen::Index j = 0; j < m; ++j) big.block(i * m, j * m, m, m) = t(i, j) * t;
+    Eigen::PartialPivLU<Eigen::MatrixXd> lu(Eigen::MatrixXd::Identity(m * m, m * m) - big);
+    const Eigen::VectorXd vec_p = lu.solve(Eigen::Map<const Eigen::VectorXd>(q.data(), m * m));
+    if (keep) keep->emplace(std::move(lu));
+    return Eigen::Map<const Eigen::MatrixXd>(vec_p.data(), m, m);
+}
+
+// The same for dual numbers. Differentiating P = T P T' + Q gives dP = T dP T' + (dT P T' + T P dT'
+// + dQ): each partial derivative solves the same equation with its own Q, so one factorisation of
+// I - T (x) T serves the value and every partial (rather than factorising a matrix of duals).
+template <typename D>
+Matrix<Eigen::AutoDiffScalar<D>> stationary_covariance(const Matrix<Eigen::AutoDiffScalar<D>>& t,
+                                                       const Matrix<Eigen::AutoDiffScalar<D>>& q) {
+    using Dual = Eigen::AutoDiffScalar<D>;
+    const Eigen::Index m = t.rows();
+    Eigen::Index k = 0;  // the number of partials (constant entries carry none)
+    for (Eigen::Index i = 0; i < t.size(); ++i) k = std::max(k, t(i).derivatives().size());
+    for (Eigen::Index i = 0; i < q.size(); ++i) k = std::max(k, q(i).derivatives().size());
+    const auto value = [](const Matrix<Dual>& a) {
+        return Eigen::MatrixXd(a.unaryExpr([](const Dual& x) { return x.value(); }));
+    };
+    const auto partial = [](const Matrix<Dual>& a, Eigen::Index i) {
+        return Eigen::MatrixXd(
+            a.unaryExpr([i](const Dual& x) { return x.derivatives().size() > i ? x.derivatives()(i) : 0.0; }));
+    };
+    const Eigen::MatrixXd tv = value(t);
+    std::optional<Eigen::PartialPivLU<Eigen::MatrixXd>> lu;
+    const Eigen::MatrixXd p = stationary_covariance(tv, value(q), &lu);
+    Matrix<Dual> out(m, m);
+    for (Eigen::Index i = 0; i < out.size(); ++i) out(i) = Dual(p(i), D::Zero(k));
+    for (Eigen::Index i = 0; i < k; ++i) {
+        const Eigen::MatrixXd dt = partial(t, i), tpdt = tv * p * dt.transpose();
+        const Eigen::MatrixXd rhs = tpdt + tpdt.transpose() + partial(q, i);
+        const Eigen::VectorXd dp = lu->solve(Eigen::Map<const Eigen::VectorXd>(rhs.data(), m * m));
+        for (Eigen::Index j = 0; j < out.size(); ++j) out(j).derivatives()(i) = dp(j);
+    }
+    return out;
+}
+
+template <typename T>
+StateSpace<T> arma_state_space(const Vector<T>& phi, const Vector<T>& theta) {
+    const Eigen::Index p = phi.size(), q = theta.size();
+    const Eigen::Index m = std::max<Eigen::Index>(p, q + 1);
+    StateSpace<T> s;
+    s.transition = Matrix<T>::Zero(m, m);
+    s.transition.col(0).head(p) = phi;
+    for (Eigen::Index i = 0; i + 1 < m; ++i) s.transition(i, i + 1) = T(1.0);
+    s.r = Vector<T>::Zero(m);
+    s.r(0) = T(1.0);
+    s.r.segment(1, q) = theta;
+    s.p0 = stationary_covariance(s.transition, Matrix<T>(s.r * s.r.transpose()));
+    s.p0 = (T(0.5) * (s.p0 + s.p0.transpose())).eval();
     return s;
 }
 
+template <typename T>
 struct Likelihood {
-    double loglik = -std::numeric_limits<double>::infinity();
-    double sigma2 = 0.0;
-    Eigen::VectorXd next_state;
-    Eigen::MatrixXd next_cov;  // in units of sigma^2
+    T loglik = T(-std::numeric_limits<double>::infinity());
+    T sigma2 = T(0.0);
+    Vector<T> next_state;
+    Matrix<T> next_cov;  // in units of sigma^2
     std::vector<double> innovations;  // the prediction errors z_t - E(z_t | past), if asked for
 };
 
 // Exact Gaussian likelihood with sigma^2 concentrated out (unit-variance filter).
-Likelihood arma_likelihood(const Eigen::VectorXd& z, const Eigen::VectorXd& phi, const Eigen::VectorXd& theta,
-                           bool keep_innovations = false) {
-    Likelihood out;
-    const StateSpace s = arma_state_space(phi, theta);
-    if (!s.p0.allFinite()) return out;
+template <typename T>
+Likelihood<T> arma_likelihood(const Vector<T>& z, const Vector<T>& phi, const Vector<T>& theta,
+                              bool keep_innovations = false) {
+    using std::log;
+    using std::sqrt;
+    Likelihood<T> out;
+    const StateSpace<T> s = arma_state_space(phi, theta);
+    for (Eigen::Index i = 0; i < s.p0.size(); ++i)
+        if (!std::isfinite(value_of(s.p0(i)))) return out;
     const Eigen::Index m = s.r.size();
-    Eigen::VectorXd a = Eigen::VectorXd::Zero(m);
-    Eigen::MatrixXd p = s.p0;
-    const Eigen::MatrixXd rr = s.r * s.r.transpose();
+    Vector<T> a = Vector<T>::Zero(m);
+    Matrix<T> p = s.p0;
+    const Matrix<T> rr = s.r * s.r.transpose();
     // T is the companion matrix (phi, padded with zeros, in its first column; ones above the
     // diagonal): (T x)_i = phi_i x_0 + x_(i+1), so T a and T P T' cost O(m) and O(m^2) in place of
     // general products (the same sums in the same order: the terms dropped are exact zeros), and
     // the loop allocates nothing.
-    const Eigen::VectorXd phi_full = s.transition.col(0);
-    Eigen::VectorXd k(m);
-    Eigen::MatrixXd tp(m, m);
-    double sumsq = 0.0, sumlog = 0.0;
+    const Vector<T> phi_full = s.transition.col(0);
+    Vector<T> k(m);
+    Matrix<T> tp(m, m);
+    T sumsq = T(0.0), sumlog = T(0.0);
     for (Eigen::Index t = 0; t < z.size(); ++t) {
-        const double v = z(t) - a(0);
-        const double f = p(0, 0);
-        if (!(f > 0.0)) return out;
-        if (keep_innovations) out.innovations.push_back(v / std::sqrt(f));  // on the data's scale, as R's arima
+        const T v = z(t) - a(0);
+        const T f = p(0, 0);
+        if (!(value_of(f) > 0.0)) return out;
+        if (keep_innovations) out.innovations.push_back(value_of(v / sqrt(f)));  // on the data's scale, as R's arima
         sumsq += v * v / f;
-        sumlog += std::log(f);
+        sumlog += log(f);
         k = p.col(0) / f;
         a += k * v;
         for (Eigen::Index j = 0; j < m; ++j)
             for (Eigen::Index i = 0; i < m; ++i) p(i, j) -= k(i) * k(j) * f;
-        const double a0 = a(0);
+        const T a0 = a(0);
         for (Eigen::Index i = 0; i + 1 < m; ++i) a(i) = phi_full(i) * a0 + a(i + 1);
         a(m - 1) = phi_full(m - 1) * a0;
         for (Eigen::Index j = 0; j < m; ++j)  // tp = T P
-            for (Eigen::Index i = 0; i < m; ++i) tp(i, j) = phi_full(i) * p(0, j) + (i + 1 < m ? p(i + 1, j) : 0.0);
+            for (Eigen::Index i = 0; i < m; ++i) tp(i, j) = phi_full(i) * p(0, j) + (i + 1 < m ? p(i + 1, j) : T(0.0));
         for (Eigen::Index j = 0; j < m; ++j)  // P = tp T' + R R'
             for (Eigen::Index i = 0; i < m; ++i)
-                p(i, j) = tp(i, 0) * phi_full(j) + (j + 1 < m ? tp(i, j + 1) : 0.0) + rr(i, j);
+                p(i, j) = tp(i, 0) * phi_full(j) + (j + 1 < m ? tp(i, j + 1) : T(0.0)) + rr(i, j);
     }
     const double n = static_cast<double>(z.size());
     out.sigma2 = sumsq / n;
-    out.loglik = -0.5 * (n * std::log(2.0 * boost::math::constants::pi<double>() * out.sigma2) + n + sumlog);
+    out.loglik = -0.5 * (n * log(2.0 * boost::math::constants::pi<double>() * out.sigma2) + n + sumlog);
     out.next_state = a;
     out.next_cov = p;
     return out;
@@ -129,12 +195,41 @@ struct Coefficients {
     double scale;
     Coefficients(ArimaOrder o, const Eigen::VectorXd& w)
         : order(o), scale(std::max(std::sqrt((w.array() - w.mean()).square().mean()), 1e-12)) {}
-    void unpack(const Eigen::VectorXd& x, Eigen::VectorXd& phi, Eigen::VectorXd& theta, double& c) const {
-        phi = ar_from_unconstrained(x.head(order.p));
+    template <typename T>
+    void unpack(const Vector<T>& x, Vector<T>& phi, Vector<T>& theta, T& c) const {
+        phi = ar_from_unconstrained<T>(x.head(order.p));
         // Invertible MA by the same map: theta(B) = 1 + sum theta_i B^i has its roots outside the
         // unit circle exactly when -theta is a stationary AR polynomial.
-        theta = -ar_from_unconstrained(x.segment(order.p, order.q));
-        c = order.constant ? x(order.p + order.q) * scale : 0.0;
+        theta = -ar_from_unconstrained<T>(x.segment(order.p, order.q));
+        c = order.constant ? T(x(order.p + order.q) * scale) : T(0.0);
+    }
+    // Minus the log-likelihood at x and its exact gradient, in one forward-mode pass.
+    double objective(const Eigen::VectorXd& w, const Eigen::VectorXd& x, Eigen::VectorXd& gradient) const {
+        switch (x.size()) {
+            case 1: return objective<DualOf<1>>(w, x, gradient);
+            case 2: return objective<DualOf<2>>(w, x, gradient);
+            case 3: return objective<DualOf<3>>(w, x, gradient);
+            case 4: return objective<DualOf<4>>(w, x, gradient);
+            case 5: return objective<DualOf<5>>(w, x, gradient);
+            case 6: return objective<DualOf<6>>(w, x, gradient);
+            default: return objective<DualUpTo11>(w, x, gradient);
+        }
+    }
+
+private:
+    template <typename Dual>
+    double objective(const Eigen::VectorXd& w, const Eigen::VectorXd& x, Eigen::VectorXd& gradient) const {
+        const auto k = static_cast<int>(x.size());
+        Vector<Dual> seeded(k);
+        for (int i = 0; i < k; ++i) seeded(i) = Dual(x(i), k, i);
+        Vector<Dual> phi, theta;
+        Dual c;
+        unpack(seeded, phi, theta, c);
+        const Vector<Dual> z = w.cast<Dual>().array() - c;
+        const Dual v = -arma_likelihood<Dual>(z, phi, theta).loglik;
+        if (!std::isfinite(v.value()) || v.derivatives().size() != k) return std::numeric_limits<double>::infinity();
+        gradient = v.derivatives();
+        return v.value();
     }
 };
 
@@ -167,37 +262,24 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
             throw InputError("ARIMA: the differenced series overflows at observation " +
                              std::to_string(i + 1 + order.d) + " (values too large to difference)");
     const Coefficients map{order, w};
-    auto objective = [&](const Eigen::VectorXd& x) {
-        Eigen::VectorXd phi, theta;
-        double c = 0.0;
-        map.unpack(x, phi, theta, c);
-        const Likelihood l = arma_likelihood(w.array() - c, phi, theta);
-        return std::isfinite(l.loglik) ? -l.loglik : std::numeric_limits<double>::infinity();
-    };
     Eigen::VectorXd x0 = Eigen::VectorXd::Zero(k);
     if (order.constant) x0(k - 1) = w.mean() / map.scale;  // the constant in units of the series' scale
-    NelderMeadOptions options;
-    options.relative_tolerance = 1e-12;
-    options.max_evaluations = 20000;
     // ARIMA(0,d,0) without a constant (white noise, a random walk, a double random walk) has no
     // coefficient to estimate: only sigma^2, which the likelihood concentrates out.
-    NelderMeadResult best;
-    best.x = x0;
+    Eigen::VectorXd estimate = x0;
     if (k > 0) {
-        best = nelder_mead(objective, x0, options);
-        for (int restart = 0; restart < 3; ++restart) {  // restart from the optimum until it holds
-            const NelderMeadResult again = nelder_mead(objective, best.x, options);
-            if (!(again.value < best.value - 1e-12)) break;
-            best = again;
-        }
+        const auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd& gradient) {
+            return map.objective(w, x, gradient);
+        };
+        estimate = bfgs(objective, x0).x;
     }
 
     ArimaModel model;
     model.order_ = order;
     model.y_ = y;
-    model.estimate_ = best.x;
-    map.unpack(best.x, model.phi_, model.theta_, model.constant_);
-    const Likelihood l = arma_likelihood(w.array() - model.constant_, model.phi_, model.theta_, true);
+    model.estimate_ = estimate;
+    map.unpack(estimate, model.phi_, model.theta_, model.constant_);
+    const Likelihood<double> l = arma_likelihood<double>(w.array() - model.constant_, model.phi_, model.theta_, true);
     model.loglik_ = l.loglik;
     model.residuals_ = l.innovations;
     // The likelihood uses the ML variance; forecasts and the reported sigma^2 use the
@@ -220,7 +302,7 @@ std::pair<std::vector<ArimaModel>, double> ArimaModel::posterior_draws(const Imp
         Eigen::VectorXd phi, theta;
         double c = 0.0;
         map.unpack(x, phi, theta, c);
-        const Likelihood l = arma_likelihood(w.array() - c, phi, theta);
+        const Likelihood<double> l = arma_likelihood<double>(w.array() - c, phi, theta);
         // Uniform partial autocorrelations r = tanh(u): Jacobian prod (1 - r^2).
         const double jacobian = (1.0 - x.head(order_.p + order_.q).array().tanh().square()).log().sum();
         return std::isfinite(l.loglik) ? l.loglik + jacobian : -std::numeric_limits<double>::infinity();
@@ -251,7 +333,7 @@ std::pair<std::vector<ArimaModel>, double> ArimaModel::posterior_draws(const Imp
         // offsets a null pointer, which clang's UBSan reports)
         if (coordinates.cols() > 0) m.estimate_ = coordinates.row(i).transpose();
         map.unpack(m.estimate_, m.phi_, m.theta_, m.constant_);
-        const Likelihood l = arma_likelihood(w.array() - m.constant_, m.phi_, m.theta_);
+        const Likelihood<double> l = arma_likelihood<double>(w.array() - m.constant_, m.phi_, m.theta_);
         m.w_forecast_state_ = l.next_state;
         m.w_forecast_cov_ = l.next_cov;
         m.sigma2_ = l.sigma2 * static_cast<double>(w.size()) / chi2(rng);
@@ -270,7 +352,7 @@ std::vector<std::pair<std::string, double>> ArimaModel::params() const {
 
 Eigen::VectorXd ArimaModel::mean(int h) const {
     if (h < 1) throw InputError("the forecast horizon must be at least 1");
-    const StateSpace s = arma_state_space(phi_, theta_);
+    const StateSpace<double> s = arma_state_space<double>(phi_, theta_);
     Eigen::VectorXd a = w_forecast_state_;
     Eigen::VectorXd w(h);
     for (int k = 0; k < h; ++k) {
@@ -300,7 +382,7 @@ Eigen::VectorXd ArimaModel::variance(int h) const {
     // from the filter run on without observations (Durbin & Koopman 2012, §4.11), then the
     // d-fold cumulative sums that undo the differencing.
     if (h < 1) throw InputError("the forecast horizon must be at least 1");
-    const StateSpace s = arma_state_space(phi_, theta_);
+    const StateSpace<double> s = arma_state_space<double>(phi_, theta_);
     const Eigen::MatrixXd rr = s.r * s.r.transpose();
     std::vector<Eigen::MatrixXd> p(static_cast<std::size_t>(h));
     p[0] = w_forecast_cov_;
@@ -327,7 +409,7 @@ Eigen::VectorXd ArimaModel::variance(int h) const {
 }
 
 void ArimaModel::simulate(Rng& rng, Eigen::Ref<Eigen::VectorXd> out) const {
-    const StateSpace s = arma_state_space(phi_, theta_);
+    const StateSpace<double> s = arma_state_space<double>(phi_, theta_);
     const Eigen::Index m = s.r.size();
     boost::random::normal_distribution<double> normal;
     const double sigma = std::sqrt(sigma2_);

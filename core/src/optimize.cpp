@@ -1,6 +1,8 @@
 #include "tradetarget/optimize.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "tradetarget/errors.hpp"
 
@@ -103,6 +105,82 @@ NelderMeadResult nelder_mead(const std::function<double(const Eigen::VectorXd&)>
     }
     result.x = vertex.col(low);
     result.value = fv(low);
+    return result;
+}
+
+BfgsResult bfgs(const ValueAndGradient& f, const Eigen::VectorXd& x0, const BfgsOptions& options) {
+    const Eigen::Index n = x0.size();
+    if (n < 1) throw InputError("bfgs needs at least one parameter");
+    constexpr double armijo = 1e-4, backtrack = 0.2;  // Nash's acctol and stepredn
+    BfgsResult result;
+    Eigen::VectorXd x = x0, g(n), trial(n), trial_gradient(n), direction(n), s(n), y(n), hy(n);
+    double fx = f(x, g);
+    result.evaluations = 1;
+    if (!std::isfinite(fx) || !g.allFinite())
+        throw InputError("the objective cannot be evaluated at the starting values");
+    Eigen::MatrixXd inverse_hessian = Eigen::MatrixXd::Identity(n, n);
+    bool fresh = true;  // inverse_hessian is the identity: the next direction is steepest descent
+    while (result.iterations < options.max_iterations) {
+        if (g.cwiseAbs().maxCoeff() <= options.gradient_tolerance) {
+            result.converged = true;
+            break;
+        }
+        direction.noalias() = -inverse_hessian * g;
+        // Steepest descent has no curvature to scale it: limit its first step instead.
+        if (fresh) direction /= std::max(1.0, direction.cwiseAbs().maxCoeff() / options.first_step);
+        const double slope = g.dot(direction);
+        bool accepted = false;
+        double f_trial = fx;
+        if (slope < 0.0) {
+            for (double step = 1.0;; step *= backtrack) {
+                trial = x + step * direction;
+                if (trial == x) break;  // the step no longer moves any coordinate
+                f_trial = f(trial, trial_gradient);
+                ++result.evaluations;
+                if (!std::isfinite(f_trial) || !trial_gradient.allFinite()) continue;
+                // Armijo's sufficient decrease; or, where f no longer resolves the decrease (its
+                // rounding is larger), a smaller gradient at a value equal within rounding: the
+                // exact gradient locates the optimum to far more digits than f's values can.
+                const bool rounding = f_trial - fx <= 8.0 * std::numeric_limits<double>::epsilon() * std::fabs(fx);
+                if (f_trial <= fx + armijo * step * slope ||
+                    (rounding && trial_gradient.cwiseAbs().maxCoeff() < g.cwiseAbs().maxCoeff())) {
+                    accepted = true;
+                    break;
+                }
+            }
+        }
+        if (!accepted) {
+            // No progress: converged if this was already a steepest-descent step, else restart.
+            if (fresh) {
+                result.converged = true;
+                break;
+            }
+            inverse_hessian.setIdentity();
+            fresh = true;
+            continue;
+        }
+        ++result.iterations;
+        s = trial - x;
+        y = trial_gradient - g;
+        x = trial;
+        fx = f_trial;
+        g = trial_gradient;
+        const double sy = s.dot(y);
+        if (!(sy > 0.0)) {  // no positive curvature along the step: the update would lose definiteness
+            inverse_hessian.setIdentity();
+            fresh = true;
+            continue;
+        }
+        if (fresh) inverse_hessian *= sy / y.squaredNorm();  // Nocedal & Wright eq. 6.20
+        fresh = false;
+        // H <- (I - rho s y') H (I - rho y s') + rho s s', rho = 1 / s'y (Nocedal & Wright eq. 6.17)
+        hy.noalias() = inverse_hessian * y;
+        const double rho = 1.0 / sy, yhy = y.dot(hy);
+        inverse_hessian.noalias() -= rho * (hy * s.transpose() + s * hy.transpose());
+        inverse_hessian.noalias() += (rho * rho * yhy + rho) * (s * s.transpose());
+    }
+    result.x = x;
+    result.value = fx;
     return result;
 }
 

@@ -2,6 +2,7 @@
 #include <limits>
 
 #include <boost/math/distributions/normal.hpp>
+#include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <catch2/catch.hpp>
 
@@ -30,6 +31,34 @@ TEST_CASE("Nelder-Mead finds the minimum of the Rosenbrock function") {
     CHECK(r.x(0) == Approx(1.0).margin(1e-3));
     CHECK(r.x(1) == Approx(1.0).margin(2e-3));
     CHECK_THROWS_AS(nelder_mead([](const Eigen::VectorXd&) { return NAN; }, Eigen::Vector2d(0, 0)), InputError);
+}
+
+TEST_CASE("BFGS with an exact gradient finds the Rosenbrock minimum and steps back from infeasible points") {
+    const auto rosenbrock = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+        g.resize(2);
+        g(0) = -400.0 * x(0) * (x(1) - x(0) * x(0)) - 2.0 * (1.0 - x(0));
+        g(1) = 200.0 * (x(1) - x(0) * x(0));
+        return 100.0 * std::pow(x(1) - x(0) * x(0), 2) + std::pow(1.0 - x(0), 2);
+    };
+    const auto r = bfgs(rosenbrock, Eigen::Vector2d(-1.2, 1.0));
+    CHECK(r.converged);
+    CHECK(r.x(0) == Approx(1.0).margin(1e-7));
+    CHECK(r.x(1) == Approx(1.0).margin(2e-7));
+    CHECK(r.evaluations < 200);  // Nelder-Mead above needs thousands for 1e-3
+    // a quadratic whose minimum (2, -1) lies next to a region where f is not finite (x0 > 2.5):
+    // the line search backs off from it
+    const auto fenced = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+        g = Eigen::Vector2d(2.0 * (x(0) - 2.0), 20.0 * (x(1) + 1.0));
+        return x(0) > 2.5 ? std::numeric_limits<double>::infinity()
+                          : std::pow(x(0) - 2.0, 2) + 10.0 * std::pow(x(1) + 1.0, 2);
+    };
+    const auto q = bfgs(fenced, Eigen::Vector2d(-5.0, 3.0));
+    CHECK(q.converged);
+    CHECK(q.x(0) == Approx(2.0).margin(1e-8));
+    CHECK(q.x(1) == Approx(-1.0).margin(1e-8));
+    CHECK_THROWS_AS(bfgs([](const Eigen::VectorXd&, Eigen::VectorXd& g) { g = Eigen::Vector2d(0, 0); return NAN; },
+                         Eigen::Vector2d(0, 0)),
+                    InputError);
 }
 
 TEST_CASE("ETS forecast variances follow the closed forms of HKOS class 1") {
@@ -97,6 +126,40 @@ TEST_CASE("ARIMA: closed forms for a random walk with drift") {
     CHECK(m.mean(2)(1) == Approx(19.0).epsilon(1e-6));
     CHECK_THROWS_WITH(ArimaModel::fit({1, 2, 3}, ArimaOrder{1, 1, 1, true}), Contains("needs at least"));
     CHECK_THROWS_WITH(ArimaModel::fit(y, ArimaOrder{1, 2, 0, true}), Contains("no constant"));
+}
+
+TEST_CASE("ARIMA: the fit is the maximum of the AR(1) exact likelihood, written in closed form") {
+    // y_t - mu = phi (y_{t-1} - mu) + e_t, seeded; the exact log-likelihood with sigma^2 concentrated
+    // out: S = (1 - phi^2) z_1^2 + sum_{t>1} (z_t - phi z_{t-1})^2, z = y - mu, and
+    // l = -n/2 log(2 pi S / n) - n/2 + 1/2 log(1 - phi^2) (Box, Jenkins & Reinsel, §7.1.2).
+    Rng rng = make_rng(5, 0);
+    boost::random::normal_distribution<double> normal;
+    std::vector<double> y;
+    double z = 0.0;
+    for (int t = 0; t < 40; ++t) {
+        z = 0.6 * z + normal(rng);
+        y.push_back(10.0 + z);
+    }
+    const auto loglik = [&](double phi, double mu) {
+        const double n = static_cast<double>(y.size());
+        double s = (1.0 - phi * phi) * std::pow(y[0] - mu, 2);
+        for (std::size_t t = 1; t < y.size(); ++t) s += std::pow(y[t] - mu - phi * (y[t - 1] - mu), 2);
+        return -0.5 * n * std::log(2.0 * M_PI * s / n) - 0.5 * n + 0.5 * std::log(1.0 - phi * phi);
+    };
+    const ArimaModel m = ArimaModel::fit(y, ArimaOrder{1, 0, 0, true});
+    const double phi = m.params().at(0).second, mu = m.params().at(1).second;
+    CHECK(phi == Approx(0.6).margin(0.25));
+    CHECK(m.loglik() == Approx(loglik(phi, mu)).epsilon(1e-12));
+    // the maximum: no nearby point is higher, and the slopes vanish (central differences)
+    for (double step : {1e-3, 1e-2}) {
+        CHECK(loglik(phi + step, mu) < m.loglik());
+        CHECK(loglik(phi - step, mu) < m.loglik());
+        CHECK(loglik(phi, mu + step) < m.loglik());
+        CHECK(loglik(phi, mu - step) < m.loglik());
+    }
+    const double h = 1e-5;
+    CHECK(std::fabs(loglik(phi + h, mu) - loglik(phi - h, mu)) / (2.0 * h) < 1e-5);
+    CHECK(std::fabs(loglik(phi, mu + h) - loglik(phi, mu - h)) / (2.0 * h) < 1e-5);
 }
 
 TEST_CASE("ARIMA of values too large to difference is an InputError, not a NaN variance (fuzz_models finding)") {

@@ -175,15 +175,30 @@ def test_fit_command_runs_every_growth_model(tmp_path: Path, capsys, model: str)
 ARIMA_CASES = [(s, k) for s in sorted(REFERENCE["series"]) for k in REFERENCE["series"][s]["arima"]]
 
 
+# Fits whose optimum is higher than R's: R's optimiser stops at a local optimum. On lynx,
+# ARIMA(0,2,1)'s exact likelihood rises to the MA unit root (ma1 -> -1, the "pile-up" of
+# Sargan & Bhargava 1983): -954.65 against R's -963.23 at ma1 = -0.30.
+HIGHER_THAN_R = {("lynx", "021")}
+
+
 @pytest.mark.parametrize(("series", "key"), ARIMA_CASES, ids=[f"{s}-{k}" for s, k in ARIMA_CASES])
 def test_arima_matches_r(series: str, key: str) -> None:
-    """The issue's tolerances: log-likelihood 1e-4, point forecasts 0.5%, interval bounds 2%
-    (the fits agree far closer: 1e-6 or better on most)."""
+    """Issue 17's criterion: every fit reaches at least R's log-likelihood; where it is R's optimum,
+    point forecasts within 0.5% and interval bounds within 2% (the fits agree far closer: 1e-5 or
+    better)."""
     import tradetarget as tt
 
     ref = REFERENCE["series"][series]["arima"][key]
     fit = tt.arima(REFERENCE["series"][series]["values"], tuple(ref["order"]), constant=ref["constant"], positive=False)
-    assert fit.information_criteria["log_likelihood"] == pytest.approx(ref["loglik"], rel=1e-4)
+    loglik = fit.information_criteria["log_likelihood"]
+    # (R's likelihood with d >= 1 counts the start of the differenced series its own way: up to 4e-6
+    # relative apart at one optimum, as forecasts equal to 1e-7 show)
+    assert loglik >= ref["loglik"] - 1e-5 * abs(ref["loglik"])
+    if (series, key) in HIGHER_THAN_R:
+        assert loglik > ref["loglik"] + 1.0
+        assert fit.params["ma1"] < -0.9999
+        return
+    assert loglik == pytest.approx(ref["loglik"], rel=1e-4)
     assert fit.information_criteria["aicc"] == pytest.approx(ref["aicc"], rel=1e-4)
     # R also sums the diffuse start's residuals
     assert fit.core.diagnostics.innovation_variance == pytest.approx(ref["sigma2"], rel=0.02)

@@ -1,10 +1,15 @@
 #pragma once
 /// \file optimize.hpp
-/// Derivative-free minimisation. Neither Eigen nor Boost 1.74 has a general multivariate
-/// minimiser, so the Nelder–Mead simplex method (Nelder & Mead 1965) is implemented here in the
-/// variant of Nash (1990, Compact Numerical Methods, Algorithm 19) that R's optim() and
-/// forecast::ets() use: same coefficients, initial simplex and stopping rule, so fits are
-/// comparable with R's.
+/// Unconstrained minimisation. Neither Eigen nor Boost 1.74 has a general multivariate minimiser,
+/// so two are implemented here:
+/// - nelder_mead: derivative-free, the Nelder–Mead simplex method (Nelder & Mead 1965) in the
+///   variant of Nash (1990, Compact Numerical Methods, Algorithm 19) that R's optim() and
+///   forecast::ets() use: same coefficients, initial simplex and stopping rule, so fits are
+///   comparable with R's.
+/// - bfgs: for objectives with an exact gradient, the BFGS quasi-Newton method with a
+///   backtracking (Armijo) line search and restarts from steepest descent, as in Nash's variable
+///   metric method (Algorithm 21, R's optim(method = "BFGS")), with the initial inverse Hessian
+///   scaled as in Nocedal & Wright (2006, Numerical Optimization, eq. 6.20).
 #include <functional>
 
 #include <Eigen/Core>
@@ -29,5 +34,32 @@ struct NelderMeadResult {
 /// Minimises f from x0. Non-finite values of f count as 1e35 (outside the feasible region).
 NelderMeadResult nelder_mead(const std::function<double(const Eigen::VectorXd&)>& f,
                              const Eigen::VectorXd& x0, const NelderMeadOptions& options = {});
+
+struct BfgsOptions {
+    /// Stop when the largest |gradient| component is below this, or when no step lowers f (nor,
+    /// at a value equal within rounding, the gradient) along steepest descent. Near an optimum
+    /// with curvature H, a gradient g leaves f about g^2 / (2 H) above it: 1e-6 is 1e-12 / H, far
+    /// closer than R's optim(reltol = 1e-8) stops.
+    double gradient_tolerance = 1e-6;
+    int max_iterations = 500;
+    /// The first step moves no coordinate by more than this (in the optimiser's coordinates).
+    double first_step = 1.0;
+};
+
+struct BfgsResult {
+    Eigen::VectorXd x;
+    double value = 0.0;
+    int evaluations = 0;  ///< calls of the objective (each with its gradient)
+    int iterations = 0;
+    bool converged = false;
+};
+
+/// The objective and, written into its second argument, its gradient. Non-finite values mark
+/// points outside the feasible region (the line search steps back from them).
+using ValueAndGradient = std::function<double(const Eigen::VectorXd& x, Eigen::VectorXd& gradient)>;
+
+/// Minimises f from x0 by BFGS (see the file comment). Throws InputError when f is not finite
+/// at x0.
+BfgsResult bfgs(const ValueAndGradient& f, const Eigen::VectorXd& x0, const BfgsOptions& options = {});
 
 }  // namespace tradetarget
