@@ -9,36 +9,25 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <Eigen/LU>
-#include <unsupported/Eigen/AutoDiff>
 #include <boost/math/constants/constants.hpp>
 #include <boost/random/chi_squared_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
+#include "dual.hpp"
 #include "tradetarget/errors.hpp"
 #include "tradetarget/optimize.hpp"
 
 namespace tradetarget {
 namespace {
 
-// The likelihood is written once for two kinds of scalar: double, and forward-mode dual numbers
-// carrying the partial derivatives with respect to the optimiser's coordinates (Eigen's
-// AutoDiffScalar), which give the exact gradient in one pass for the quasi-Newton fit. The
-// partials are a fixed-size vector for up to 6 coordinates (every auto_arima candidate): the
-// loops over them unroll and nothing is resized; larger fits (p + q <= 10 and the constant) take
-// a vector of at most 11 on the stack.
-template <int K>
-using DualOf = Eigen::AutoDiffScalar<Eigen::Matrix<double, K, 1>>;
-using DualUpTo11 = Eigen::AutoDiffScalar<Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 11, 1>>;
+// The likelihood is written once for two kinds of scalar (dual.hpp): double, and dual numbers
+// whose partials give the exact gradient in one pass for the quasi-Newton fit; fixed-size partials
+// for up to 6 coordinates (every auto_arima candidate), up to 11 (p + q <= 10 and the constant)
+// otherwise.
 template <typename T>
 using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 template <typename T>
 using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
-
-double value_of(double x) { return x; }
-template <typename D>
-double value_of(const Eigen::AutoDiffScalar<D>& x) {
-    return x.value();
-}
 
 // Jones (1980): unconstrained -> partial autocorrelations (tanh) -> stationary AR coefficients
 // by the Durbin–Levinson recursion.
@@ -219,15 +208,12 @@ struct Coefficients {
 private:
     template <typename Dual>
     double objective(const Eigen::VectorXd& w, const Eigen::VectorXd& x, Eigen::VectorXd& gradient) const {
-        const auto k = static_cast<int>(x.size());
-        Vector<Dual> seeded(k);
-        for (int i = 0; i < k; ++i) seeded(i) = Dual(x(i), k, i);
         Vector<Dual> phi, theta;
         Dual c;
-        unpack(seeded, phi, theta, c);
+        unpack(seeded<Dual>(x), phi, theta, c);
         const Vector<Dual> z = w.cast<Dual>().array() - c;
         const Dual v = -arma_likelihood<Dual>(z, phi, theta).loglik;
-        if (!std::isfinite(v.value()) || v.derivatives().size() != k) return std::numeric_limits<double>::infinity();
+        if (!std::isfinite(v.value()) || v.derivatives().size() != x.size()) return std::numeric_limits<double>::infinity();
         gradient = v.derivatives();
         return v.value();
     }
