@@ -266,7 +266,11 @@ class Fit:
         rw_drift: random walk with drift in logs (geometric Brownian motion, annual)
         """
         years = list(self.series.years)
-        lines = [f"{self.model}: {REGISTRY[self.model].label}",
+        label = REGISTRY[self.model].label
+        if "lambda" in self.params:  # a Box-Cox fit: the model is not on the levels themselves
+            transformed = f" on Box-Cox transformed levels (lambda {self.params['lambda']:.4g})"
+            label = label.replace(" on levels", transformed) if " on levels" in label else label + ";" + transformed
+        lines = [f"{self.model}: {label}",
                  f"  fitted class: {self.method}; {len(years)} {'years' if self.index_name == 'year' else 'values'}, "
                  f"{years[0]}-{years[-1]}",
                  f"  growth {self.growth:+.2%} a year (log growth {self.log_growth:.4f}, s.e. {self.log_growth_se:.4f})"]

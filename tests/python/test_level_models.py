@@ -620,6 +620,11 @@ def test_box_cox_at_trade_scale() -> None:
     assert not np.allclose(r_dollars.intervals(6).to_numpy(), 1e9 * r_billions.intervals(6).to_numpy(), rtol=1e-3)
     trade = pd.Series(2e9 * np.exp(0.08 * np.arange(20) + 0.05 * np.sin(np.arange(20))), index=range(2005, 2025))
     fit = tt.ets(trade, "AAN", box_cox=-0.8)
+    # the summary says what the model is fitted to (a new user read "on levels" for a transformed fit)
+    assert fit.summary().splitlines()[0] == (
+        "ets: exponential smoothing on Box-Cox transformed levels (lambda -0.8), one given class (ets_class; "
+        "paths draw the parameters from their posterior)")
+    assert "on levels" in tt.ets(trade, "AAN").summary().splitlines()[0]
     paths = np.exp(fit.forecast(horizon=8, n_paths=4000, seed=2, source_uncertainty=False).paths.log_level)
     assert np.isfinite(paths).all() and (paths > 0).all()
     assert fit.core.posterior_ess > 100
