@@ -210,6 +210,21 @@ def test_arima_matches_r(series: str, key: str) -> None:
         np.testing.assert_allclose(fc[f"upper_{level}"], ref[f"upper_{level}"], rtol=0.02)
 
 
+def test_arima_restarts_from_inside_when_a_fit_ends_at_the_edge() -> None:
+    """A series (found by a review) whose ARIMA(0,1,1) likelihood has two maxima: one at the MA unit
+    root (ma1 -> -1, log-likelihood -37.7256) and a higher one inside, R's (ma1 = -0.457, -37.6263,
+    checked in 40-digit arithmetic). BFGS from zero ends at the edge; the restart from inside finds
+    R's."""
+    import tradetarget as tt
+
+    y = [945.075009, 947.59317, 982.840974, 993.239285, 1025.024204, 1023.6709, 1046.856463, 1043.938158,
+         1066.951049, 1045.560279]
+    fit = tt.arima(y, (0, 1, 1), constant=True, positive=False)
+    assert fit.information_criteria["log_likelihood"] == pytest.approx(-37.6263, abs=1e-4)
+    assert fit.params["ma1"] == pytest.approx(-0.457, abs=0.002)
+    assert fit.params["drift"] == pytest.approx(12.74, abs=0.01)
+
+
 def test_arima_errors_and_command(tmp_path: Path, capsys) -> None:
     import tradetarget as tt
     from tradetarget.cli import main

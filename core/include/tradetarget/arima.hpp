@@ -8,7 +8,8 @@
 /// partial autocorrelations (tanh), as R's arima(transform.pars = TRUE), and the MA part
 /// invertible by the same map. The optimiser is BFGS (optimize.hpp) from zero coefficients and the
 /// mean, with the likelihood's exact gradient by forward-mode automatic differentiation through the
-/// stationary covariance and the filter. Criteria follow R's forecast::Arima: k = p + q + constant + 1 (sigma^2),
+/// stationary covariance and the filter, restarted from inside the region when a coefficient ends
+/// at its edge (arima.cpp says why). Criteria follow R's forecast::Arima: k = p + q + constant + 1 (sigma^2),
 /// AICc with n - d effective observations; sigma^2 reported and used for intervals is
 /// sum(v^2/F) / (n - d - k + 1) (forecast::Arima's). Forecast variances from the filter run on
 /// without observations (exact in finite samples), cumulated d times.
