@@ -257,7 +257,13 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
         const auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd& gradient) {
             return map.objective(w, x, gradient);
         };
-        BfgsResult best = bfgs(objective, x0);
+        BfgsResult best;
+        try {
+            best = bfgs(objective, x0);
+        } catch (const InputError&) {
+            throw InputError(order.name() + ": the likelihood cannot be evaluated at the starting values (a series " +
+                             "without variation, or values too small or too large to square: rescale the series)");
+        }
         // The likelihood can rise towards the edge of the stationary or invertible region (an MA
         // unit root: the pile-up of Sargan & Bhargava 1983) while a higher maximum lies inside,
         // and the gradient vanishes out there (tanh saturates). So when a coefficient ends near
@@ -510,6 +516,11 @@ double smallest_root(const Eigen::VectorXd& coefficients, double sign) {
 }  // namespace
 
 ArimaModel auto_arima(const std::vector<double>& y) {
+    // R's auto.arima returns the mean model for a constant series; here no candidate's likelihood
+    // is finite but white noise about zero, which would forecast zero: say so instead.
+    if (!y.empty() && std::all_of(y.begin(), y.end(), [&](double v) { return v == y.front(); }))
+        throw InputError("auto_arima: the series is constant (every value is " + std::to_string(y.front()) +
+                         "): there is no variation for an ARIMA model to fit");
     const int d = ndiffs(y);
     const bool constant_allowed = d <= 1;
     struct Candidate {

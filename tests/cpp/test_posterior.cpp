@@ -342,6 +342,12 @@ TEST_CASE("Level models on degenerate series simulate finite paths with paramete
         const AnnualSeries series = AnnualSeries::from_levels(years, levels);
         for (ModelKind kind : {ModelKind::AutoEts, ModelKind::EtsAicc, ModelKind::AutoArima}) {
             INFO(to_string(kind) << " on " << levels[1]);
+            if (kind == ModelKind::AutoArima && levels[1] == levels[0]) {
+                // no ARIMA candidate but white noise about zero has a finite likelihood on a constant
+                // series, which would forecast zero: a clear error instead (R gives the mean model)
+                CHECK_THROWS_WITH(LevelForecastModel(kind, series), Contains("the series is constant (every value is 5"));
+                continue;
+            }
             const SamplePaths paths = simulate_paths(kind, series, options);
             CHECK_FALSE(paths.log_level.array().isNaN().any());
             const LevelForecastModel model(kind, series);

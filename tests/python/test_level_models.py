@@ -233,6 +233,12 @@ def test_arima_errors_and_command(tmp_path: Path, capsys) -> None:
         tt.arima([1.0, 2.0, 3.0, 4.0, 5.0], (1, 1, 1))
     with pytest.raises(ValueError, match="orders must be"):
         tt.arima(list(range(1, 30)), (7, 1, 0))
+    # a constant series (a review found auto_arima forecasting 0 for it, and an unclear message)
+    with pytest.raises(ValueError, match=r"auto_arima: the series is constant \(every value is 5\.0+\)"):
+        tt.auto_arima([5.0] * 10, positive=False)
+    with pytest.raises(ValueError, match=r"ARIMA\(1,0,0\) with non-zero mean: the likelihood cannot be evaluated at the "
+                                         r"starting values \(a series without variation"):
+        tt.arima([5.0] * 10, (1, 0, 0), constant=True)
     from tradetarget.level_models import parse_arima
 
     assert parse_arima(" arima(2, 1,0)") == (2, 1, 0)
