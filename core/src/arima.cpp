@@ -271,15 +271,19 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
         // coordinates pulled back inside, to 0.5 and to 1.5 in Jones' coordinates, and the
         // highest maximum is kept. On 200 varied series x 14 orders this cuts the fits that end
         // below R's maximum from 45 to 27 of 2,772 (benchmarks/results/profiles.md).
+        constexpr double edge = 2.5;
         const Eigen::Index coefficients = order.p + order.q;
-        if ((best.x.head(coefficients).array().abs() > 2.5).any()) {
+        if ((best.x.head(coefficients).array().abs() > edge).any()) {
             const BfgsResult first = best;
             for (double pulled : {0.5, 1.5}) {
                 Eigen::VectorXd start = first.x;
                 for (Eigen::Index i = 0; i < coefficients; ++i)
-                    if (std::fabs(start(i)) > 2.5) start(i) = std::copysign(pulled, start(i));
-                const BfgsResult again = bfgs(objective, start);
-                if (again.value < best.value) best = again;
+                    if (std::fabs(start(i)) > edge) start(i) = std::copysign(pulled, start(i));
+                try {
+                    const BfgsResult again = bfgs(objective, start);
+                    if (again.value < best.value) best = again;
+                } catch (const InputError&) {  // no likelihood at that start: keep the first fit
+                }
             }
         }
         estimate = best.x;
