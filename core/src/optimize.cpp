@@ -165,6 +165,10 @@ BfgsResult bfgs(const ValueAndGradient& f, const Eigen::VectorXd& x0, const Bfgs
         x = trial;
         fx = f_trial;
         g = trial_gradient;
+        if (options.abandon && options.abandon(x, fx)) {
+            result.abandoned = true;
+            break;
+        }
         const double sy = s.dot(y);
         if (!(sy > 0.0)) {  // no positive curvature along the step: the update would lose definiteness
             inverse_hessian.setIdentity();

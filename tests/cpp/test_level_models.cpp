@@ -45,6 +45,16 @@ TEST_CASE("BFGS with an exact gradient finds the Rosenbrock minimum and steps ba
     CHECK(r.x(0) == Approx(1.0).margin(1e-7));
     CHECK(r.x(1) == Approx(1.0).margin(2e-7));
     CHECK(r.evaluations < 200);  // Nelder-Mead above needs thousands for 1e-3
+    // abandon: the run gives up at the first accepted point past x0 = 0.5, well before the minimum
+    BfgsOptions give_up;
+    give_up.abandon = [](const Eigen::VectorXd& x, double) { return x(0) > 0.5; };
+    const auto a = bfgs(rosenbrock, Eigen::Vector2d(-1.2, 1.0), give_up);
+    CHECK(a.abandoned);
+    CHECK_FALSE(a.converged);
+    CHECK(a.x(0) > 0.5);
+    CHECK(a.x(0) < 0.999);
+    CHECK(a.evaluations < r.evaluations);
+    CHECK_FALSE(r.abandoned);
     // a quadratic whose minimum (2, -1) lies next to a region where f is not finite (x0 > 2.5):
     // the line search backs off from it
     const auto fenced = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {

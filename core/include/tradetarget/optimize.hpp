@@ -44,6 +44,9 @@ struct BfgsOptions {
     int max_iterations = 500;
     /// The first step moves no coordinate by more than this (in the optimiser's coordinates).
     double first_step = 1.0;
+    /// When set, the run stops (abandoned) at the first accepted point (x, f(x)) where this
+    /// holds: a restart that heads back to where an earlier run ended gives up there.
+    std::function<bool(const Eigen::VectorXd& x, double value)> abandon;
 };
 
 struct BfgsResult {
@@ -52,6 +55,7 @@ struct BfgsResult {
     int evaluations = 0;  ///< calls of the objective (each with its gradient)
     int iterations = 0;
     bool converged = false;
+    bool abandoned = false;  ///< stopped by BfgsOptions::abandon
 };
 
 /// The objective and, written into its second argument, its gradient. Non-finite values mark
