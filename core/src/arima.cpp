@@ -137,10 +137,9 @@ Likelihood<T> arma_likelihood(const Vector<T>& z, const Vector<T>& phi, const Ve
     const Matrix<T> rr = s.r * s.r.transpose();
     // T is the companion matrix (phi, padded with zeros, in its first column; ones above the
     // diagonal): (T x)_i = phi_i x_0 + x_(i+1), so T a and T P T' cost O(m) and O(m^2) in place of
-    // general products (the same sums in the same order: the terms dropped are exact zeros), and
-    // the loop allocates nothing.
+    // general products (the terms dropped are exact zeros), and the loop allocates nothing.
     const Vector<T> phi_full = s.transition.col(0);
-    Vector<T> k(m);
+    Vector<T> k(m), column(m);
     Matrix<T> tp(m, m);
     T sumsq = T(0.0), sumlog = T(0.0);
     for (Eigen::Index t = 0; t < z.size(); ++t) {
@@ -150,24 +149,29 @@ Likelihood<T> arma_likelihood(const Vector<T>& z, const Vector<T>& phi, const Ve
         if (keep_innovations) out.innovations.push_back(value_of(v / sqrt(f)));  // on the data's scale, as R's arima
         sumsq += v * v / f;
         sumlog += log(f);
-        k = p.col(0) / f;
+        column = p.col(0);
+        k = column / f;
         a += k * v;
+        // P is symmetric: only its lower triangle (i >= j) is updated, and read.
         for (Eigen::Index j = 0; j < m; ++j)
-            for (Eigen::Index i = 0; i < m; ++i) p(i, j) -= k(i) * k(j) * f;
+            for (Eigen::Index i = j; i < m; ++i) p(i, j) -= k(i) * column(j);
         const T a0 = a(0);
         for (Eigen::Index i = 0; i + 1 < m; ++i) a(i) = phi_full(i) * a0 + a(i + 1);
         a(m - 1) = phi_full(m - 1) * a0;
-        for (Eigen::Index j = 0; j < m; ++j)  // tp = T P
-            for (Eigen::Index i = 0; i < m; ++i) tp(i, j) = phi_full(i) * p(0, j) + (i + 1 < m ? p(i + 1, j) : T(0.0));
+        const auto lower = [&p](Eigen::Index i, Eigen::Index j) -> const T& { return i >= j ? p(i, j) : p(j, i); };
+        for (Eigen::Index j = 0; j < m; ++j)  // tp = T P, the entries the next step reads
+            for (Eigen::Index i = j == 0 ? 0 : j - 1; i < m; ++i)
+                tp(i, j) = phi_full(i) * lower(0, j) + (i + 1 < m ? lower(i + 1, j) : T(0.0));
         for (Eigen::Index j = 0; j < m; ++j)  // P = tp T' + R R'
-            for (Eigen::Index i = 0; i < m; ++i)
+            for (Eigen::Index i = j; i < m; ++i)
                 p(i, j) = tp(i, 0) * phi_full(j) + (j + 1 < m ? tp(i, j + 1) : T(0.0)) + rr(i, j);
     }
     const double n = static_cast<double>(z.size());
     out.sigma2 = sumsq / n;
     out.loglik = -0.5 * (n * log(2.0 * boost::math::constants::pi<double>() * out.sigma2) + n + sumlog);
     out.next_state = a;
-    out.next_cov = p;
+    out.next_cov = p.template triangularView<Eigen::Lower>();
+    out.next_cov.template triangularView<Eigen::StrictlyUpper>() = out.next_cov.transpose();
     return out;
 }
 
