@@ -8,7 +8,6 @@
 #include <functional>
 #include <limits>
 
-#include <boost/math/distributions/normal.hpp>
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/arima.hpp"
@@ -17,6 +16,7 @@
 #include "tradetarget/growth_models.hpp"
 #include "tradetarget/parallel.hpp"
 #include "tradetarget/theta.hpp"
+#include "math_policy.hpp"
 
 namespace tradetarget {
 namespace {
@@ -37,7 +37,7 @@ Predictive normal_predictive(const Eigen::VectorXd& mean, const Eigen::VectorXd&
         const double sd = std::sqrt(std::max(variance(step - 1), 0.0));
         std::vector<double> q;
         for (double p : ps)
-            q.push_back(sd == 0.0 ? mean(step - 1) : boost::math::quantile(boost::math::normal(mean(step - 1), sd), p));
+            q.push_back(sd == 0.0 ? mean(step - 1) : boost::math::quantile(Normal(mean(step - 1), sd), p));
         return q;
     };
     return out;

@@ -6,12 +6,11 @@
 #include <vector>
 
 #include <boost/math/constants/constants.hpp>
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/special_functions/erf.hpp>
 
 #include "tradetarget/errors.hpp"
+#include "math_policy.hpp"
 
 namespace tradetarget {
 namespace {
@@ -19,7 +18,7 @@ namespace {
 using boost::math::constants::pi;
 using boost::math::constants::root_two;
 
-double normal_cdf(double x) { return 0.5 * boost::math::erfc(-x / root_two<double>()); }
+double normal_cdf(double x) { return 0.5 * boost::math::erfc(-x / root_two<double>(), MathPolicy()); }
 
 // log Phi(x), accurate far into the lower tail (needed because exp(2 mu d / sigma^2) can
 // overflow on its own while its product with Phi stays below 1). Below x = -30 the asymptotic
@@ -174,8 +173,8 @@ Eigen::VectorXd random_walk_first_passage(const RandomWalkDrift& model, double t
     // E over sigma^2 = df s^2 / q, q ~ chi2_df, and mu | sigma ~ N(mu_hat, sigma^2 / span),
     // both written as integrals over probabilities u, v in (0, 1).
     const UnitRule& rule = unit_rule();
-    const boost::math::chi_squared chi2(model.df());
-    const boost::math::normal standard_normal;
+    const ChiSquared chi2(model.df());
+    const Normal standard_normal;
     for (std::size_t i = 0; i < rule.nodes.size(); ++i) {
         const double sigma =
             model.sigma() * std::sqrt(model.df() / boost::math::quantile(chi2, rule.nodes[i]));

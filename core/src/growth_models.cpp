@@ -6,7 +6,6 @@
 #include <string>
 
 #include <Eigen/QR>
-#include <boost/math/distributions/students_t.hpp>
 #include <boost/random/chi_squared_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
@@ -16,6 +15,7 @@
 #include "tradetarget/registry.hpp"
 #include "tradetarget/saturating.hpp"
 #include "tradetarget/structural.hpp"
+#include "math_policy.hpp"
 
 namespace tradetarget {
 namespace {
@@ -109,7 +109,7 @@ double GrowthModel::quantile_log(int year, double p) const {
         throw InputError("a quantile probability must be in (0, 1); got " + std::to_string(p));
     const double scale = predictive_scale(year);
     if (scale == 0.0) return mean_log(year);
-    return mean_log(year) + scale * boost::math::quantile(boost::math::students_t(df()), p);
+    return mean_log(year) + scale * boost::math::quantile(StudentsT(df()), p);
 }
 
 double GrowthModel::point_forecast(int year) const { return std::exp(mean_log(year)); }
@@ -118,7 +118,7 @@ double GrowthModel::forecast_cdf(int year, double x) const {
     if (!(x > 0.0)) return 0.0;
     const double scale = predictive_scale(year), z = std::log(x) - mean_log(year);
     if (scale == 0.0) return z >= 0.0 ? 1.0 : 0.0;
-    return boost::math::cdf(boost::math::students_t(df()), z / scale);
+    return boost::math::cdf(StudentsT(df()), z / scale);
 }
 
 double GrowthModel::forecast_quantile(int year, double p) const { return std::exp(quantile_log(year, p)); }

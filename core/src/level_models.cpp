@@ -7,13 +7,13 @@
 #include <string>
 
 #include <boost/math/constants/constants.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "tradetarget/box_cox.hpp"
 #include "tradetarget/errors.hpp"
+#include "math_policy.hpp"
 
 namespace tradetarget {
 
@@ -169,7 +169,7 @@ std::vector<LevelForecastModel::ComponentForecast> LevelForecastModel::component
 
 namespace {
 
-const boost::math::normal standard_normal;
+const Normal standard_normal;
 
 // E[Z | Z > a] - a for Z ~ N(0, 1): lambda(a) - a, with lambda(a) = phi(a) / (1 - Phi(a)) the
 // inverse Mills ratio. For large a, Laplace's continued fraction 1 - Phi(a) = phi(a) / (a + 1/(a +
@@ -242,7 +242,7 @@ struct Component {
     double cdf(double x) const {
         if (!(sd > 0.0)) return x >= mean ? 1.0 : 0.0;
         switch (shape) {
-            case Shape::Normal: return boost::math::cdf(boost::math::normal(mean, sd), x);
+            case Shape::Normal: return boost::math::cdf(Normal(mean, sd), x);
             case Shape::LogNormal:
                 return x > 0.0 ? boost::math::cdf(standard_normal, (std::log(x) - log_mean()) / std::sqrt(log_variance())) : 0.0;
             case Shape::Truncated: break;
@@ -289,7 +289,7 @@ struct Component {
     double survival(double x) const {
         if (!(sd > 0.0)) return x >= mean ? 0.0 : 1.0;
         switch (shape) {
-            case Shape::Normal: return boost::math::cdf(boost::math::complement(boost::math::normal(mean, sd), x));
+            case Shape::Normal: return boost::math::cdf(boost::math::complement(Normal(mean, sd), x));
             case Shape::LogNormal:
                 return x > 0.0 ? boost::math::cdf(boost::math::complement(
                                      standard_normal, (std::log(x) - log_mean()) / std::sqrt(log_variance())))

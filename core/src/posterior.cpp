@@ -14,6 +14,7 @@
 
 #include "tradetarget/errors.hpp"
 #include "tradetarget/random.hpp"
+#include "math_policy.hpp"
 
 namespace tradetarget {
 namespace {
@@ -33,7 +34,7 @@ struct StudentT {
         if (llt.info() != Eigen::Success)
             throw InputError("importance sampling: the proposal covariance is not positive definite");
         lower = llt.matrixL();
-        log_constant = boost::math::lgamma((nu + d) / 2.0) - boost::math::lgamma(nu / 2.0) -
+        log_constant = boost::math::lgamma((nu + d) / 2.0, MathPolicy()) - boost::math::lgamma(nu / 2.0, MathPolicy()) -
                        d / 2.0 * std::log(nu * M_PI) - lower.diagonal().array().log().sum();
     }
 

@@ -8,7 +8,6 @@
 #include <string>
 
 #include <Eigen/Eigenvalues>
-#include <boost/math/distributions/inverse_gamma.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 #include <boost/math/tools/toms748_solve.hpp>
@@ -19,6 +18,7 @@
 #include "tradetarget/errors.hpp"
 #include "tradetarget/optimize.hpp"
 #include "tradetarget/parallel.hpp"
+#include "math_policy.hpp"
 
 namespace tradetarget {
 namespace {
@@ -69,7 +69,7 @@ double log_likelihood_given_variance(const Increments& inc, double s2, double m0
 // (found by make cpp-tsan).
 double log_prior_log_sigma(double u, double a, double b) {
     const double s2 = std::exp(2.0 * u);
-    return a * std::log(b) - boost::math::lgamma(a) - a * std::log(s2) - b / s2 + std::log(2.0);
+    return a * std::log(b) - boost::math::lgamma(a, MathPolicy()) - a * std::log(s2) - b / s2 + std::log(2.0);
 }
 
 // A grid on log sigma wide enough for the posterior: centred on the inverse-gamma posterior's mode
@@ -157,8 +157,8 @@ struct VolatilityStep {
 };
 
 // Mean and sd of log sigma when sigma^2 ~ InvGamma(a, b): (log b - digamma(a)) / 2, sqrt(trigamma(a)) / 2.
-double log_sigma_mean_of(double a, double b) { return 0.5 * (std::log(b) - boost::math::digamma(a)); }
-double log_sigma_sd_of(double a) { return 0.5 * std::sqrt(boost::math::trigamma(a)); }
+double log_sigma_mean_of(double a, double b) { return 0.5 * (std::log(b) - boost::math::digamma(a, MathPolicy())); }
+double log_sigma_sd_of(double a) { return 0.5 * std::sqrt(boost::math::trigamma(a, MathPolicy())); }
 
 double log_predictive_after(const Segment& seg, double m0, double tau2, double a, double b, double reset,
                             const VolatilityStep& step) {
@@ -275,7 +275,7 @@ double ReferenceClass::log_sigma_sd() const {
 
 double ReferenceClass::median_sigma() const {
     validate();
-    return std::sqrt(boost::math::median(boost::math::inverse_gamma_distribution<double>(variance_shape, variance_scale)));
+    return std::sqrt(boost::math::median(InverseGamma(variance_shape, variance_scale)));
 }
 
 // ---------------------------------------------------------------- learning
