@@ -167,6 +167,16 @@ std::vector<LevelForecastModel::ComponentForecast> LevelForecastModel::component
     return out;
 }
 
+std::shared_ptr<const std::vector<LevelForecastModel::ComponentForecast>> LevelForecastModel::cached_forecasts(int steps) const {
+    const std::lock_guard<std::mutex> lock(forecasts_mutex_);
+    if (forecast_years_ < steps) {
+        const int size = std::max({steps, 10, 2 * forecast_years_});
+        forecasts_ = std::make_shared<const std::vector<ComponentForecast>>(component_forecasts(size));
+        forecast_years_ = size;
+    }
+    return forecasts_;
+}
+
 namespace {
 
 const Normal standard_normal;
@@ -480,7 +490,7 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
                                                            : Shape::Truncated;
         out.components.push_back({weight, out.scale.coordinate_of_model(mean), std::sqrt(std::max(variance, 0.0)), shape});
     };
-    for (const auto& c : component_forecasts(h)) add(c.weight, c.mean(h - 1), c.variance(h - 1), c.multiplicative);
+    for (const auto& c : *cached_forecasts(h)) add(c.weight, c.mean(h - 1), c.variance(h - 1), c.multiplicative);
     const bool finite = std::all_of(out.components.begin(), out.components.end(),
                                     [](const Component& c) { return std::isfinite(c.mean) && std::isfinite(c.sd); });
     if (!finite)
@@ -620,7 +630,11 @@ LevelForecastModel::LevelForecastModel(const LevelForecastModel& other, bool dra
       arima_(other.arima_),
       theta_(other.theta_),
       theta_family_(other.theta_family_),
-      mixture_(other.mixture_) {}
+      mixture_(other.mixture_) {
+    const std::lock_guard<std::mutex> lock(other.forecasts_mutex_);
+    forecasts_ = other.forecasts_;  // the same estimates, so the same forecasts
+    forecast_years_ = other.forecast_years_;
+}
 
 std::shared_ptr<const GrowthModel> LevelForecastModel::with_parameter_uncertainty(bool draw) const {
     if (draw == parameter_uncertainty_) return nullptr;

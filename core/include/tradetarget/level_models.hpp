@@ -101,6 +101,13 @@ private:
         bool multiplicative;
     };
     std::vector<ComponentForecast> component_forecasts(int steps) const;
+    /// component_forecasts for at least `steps` years, computed once for every quantile, cdf and
+    /// point forecast asked of the model (an ARIMA's variances cost O(steps^2) matrix products);
+    /// grown, under the mutex, when more years are asked for.
+    std::shared_ptr<const std::vector<ComponentForecast>> cached_forecasts(int steps) const;
+    mutable std::mutex forecasts_mutex_;
+    mutable std::shared_ptr<const std::vector<ComponentForecast>> forecasts_;
+    mutable int forecast_years_ = 0;
     /// The predictive distribution of the level in `year` (conditioned on it being above zero when
     /// `conditioned`): a mixture of one normal or more, each perhaps truncated at zero.
     struct Predictive;
