@@ -274,7 +274,7 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
         // the edge (|partial autocorrelation| > tanh 2.5 = 0.987), the fit is restarted with those
         // coordinates pulled back inside, to 0.5 and to 1.5 in Jones' coordinates, and the
         // highest maximum is kept. On 200 varied series x 14 orders this cuts the fits that end
-        // below R's maximum from 45 to 27 of 2,772 (benchmarks/results/profiles.md).
+        // below R's maximum from 45 to 28 of 2,772 (benchmarks/arima_against_r.py, profiles.md).
         constexpr double edge = 2.5;
         const Eigen::Index coefficients = order.p + order.q;
         const auto beyond = [&](const Eigen::VectorXd& x, double threshold) {
@@ -282,13 +282,18 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
         };
         if (beyond(best.x, edge)) {
             const BfgsResult first = best;
-            // A restart that heads back out (past tanh 3.5 = 0.998) no higher than the first fit
-            // gives up there: most do, and crawling along the edge again cost as much as all the
-            // first fits together. Giving up at 2.5 instead lost 3 of the 2,772 fits against R.
+            // A restart that heads back out to where the first fit ended (past tanh 3.5 = 0.998 in
+            // a coordinate the first fit left beyond the edge, on the same side) and is no higher
+            // than the best fit so far gives up there: most do, and crawling along the edge again
+            // cost as much as all the first fits together. Giving up at 2.5 instead lost 3 of the
+            // 2,772 fits against R.
             constexpr double give_up = 3.5;
             BfgsOptions restart;
             restart.abandon = [&](const Eigen::VectorXd& x, double value) {
-                return value >= first.value && beyond(x, give_up);
+                if (value < best.value) return false;
+                for (Eigen::Index i = 0; i < coefficients; ++i)
+                    if (std::fabs(first.x(i)) > edge && x(i) * std::copysign(1.0, first.x(i)) > give_up) return true;
+                return false;
             };
             for (double pulled : {0.5, 1.5}) {
                 Eigen::VectorXd start = first.x;
@@ -296,7 +301,7 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
                     if (std::fabs(start(i)) > edge) start(i) = std::copysign(pulled, start(i));
                 try {
                     const BfgsResult again = bfgs(objective, start, restart);
-                    if (!again.abandoned && again.value < best.value) best = again;
+                    if (!again.abandoned && again.value < best.value) best = again;  // an abandoned run is no higher
                 } catch (const InputError&) {  // no likelihood at that start: keep the first fit
                 }
             }

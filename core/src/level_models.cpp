@@ -490,7 +490,9 @@ LevelForecastModel::Predictive LevelForecastModel::predictive(int year, bool con
                                                            : Shape::Truncated;
         out.components.push_back({weight, out.scale.coordinate_of_model(mean), std::sqrt(std::max(variance, 0.0)), shape});
     };
-    for (const auto& c : *cached_forecasts(h)) add(c.weight, c.mean(h - 1), c.variance(h - 1), c.multiplicative);
+    // held here: another thread may replace the cache (asking for more years) while this reads it
+    const auto forecasts = cached_forecasts(h);
+    for (const auto& c : *forecasts) add(c.weight, c.mean(h - 1), c.variance(h - 1), c.multiplicative);
     const bool finite = std::all_of(out.components.begin(), out.components.end(),
                                     [](const Component& c) { return std::isfinite(c.mean) && std::isfinite(c.sd); });
     if (!finite)
@@ -544,7 +546,8 @@ std::shared_ptr<const LevelForecastModel::PathTransform> LevelForecastModel::pat
     grown->scale.lambda = lambda_;
     grown->scale.unit = unit_;
     const int size = std::max({years, 50, transform_ ? 2 * static_cast<int>(transform_->years.size()) : 0});
-    const auto components = component_forecasts(size);  // all the years at once
+    const auto forecasts = cached_forecasts(size);  // all the years at once
+    const auto& components = *forecasts;
     grown->years.resize(static_cast<std::size_t>(size));
     for (int h = 1; h <= size; ++h) {
         auto& maps = grown->years[static_cast<std::size_t>(h - 1)];

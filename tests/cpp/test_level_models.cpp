@@ -1,5 +1,6 @@
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/random/normal_distribution.hpp>
@@ -511,4 +512,41 @@ TEST_CASE("Box-Cox: the level's forecast is the inverse transform of the model's
     CHECK_THROWS_WITH(fit_model(ModelKind::Theta, series, bad), Contains("theta does not take one"));
     bad.box_cox_auto = true;
     CHECK_THROWS_WITH(fit_model(ModelKind::AutoEts, series, bad), Contains("not both"));
+}
+
+TEST_CASE("A level model's forecasts do not depend on the order the years are asked in, nor on threads asking at once") {
+    std::vector<int> years;
+    std::vector<double> levels;
+    for (int t = 0; t < 30; ++t) {
+        years.push_back(1990 + t);
+        levels.push_back(100.0 * std::exp(0.04 * t + 0.1 * std::sin(1.3 * t)));
+    }
+    const AnnualSeries series = AnnualSeries::from_levels(years, levels);
+    ModelOptions options;
+    options.arima_order = ArimaOrder{1, 1, 1, true};
+    // The forecasts are computed once per model, for the years asked for, and grown when more are.
+    const LevelForecastModel near_first(ModelKind::Arima, series, options);
+    const LevelForecastModel far_first(ModelKind::Arima, series, options);
+    const double far = far_first.forecast_quantile(2049, 0.9);
+    for (int year = 2020; year <= 2049; ++year) {
+        CHECK(near_first.forecast_quantile(year, 0.1) == far_first.forecast_quantile(year, 0.1));
+        CHECK(near_first.point_forecast(year) == far_first.point_forecast(year));
+    }
+    CHECK(near_first.forecast_quantile(2049, 0.9) == far);
+    // One model shared by threads, each asking for more years than the last: every answer is the
+    // one a model of its own gives (run under ASan and TSan in make cpp-sanitize / cpp-tsan).
+    const LevelForecastModel shared(ModelKind::Arima, series, options);
+    std::vector<double> answers(8);
+    std::vector<std::thread> threads;
+    for (std::size_t k = 0; k < answers.size(); ++k)
+        threads.emplace_back([&, k] {
+            for (int year = 2020; year <= 2020 + 40 * static_cast<int>(k + 1); year += 7)
+                answers[k] = shared.forecast_quantile(year, 0.95);
+        });
+    for (auto& thread : threads) thread.join();
+    for (std::size_t k = 0; k < answers.size(); ++k) {
+        int last = 2020;
+        for (int year = 2020; year <= 2020 + 40 * static_cast<int>(k + 1); year += 7) last = year;
+        CHECK(answers[k] == LevelForecastModel(ModelKind::Arima, series, options).forecast_quantile(last, 0.95));
+    }
 }

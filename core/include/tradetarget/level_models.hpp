@@ -103,7 +103,8 @@ private:
     std::vector<ComponentForecast> component_forecasts(int steps) const;
     /// component_forecasts for at least `steps` years, computed once for every quantile, cdf and
     /// point forecast asked of the model (an ARIMA's variances cost O(steps^2) matrix products);
-    /// grown, under the mutex, when more years are asked for.
+    /// grown, under forecasts_mutex_, when more years are asked for (a caller holds the pointer while
+    /// it reads: another thread may replace the cache meanwhile).
     std::shared_ptr<const std::vector<ComponentForecast>> cached_forecasts(int steps) const;
     mutable std::mutex forecasts_mutex_;
     mutable std::shared_ptr<const std::vector<ComponentForecast>> forecasts_;
@@ -113,7 +114,7 @@ private:
     struct Predictive;
     Predictive predictive(int year, bool conditioned) const;
     /// Per year ahead and per component, how a simulated level maps to the forecast conditioned on
-    /// a positive level; built for the years asked for, and grown (under the mutex) when more are.
+    /// a positive level; built for the years asked for, and grown (under transform_mutex_) when more are.
     struct PathTransform;
     std::shared_ptr<const PathTransform> path_transform(int years) const;
     mutable std::mutex transform_mutex_;
