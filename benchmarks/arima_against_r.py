@@ -86,7 +86,7 @@ def series() -> list[np.ndarray]:
 def exact_loglik(w: np.ndarray, phi: list[float], theta: list[float], mean: float) -> float:
     """The exact Gaussian log-likelihood of an ARMA(p, q) for w - mean, sigma^2 concentrated out,
     from the dense covariance matrix (Toeplitz in the autocovariances; Brockwell & Davis 1991,
-    §5.2): an evaluation independent of both Kalman filters, R's and tradetarget's. NaN where the
+    §3.3 and §8.7): an evaluation independent of both Kalman filters, R's and tradetarget's. NaN where the
     matrix is not positive definite (a coefficient on the unit circle)."""
     from scipy.linalg import toeplitz
     from statsmodels.tsa.arima_process import arma_acovf
