@@ -277,10 +277,7 @@ ArimaModel ArimaModel::fit(const std::vector<double>& y, ArimaOrder order) {
         // below R's maximum from 45 to 28 of 2,772 (benchmarks/arima_against_r.py, profiles.md).
         constexpr double edge = 2.5;
         const Eigen::Index coefficients = order.p + order.q;
-        const auto beyond = [&](const Eigen::VectorXd& x, double threshold) {
-            return (x.head(coefficients).array().abs() > threshold).any();
-        };
-        if (beyond(best.x, edge)) {
+        if ((best.x.head(coefficients).array().abs() > edge).any()) {
             const BfgsResult first = best;
             // A restart that heads back out to where the first fit ended (past tanh 3.5 = 0.998 in
             // a coordinate the first fit left beyond the edge, on the same side) and is no higher

@@ -8,7 +8,6 @@
 #include <functional>
 #include <limits>
 
-
 #include "tradetarget/errors.hpp"
 #include "tradetarget/arima.hpp"
 #include "tradetarget/level_models.hpp"

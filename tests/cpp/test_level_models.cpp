@@ -537,16 +537,16 @@ TEST_CASE("A level model's forecasts do not depend on the order the years are as
     // one a model of its own gives (run under ASan and TSan in make cpp-sanitize / cpp-tsan).
     const LevelForecastModel shared(ModelKind::Arima, series, options);
     std::vector<double> answers(8);
+    std::vector<int> last_years(answers.size());
     std::vector<std::thread> threads;
     for (std::size_t k = 0; k < answers.size(); ++k)
         threads.emplace_back([&, k] {
-            for (int year = 2020; year <= 2020 + 40 * static_cast<int>(k + 1); year += 7)
+            for (int year = 2020; year <= 2020 + 40 * static_cast<int>(k + 1); year += 7) {
                 answers[k] = shared.forecast_quantile(year, 0.95);
+                last_years[k] = year;
+            }
         });
     for (auto& thread : threads) thread.join();
-    for (std::size_t k = 0; k < answers.size(); ++k) {
-        int last = 2020;
-        for (int year = 2020; year <= 2020 + 40 * static_cast<int>(k + 1); year += 7) last = year;
-        CHECK(answers[k] == LevelForecastModel(ModelKind::Arima, series, options).forecast_quantile(last, 0.95));
-    }
+    for (std::size_t k = 0; k < answers.size(); ++k)
+        CHECK(answers[k] == LevelForecastModel(ModelKind::Arima, series, options).forecast_quantile(last_years[k], 0.95));
 }
