@@ -109,6 +109,87 @@ Pass run(const EtsSpec& spec, const Parameters& p, const std::vector<double>& y,
                     : run_class<EtsError::Multiplicative, EtsTrend::Damped>(p, y, residuals);
 }
 
+// The recursions of several classes over one series in one loop, for fits in lockstep. A lane's
+// step waits on its previous step (the recursion is latency-bound), so interleaving independent
+// lanes lets the processor overlap them. The lanes' states are arrays of K values (K known at
+// compile time, the loop over lanes unrolled); a lane without trend has phi = 0 and keeps b = 0,
+// and the error type is a branch that goes the same way at every step. Each lane's arithmetic is
+// run_class's, operation by operation, so the passes are identical to run's.
+struct Lane {
+    EtsSpec spec;
+    Parameters p;
+    Pass pass;
+};
+
+template <std::size_t K>
+void run_lanes(Lane* const* lanes, const std::vector<double>& y) {
+    double l[K], b[K], phi[K], alpha[K], slope_gain[K], product[K], sse[K], log_abs[K];
+    bool trended[K], multiplicative[K], ok[K];
+    for (std::size_t i = 0; i < K; ++i) {
+        const Lane& lane = *lanes[i];
+        trended[i] = lane.spec.trend != EtsTrend::None;
+        multiplicative[i] = lane.spec.error == EtsError::Multiplicative;
+        l[i] = lane.p.l0;
+        b[i] = trended[i] ? lane.p.b0 : 0.0;
+        phi[i] = lane.spec.trend == EtsTrend::Damped ? lane.p.phi : trended[i] ? 1.0 : 0.0;
+        alpha[i] = lane.p.alpha;
+        slope_gain[i] = trended[i] ? lane.p.beta / lane.p.alpha : 0.0;
+        product[i] = 1.0;
+        sse[i] = 0.0;
+        log_abs[i] = 0.0;
+        ok[i] = true;
+    }
+    for (double value : y) {
+#pragma GCC unroll 6
+        for (std::size_t i = 0; i < K; ++i) {
+            const double damped = phi[i] * b[i];
+            const double f = l[i] + damped;
+            if (multiplicative[i]) {
+                ok[i] = ok[i] && f != 0.0;  // the relative error is undefined (R, too, only needs f != 0)
+                const double e = (value - f) / f;
+                sse[i] += e * e;
+                const double size = std::fabs(f);
+                if (size > 1e100 || size < 1e-100) {
+                    log_abs[i] += std::log(size);
+                } else {
+                    product[i] *= size;
+                    if (product[i] > 1e200 || product[i] < 1e-200) {
+                        log_abs[i] += std::log(product[i]);
+                        product[i] = 1.0;
+                    }
+                }
+            } else {
+                const double e = value - f;
+                sse[i] += e * e;
+            }
+            const double new_level = f + alpha[i] * (value - f);
+            b[i] = trended[i] ? damped + slope_gain[i] * (new_level - l[i] - damped) : 0.0;
+            l[i] = new_level;
+        }
+    }
+    for (std::size_t i = 0; i < K; ++i) {
+        Pass& r = lanes[i]->pass;
+        r = Pass{};
+        r.ok = ok[i];
+        if (!ok[i]) continue;
+        r.sse = sse[i];
+        r.log_abs_forecast = log_abs[i] + std::log(product[i]);
+        r.level = l[i];
+        r.slope = b[i];
+    }
+}
+
+void run_lanes(Lane* const* lanes, std::size_t k, const std::vector<double>& y) {
+    switch (k) {
+        case 1: return run_lanes<1>(lanes, y);
+        case 2: return run_lanes<2>(lanes, y);
+        case 3: return run_lanes<3>(lanes, y);
+        case 4: return run_lanes<4>(lanes, y);
+        case 5: return run_lanes<5>(lanes, y);
+        default: return run_lanes<6>(lanes, y);  // the ETS classes: at most six
+    }
+}
+
 // R's criterion: n log(SSE) (+ 2 sum log|f| for multiplicative errors), floored at -1e10.
 double criterion(const EtsSpec& spec, const Pass& pass, int n) {
     if (!pass.ok) return std::numeric_limits<double>::infinity();
@@ -155,7 +236,10 @@ std::vector<EtsSpec> EtsSpec::all() {
     return out;
 }
 
-EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion target) {
+namespace {
+
+// The series' checks for one class (fit throws them; the automatic choice leaves the class out).
+void check_series(const std::vector<double>& y, const EtsSpec& spec) {
     const int n = static_cast<int>(y.size());
     for (int i = 0; i < n; ++i) {
         if (!std::isfinite(y[static_cast<std::size_t>(i)]))
@@ -172,8 +256,11 @@ EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion 
         throw InputError("ETS(" + spec.name() + ") estimates " + std::to_string(spec.n_free()) +
                          " parameters and needs at least " + std::to_string(spec.minimum_length()) +
                          " observations; got " + std::to_string(n));
+}
 
-    // R's starting values: initparam() and initstate() (regression on the first 10 points).
+// R's starting values: initparam() and initstate() (regression on the first 10 points).
+Eigen::VectorXd start_values(const std::vector<double>& y, const EtsSpec& spec) {
+    const int n = static_cast<int>(y.size());
     Eigen::VectorXd x(spec.n_free());
     Eigen::Index i = 0;
     const double alpha0 = lower_smoothing + 0.2 * (upper_smoothing - lower_smoothing);
@@ -211,7 +298,15 @@ EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion 
         x(i++) = intercept;
         x(i++) = slope;
     }
+    return x;
+}
 
+}  // namespace
+
+EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion target) {
+    check_series(y, spec);
+    const int n = static_cast<int>(y.size());
+    const Eigen::VectorXd x = start_values(y, spec);
     auto objective = [&](const Eigen::VectorXd& v) {
         const Parameters p = unpack(spec, v);
         if (!feasible(spec, p)) return std::numeric_limits<double>::infinity();
@@ -221,11 +316,14 @@ EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion 
     };
     if (!std::isfinite(objective(x)))
         throw InputError("ETS(" + spec.name() + "): the starting values give no valid fit for this series");
-    const NelderMeadResult opt = nelder_mead(objective, x);
+    return from_estimate(y, spec, nelder_mead(objective, x).x);
+}
 
+EtsModel EtsModel::from_estimate(const std::vector<double>& y, EtsSpec spec, const Eigen::VectorXd& x) {
+    const int n = static_cast<int>(y.size());
     EtsModel model;
     model.spec_ = spec;
-    const Parameters p = unpack(spec, opt.x);
+    const Parameters p = unpack(spec, x);
     model.alpha_ = p.alpha;
     model.beta_ = p.beta;
     model.phi_ = p.phi;
@@ -246,23 +344,65 @@ EtsModel EtsModel::fit(const std::vector<double>& y, EtsSpec spec, EtsCriterion 
     return model;
 }
 
-namespace {
-
-// Every class the series supports, fitted once (select and aicc_weights share these fits), and
-// the index of the smallest finite AICc; throws when no class has one.
-std::pair<std::vector<EtsModel>, std::size_t> fit_every_class(const std::vector<double>& y, bool additive_only) {
+// The classes are fitted in lockstep: each round asks every unfinished class's Nelder–Mead search
+// for its next point and evaluates them all in one pass over the series (run_lanes). Each search
+// sees exactly the values it would alone, so the fits are EtsModel::fit's, and the six fits cost
+// little more than the slowest one.
+std::pair<std::vector<EtsModel>, std::size_t> EtsModel::fit_every_class(const std::vector<double>& y,
+                                                                        bool additive_only) {
     bool positive = !additive_only;
     for (double v : y) positive = positive && v > 0.0;
-    std::vector<EtsModel> fitted;
-    fitted.reserve(6);
+    const int n = static_cast<int>(y.size());
+    struct Fit {
+        Lane lane;
+        NelderMeadSearch search;
+        bool failed;
+    };
+    std::vector<Fit> fits;
+    fits.reserve(6);
     for (const EtsSpec& spec : EtsSpec::all()) {
         if (spec.error == EtsError::Multiplicative && !positive) continue;
-        if (static_cast<int>(y.size()) < spec.minimum_length()) continue;
         try {
-            fitted.push_back(EtsModel::fit(y, spec));
+            check_series(y, spec);
         } catch (const InputError&) {
+            continue;
+        }
+        fits.push_back({Lane{spec, {}, {}}, NelderMeadSearch(start_values(y, spec)), false});
+    }
+    Lane* batch[6];
+    Fit* owner[6];
+    while (true) {
+        std::size_t k = 0;
+        for (Fit& fit : fits) {
+            // Points outside the bounds or the admissible region are told apart without a pass.
+            while (!fit.failed && !fit.search.done()) {
+                fit.lane.p = unpack(fit.lane.spec, fit.search.next());
+                if (feasible(fit.lane.spec, fit.lane.p)) {
+                    batch[k] = &fit.lane;
+                    owner[k++] = &fit;
+                    break;
+                }
+                try {
+                    fit.search.tell(std::numeric_limits<double>::infinity());
+                } catch (const InputError&) {  // the starting values give no valid fit
+                    fit.failed = true;
+                }
+            }
+        }
+        if (k == 0) break;
+        run_lanes(batch, k, y);
+        for (std::size_t i = 0; i < k; ++i) {
+            try {
+                owner[i]->search.tell(criterion(batch[i]->spec, batch[i]->pass, n));
+            } catch (const InputError&) {
+                owner[i]->failed = true;
+            }
         }
     }
+    std::vector<EtsModel> fitted;
+    fitted.reserve(fits.size());
+    for (const Fit& fit : fits)
+        if (!fit.failed) fitted.push_back(from_estimate(y, fit.lane.spec, fit.search.result().x));
     std::size_t best = fitted.size();
     for (std::size_t i = 0; i < fitted.size(); ++i)
         if (std::isfinite(fitted[i].aicc()) && (best == fitted.size() || fitted[i].aicc() < fitted[best].aicc())) best = i;
@@ -272,8 +412,6 @@ std::pair<std::vector<EtsModel>, std::size_t> fit_every_class(const std::vector<
                          std::to_string(EtsSpec{}.minimum_length() + 1) + " for a finite AICc)");
     return {std::move(fitted), best};
 }
-
-}  // namespace
 
 EtsModel EtsModel::select(const std::vector<double>& y, bool additive_only) {
     auto [fitted, best] = fit_every_class(y, additive_only);

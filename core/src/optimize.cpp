@@ -15,97 +15,152 @@ constexpr double infeasible = 1e35;
 
 NelderMeadResult nelder_mead(const std::function<double(const Eigen::VectorXd&)>& f,
                              const Eigen::VectorXd& x0, const NelderMeadOptions& options) {
-    const Eigen::Index n = x0.size();
-    if (n < 1) throw InputError("nelder_mead needs at least one parameter");
-    NelderMeadResult result;
-    // The loop allocates nothing: every trial point lives in one of these (a fit of a 25-year ETS
-    // class spends as long in small allocations as in its likelihood otherwise). The arithmetic is
-    // the same expression by expression.
-    Eigen::VectorXd point(n), centroid(n), reflected(n), expanded(n), contracted(n);
-    auto value = [&](const Eigen::VectorXd& x) {
-        ++result.evaluations;
-        const double v = f(x);
-        return std::isfinite(v) ? v : infeasible;
-    };
-    auto value_of_column = [&](const auto& column) {
-        point = column;
-        return value(point);
-    };
-    const double f0 = value(x0);
-    if (f0 >= infeasible) throw InputError("the objective cannot be evaluated at the starting values");
-    const double tolerance = options.relative_tolerance * (std::fabs(f0) + options.relative_tolerance);
+    NelderMeadSearch search(x0, options);
+    while (!search.done()) search.tell(f(search.next()));
+    return search.result();
+}
 
-    // Initial simplex: x0 and one vertex per coordinate, moved by a tenth of the largest |x0_i|.
-    Eigen::MatrixXd vertex(n, n + 1);
-    Eigen::VectorXd fv(n + 1);
-    vertex.col(0) = x0;
-    fv(0) = f0;
-    double step = 0.1 * x0.cwiseAbs().maxCoeff();
-    if (step == 0.0) step = 0.1;
-    double size = 0.0;
-    for (Eigen::Index j = 1; j <= n; ++j) {
-        vertex.col(j) = x0;
-        double trial = step;
-        while (vertex(j - 1, j) == x0(j - 1)) {  // a step lost to rounding: make it larger
-            vertex(j - 1, j) = x0(j - 1) + trial;
-            trial *= 10.0;
-        }
-        size += trial;
-        fv(j) = value_of_column(vertex.col(j));
-    }
-    double old_size = size;
-    Eigen::Index low = 0;
-    while (result.evaluations <= options.max_evaluations) {
-        Eigen::Index high = low;
-        for (Eigen::Index j = 0; j <= n; ++j) {
-            if (fv(j) < fv(low)) low = j;
-            if (fv(j) > fv(high)) high = j;
-        }
-        if (fv(high) <= fv(low) + tolerance) {
-            result.converged = true;
-            break;
-        }
-        centroid = (vertex.rowwise().sum() - vertex.col(high)) / static_cast<double>(n);
-        reflected = (1.0 + options.reflection) * centroid - options.reflection * vertex.col(high);
-        const double f_reflected = value(reflected);
-        if (f_reflected < fv(low)) {
-            expanded = options.expansion * reflected + (1.0 - options.expansion) * centroid;
-            const double f_expanded = value(expanded);
-            if (f_expanded < f_reflected) {
-                vertex.col(high) = expanded;
-                fv(high) = f_expanded;
+// The trial points live in preallocated vectors: a fit of a 25-year ETS class spends as long in
+// small allocations as in its likelihood otherwise.
+NelderMeadSearch::NelderMeadSearch(const Eigen::VectorXd& x0, const NelderMeadOptions& options)
+    : options_(options), n_(x0.size()) {
+    if (n_ < 1) throw InputError("nelder_mead needs at least one parameter");
+    vertex_.resize(n_, n_ + 1);
+    fv_.resize(n_ + 1);
+    centroid_.resize(n_);
+    point_ = x0;
+}
+
+void NelderMeadSearch::tell(double value) {
+    ++evaluations_;
+    if (!std::isfinite(value)) value = infeasible;
+    switch (phase_) {
+        case Phase::Start:
+            if (value >= infeasible) throw InputError("the objective cannot be evaluated at the starting values");
+            tolerance_ = options_.relative_tolerance * (std::fabs(value) + options_.relative_tolerance);
+            // Initial simplex: x0 and one vertex per coordinate, moved by a tenth of the largest |x0_i|.
+            vertex_.col(0) = point_;
+            fv_(0) = value;
+            step_ = 0.1 * point_.cwiseAbs().maxCoeff();
+            if (step_ == 0.0) step_ = 0.1;
+            j_ = 1;
+            set_simplex_vertex();
+            phase_ = Phase::Simplex;
+            return;
+        case Phase::Simplex:
+            fv_(j_) = value;
+            if (++j_ <= n_) {
+                set_simplex_vertex();
+                return;
+            }
+            old_size_ = size_;
+            low_ = 0;
+            begin_iteration();
+            return;
+        case Phase::Reflect:
+            f_reflected_ = value;
+            if (value < fv_(low_)) {
+                centroid_ = options_.expansion * point_ + (1.0 - options_.expansion) * centroid_;
+                point_.swap(centroid_);  // point_: the expanded point; centroid_ keeps the reflected one
+                phase_ = Phase::Expand;
+                return;
+            }
+            f_high_ = fv_(high_);
+            if (value < f_high_) {
+                vertex_.col(high_) = point_;
+                fv_(high_) = value;
+            }
+            point_ = (1.0 - options_.contraction) * vertex_.col(high_) + options_.contraction * centroid_;
+            phase_ = Phase::Contract;
+            return;
+        case Phase::Expand:
+            if (value < f_reflected_) {
+                vertex_.col(high_) = point_;
+                fv_(high_) = value;
             } else {
-                vertex.col(high) = reflected;
-                fv(high) = f_reflected;
+                vertex_.col(high_) = centroid_;
+                fv_(high_) = f_reflected_;
             }
-            continue;
-        }
-        const double f_high = fv(high);
-        if (f_reflected < f_high) {
-            vertex.col(high) = reflected;
-            fv(high) = f_reflected;
-        }
-        contracted = (1.0 - options.contraction) * vertex.col(high) + options.contraction * centroid;
-        const double f_contracted = value(contracted);
-        if (f_contracted < fv(high)) {
-            vertex.col(high) = contracted;
-            fv(high) = f_contracted;
-        } else if (f_reflected >= f_high) {
-            // Shrink towards the best vertex; give up when the simplex stops getting smaller.
-            size = 0.0;
-            for (Eigen::Index j = 0; j <= n; ++j) {
-                if (j == low) continue;
-                vertex.col(j) = options.contraction * (vertex.col(j) - vertex.col(low)) + vertex.col(low);
-                size += (vertex.col(j) - vertex.col(low)).cwiseAbs().sum();
-                fv(j) = value_of_column(vertex.col(j));
+            begin_iteration();
+            return;
+        case Phase::Contract:
+            if (value < fv_(high_)) {
+                vertex_.col(high_) = point_;
+                fv_(high_) = value;
+                begin_iteration();
+            } else if (f_reflected_ >= f_high_) {
+                // Shrink towards the best vertex; give up when the simplex stops getting smaller.
+                size_ = 0.0;
+                shrink_from(0);
+            } else {
+                begin_iteration();
             }
-            if (size >= old_size) break;
-            old_size = size;
-        }
+            return;
+        case Phase::Shrink:
+            fv_(j_) = value;
+            shrink_from(j_ + 1);
+            return;
+        case Phase::Done: break;
     }
-    result.x = vertex.col(low);
-    result.value = fv(low);
-    return result;
+    throw InputError("NelderMeadSearch::tell called after the search is done");
+}
+
+void NelderMeadSearch::set_simplex_vertex() {
+    vertex_.col(j_) = vertex_.col(0);
+    double trial = step_;
+    while (vertex_(j_ - 1, j_) == vertex_(j_ - 1, 0)) {  // a step lost to rounding: make it larger
+        vertex_(j_ - 1, j_) = vertex_(j_ - 1, 0) + trial;
+        trial *= 10.0;
+    }
+    size_ += trial;
+    point_ = vertex_.col(j_);
+}
+
+void NelderMeadSearch::begin_iteration() {
+    if (evaluations_ > options_.max_evaluations) {
+        phase_ = Phase::Done;
+        return;
+    }
+    high_ = low_;
+    for (Eigen::Index j = 0; j <= n_; ++j) {
+        if (fv_(j) < fv_(low_)) low_ = j;
+        if (fv_(j) > fv_(high_)) high_ = j;
+    }
+    if (fv_(high_) <= fv_(low_) + tolerance_) {
+        converged_ = true;
+        phase_ = Phase::Done;
+        return;
+    }
+    centroid_ = (vertex_.rowwise().sum() - vertex_.col(high_)) / static_cast<double>(n_);
+    point_ = (1.0 + options_.reflection) * centroid_ - options_.reflection * vertex_.col(high_);
+    phase_ = Phase::Reflect;
+}
+
+void NelderMeadSearch::shrink_from(Eigen::Index j) {
+    if (j == low_) ++j;
+    if (j <= n_) {
+        vertex_.col(j) = options_.contraction * (vertex_.col(j) - vertex_.col(low_)) + vertex_.col(low_);
+        size_ += (vertex_.col(j) - vertex_.col(low_)).cwiseAbs().sum();
+        point_ = vertex_.col(j);
+        j_ = j;
+        phase_ = Phase::Shrink;
+        return;
+    }
+    if (size_ >= old_size_) {
+        phase_ = Phase::Done;
+        return;
+    }
+    old_size_ = size_;
+    begin_iteration();
+}
+
+NelderMeadResult NelderMeadSearch::result() const {
+    NelderMeadResult out;
+    out.x = vertex_.col(low_);
+    out.value = fv_(low_);
+    out.evaluations = evaluations_;
+    out.converged = converged_;
+    return out;
 }
 
 BfgsResult bfgs(const ValueAndGradient& f, const Eigen::VectorXd& x0, const BfgsOptions& options) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <thread>
@@ -101,6 +102,50 @@ TEST_CASE("ETS on a constant series and on series it cannot fit") {
     CHECK_THROWS_WITH(EtsSpec::parse("ZZZ"), Contains("unknown ETS class"));
     // Found by fuzzing: values near the top of the double range overflowed the variance.
     CHECK_THROWS_WITH(EtsModel::fit({1e-301, 8e-301, 4e11, 8e307}, EtsSpec::parse("MNN")), Contains("rescale"));
+}
+
+TEST_CASE("The automatic ETS choice fits its classes in lockstep to exactly the fits of each class alone") {
+    // select and aicc_weights run the classes' Nelder-Mead searches side by side, their
+    // recursions interleaved in one pass (ets.cpp, run_lanes); EtsModel::fit runs one class
+    // alone. Both must ask for the same points and get the same values, bit for bit: series that
+    // grow, fall, cross zero (additive classes only), stay near zero, are short or are constant.
+    Rng rng = make_rng(17, 0);
+    boost::random::normal_distribution<double> normal;
+    std::vector<std::vector<double>> panel{std::vector<double>(9, 3.0), {5, 6, 8, 7, 9, 12}};
+    for (int i = 0; i < 40; ++i) {
+        std::vector<double> y;
+        double level = i % 4 == 3 ? 0.5 : 100.0, drift = 0.08 * normal(rng);
+        for (int t = 0; t < 6 + i % 30; ++t) {
+            level = i % 4 == 2 ? level + 20.0 * (drift + 0.2 * normal(rng)) : level * std::exp(drift + 0.1 * normal(rng));
+            y.push_back(level);
+        }
+        panel.push_back(y);
+    }
+    int compared = 0;
+    for (const auto& y : panel) {
+        for (bool additive_only : {false, true}) {
+            std::vector<std::pair<EtsModel, double>> weighted;
+            try {
+                weighted = EtsModel::aicc_weights(y, additive_only);
+            } catch (const InputError&) {
+                CHECK(y.size() < 6);  // only the shortest series have no class with a finite AICc
+                continue;
+            }
+            for (const auto& [lockstep, weight] : weighted) {
+                const EtsModel alone = EtsModel::fit(y, lockstep.spec());
+                CHECK(lockstep.params() == alone.params());
+                CHECK(lockstep.aicc() == alone.aicc());
+                CHECK(lockstep.sigma2() == alone.sigma2());
+                CHECK(lockstep.mean(3) == alone.mean(3));
+                ++compared;
+            }
+            CHECK(EtsModel::select(y, additive_only).aicc() ==
+                  std::min_element(weighted.begin(), weighted.end(), [](const auto& a, const auto& b) {
+                      return a.first.aicc() < b.first.aicc();
+                  })->first.aicc());
+        }
+    }
+    CHECK(compared > 300);
 }
 
 TEST_CASE("Theta is SES plus half the trend slope") {

@@ -14,7 +14,9 @@
 /// omitted; k = number of estimated parameters + 1 for sigma).
 /// Prediction intervals are analytic: HKOS classes 1 (additive error, eq. 6.4) and 2
 /// (multiplicative error, eq. 6.5-6.6), with normal quantiles, as R does.
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -97,6 +99,13 @@ public:
                                                              const ImportanceOptions& options = {}) const;
 
 private:
+    /// The model at the estimates x (the optimiser's coordinates), its states run through y.
+    static EtsModel from_estimate(const std::vector<double>& y, EtsSpec spec, const Eigen::VectorXd& x);
+    /// Every class the series supports, fitted once (select and aicc_weights share these fits),
+    /// and the index of the smallest finite AICc; throws when no class has one.
+    static std::pair<std::vector<EtsModel>, std::size_t> fit_every_class(const std::vector<double>& y,
+                                                                         bool additive_only);
+
     EtsSpec spec_;
     double alpha_ = 0, beta_ = 0, phi_ = 1, l0_ = 0, b0_ = 0;
     double loglik_ = 0, aic_ = 0, aicc_ = 0, bic_ = 0, sigma2_ = 0;

@@ -35,6 +35,38 @@ struct NelderMeadResult {
 NelderMeadResult nelder_mead(const std::function<double(const Eigen::VectorXd&)>& f,
                              const Eigen::VectorXd& x0, const NelderMeadOptions& options = {});
 
+/// nelder_mead as a state machine: the caller evaluates each point it is asked for and tells the
+/// value back, so that several minimisations can share one pass of their objectives (the ETS
+/// classes of a series are fitted in lockstep, their recursions interleaved). The points asked
+/// for, and the result, are nelder_mead's exactly:
+///     NelderMeadSearch search(x0);
+///     while (!search.done()) search.tell(f(search.next()));
+class NelderMeadSearch {
+public:
+    explicit NelderMeadSearch(const Eigen::VectorXd& x0, const NelderMeadOptions& options = {});
+    bool done() const { return phase_ == Phase::Done; }
+    /// The point to evaluate next (not valid once done()).
+    const Eigen::VectorXd& next() const { return point_; }
+    /// The objective at next(). Throws InputError when the first value (at x0) is not finite.
+    void tell(double value);
+    NelderMeadResult result() const;
+
+private:
+    enum class Phase { Start, Simplex, Reflect, Expand, Contract, Shrink, Done };
+    void set_simplex_vertex();
+    void begin_iteration();
+    void shrink_from(Eigen::Index j);
+
+    NelderMeadOptions options_;
+    Phase phase_ = Phase::Start;
+    Eigen::Index n_, j_ = 0, low_ = 0, high_ = 0;
+    Eigen::MatrixXd vertex_;
+    Eigen::VectorXd fv_, point_, centroid_;
+    double tolerance_ = 0, step_ = 0, size_ = 0, old_size_ = 0, f_reflected_ = 0, f_high_ = 0;
+    int evaluations_ = 0;
+    bool converged_ = false;
+};
+
 struct BfgsOptions {
     /// Stop when the largest |gradient| component is below this, or when no step lowers f (nor,
     /// at a value equal within rounding, the gradient) along steepest descent. Near an optimum
