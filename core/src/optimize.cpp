@@ -131,7 +131,14 @@ void NelderMeadSearch::begin_iteration() {
         phase_ = Phase::Done;
         return;
     }
-    centroid_ = (vertex_.rowwise().sum() - vertex_.col(high_)) / static_cast<double>(n_);
+    // The centroid of all vertices but the worst, summed in R's order (nmmin: minus the worst,
+    // then every vertex in turn), so that the path does not depend on how Eigen would vectorise
+    // the sum.
+    for (Eigen::Index i = 0; i < n_; ++i) {
+        double sum = -vertex_(i, high_);
+        for (Eigen::Index j = 0; j <= n_; ++j) sum += vertex_(i, j);
+        centroid_(i) = sum / static_cast<double>(n_);
+    }
     point_ = (1.0 + options_.reflection) * centroid_ - options_.reflection * vertex_.col(high_);
     phase_ = Phase::Reflect;
 }
@@ -139,8 +146,10 @@ void NelderMeadSearch::begin_iteration() {
 void NelderMeadSearch::shrink_from(Eigen::Index j) {
     if (j == low_) ++j;
     if (j <= n_) {
-        vertex_.col(j) = options_.contraction * (vertex_.col(j) - vertex_.col(low_)) + vertex_.col(low_);
-        size_ += (vertex_.col(j) - vertex_.col(low_)).cwiseAbs().sum();
+        for (Eigen::Index i = 0; i < n_; ++i) {  // R's order of the size's sum, too
+            vertex_(i, j) = options_.contraction * (vertex_(i, j) - vertex_(i, low_)) + vertex_(i, low_);
+            size_ += std::fabs(vertex_(i, j) - vertex_(i, low_));
+        }
         point_ = vertex_.col(j);
         j_ = j;
         phase_ = Phase::Shrink;
