@@ -28,6 +28,17 @@ template <typename T>
 using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 template <typename T>
 using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+// The state has m = max(p, q + 1) <= 6 entries (p and q are at most 5), so its vectors and
+// matrices, and the m^2 x m^2 system of the stationary covariance, have their storage inline:
+// a likelihood evaluation allocates nothing for them (malloc and free were a fifth of a short
+// series' fit).
+constexpr int max_state = 6;
+template <typename T>
+using StateVector = Eigen::Matrix<T, Eigen::Dynamic, 1, 0, max_state, 1>;
+template <typename T>
+using StateMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, 0, max_state, max_state>;
+using LyapunovMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, max_state * max_state, max_state * max_state>;
+using LyapunovVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, max_state * max_state, 1>;
 
 // Jones (1980): unconstrained -> partial autocorrelations (tanh) -> stationary AR coefficients
 // by the Durbin–Levinson recursion.
@@ -46,20 +57,21 @@ Vector<T> ar_from_unconstrained(const Vector<T>& u) {
 
 template <typename T>
 struct StateSpace {
-    Matrix<T> transition;
-    Vector<T> r;
-    Matrix<T> p0;
+    StateMatrix<T> transition;
+    StateVector<T> r;
+    StateMatrix<T> p0;
 };
 
 // The stationary covariance: the P with P = T P T' + Q, from vec(P) = (I - T (x) T)^{-1} vec(Q).
-Eigen::MatrixXd stationary_covariance(const Eigen::MatrixXd& t, const Eigen::MatrixXd& q,
-                                      std::optional<Eigen::PartialPivLU<Eigen::MatrixXd>>* keep = nullptr) {
+StateMatrix<double> stationary_covariance(const StateMatrix<double>& t, const StateMatrix<double>& q,
+                                          std::optional<Eigen::PartialPivLU<LyapunovMatrix>>* keep = nullptr) {
     const Eigen::Index m = t.rows();
-    Eigen::MatrixXd big(m * m, m * m);
+    if (m > max_state) throw InputError("an ARMA state of more than 6 entries");  // orders are checked before
+    LyapunovMatrix big(m * m, m * m);
     for (Eigen::Index i = 0; i < m; ++i)
         for (Eigen::Index j = 0; j < m; ++j) big.block(i * m, j * m, m, m) = t(i, j) * t;
-    Eigen::PartialPivLU<Eigen::MatrixXd> lu(Eigen::MatrixXd::Identity(m * m, m * m) - big);
-    const Eigen::VectorXd vec_p = lu.solve(Eigen::Map<const Eigen::VectorXd>(q.data(), m * m));
+    Eigen::PartialPivLU<LyapunovMatrix> lu(LyapunovMatrix::Identity(m * m, m * m) - big);
+    const LyapunovVector vec_p = lu.solve(Eigen::Map<const Eigen::VectorXd>(q.data(), m * m));
     if (keep) keep->emplace(std::move(lu));
     return Eigen::Map<const Eigen::MatrixXd>(vec_p.data(), m, m);
 }
@@ -68,29 +80,29 @@ Eigen::MatrixXd stationary_covariance(const Eigen::MatrixXd& t, const Eigen::Mat
 // + dQ): each partial derivative solves the same equation with its own Q, so one factorisation of
 // I - T (x) T serves the value and every partial (rather than factorising a matrix of duals).
 template <typename D>
-Matrix<Eigen::AutoDiffScalar<D>> stationary_covariance(const Matrix<Eigen::AutoDiffScalar<D>>& t,
-                                                       const Matrix<Eigen::AutoDiffScalar<D>>& q) {
+StateMatrix<Eigen::AutoDiffScalar<D>> stationary_covariance(const StateMatrix<Eigen::AutoDiffScalar<D>>& t,
+                                                            const StateMatrix<Eigen::AutoDiffScalar<D>>& q) {
     using Dual = Eigen::AutoDiffScalar<D>;
     const Eigen::Index m = t.rows();
     Eigen::Index k = 0;  // the number of partials (constant entries carry none)
     for (Eigen::Index i = 0; i < t.size(); ++i) k = std::max(k, t(i).derivatives().size());
     for (Eigen::Index i = 0; i < q.size(); ++i) k = std::max(k, q(i).derivatives().size());
-    const auto value = [](const Matrix<Dual>& a) {
-        return Eigen::MatrixXd(a.unaryExpr([](const Dual& x) { return x.value(); }));
+    const auto value = [](const StateMatrix<Dual>& a) {
+        return StateMatrix<double>(a.unaryExpr([](const Dual& x) { return x.value(); }));
     };
-    const auto partial = [](const Matrix<Dual>& a, Eigen::Index i) {
-        return Eigen::MatrixXd(
+    const auto partial = [](const StateMatrix<Dual>& a, Eigen::Index i) {
+        return StateMatrix<double>(
             a.unaryExpr([i](const Dual& x) { return x.derivatives().size() > i ? x.derivatives()(i) : 0.0; }));
     };
-    const Eigen::MatrixXd tv = value(t);
-    std::optional<Eigen::PartialPivLU<Eigen::MatrixXd>> lu;
-    const Eigen::MatrixXd p = stationary_covariance(tv, value(q), &lu);
-    Matrix<Dual> out(m, m);
+    const StateMatrix<double> tv = value(t);
+    std::optional<Eigen::PartialPivLU<LyapunovMatrix>> lu;
+    const StateMatrix<double> p = stationary_covariance(tv, value(q), &lu);
+    StateMatrix<Dual> out(m, m);
     for (Eigen::Index i = 0; i < out.size(); ++i) out(i) = Dual(p(i), D::Zero(k));
     for (Eigen::Index i = 0; i < k; ++i) {
-        const Eigen::MatrixXd dt = partial(t, i), tpdt = tv * p * dt.transpose();
-        const Eigen::MatrixXd rhs = tpdt + tpdt.transpose() + partial(q, i);
-        const Eigen::VectorXd dp = lu->solve(Eigen::Map<const Eigen::VectorXd>(rhs.data(), m * m));
+        const StateMatrix<double> dt = partial(t, i), tpdt = tv * p * dt.transpose();
+        const StateMatrix<double> rhs = tpdt + tpdt.transpose() + partial(q, i);
+        const LyapunovVector dp = lu->solve(Eigen::Map<const Eigen::VectorXd>(rhs.data(), m * m));
         for (Eigen::Index j = 0; j < out.size(); ++j) out(j).derivatives()(i) = dp(j);
     }
     return out;
@@ -101,13 +113,13 @@ StateSpace<T> arma_state_space(const Vector<T>& phi, const Vector<T>& theta) {
     const Eigen::Index p = phi.size(), q = theta.size();
     const Eigen::Index m = std::max<Eigen::Index>(p, q + 1);
     StateSpace<T> s;
-    s.transition = Matrix<T>::Zero(m, m);
+    s.transition = StateMatrix<T>::Zero(m, m);
     s.transition.col(0).head(p) = phi;
     for (Eigen::Index i = 0; i + 1 < m; ++i) s.transition(i, i + 1) = T(1.0);
-    s.r = Vector<T>::Zero(m);
+    s.r = StateVector<T>::Zero(m);
     s.r(0) = T(1.0);
     s.r.segment(1, q) = theta;
-    s.p0 = stationary_covariance(s.transition, Matrix<T>(s.r * s.r.transpose()));
+    s.p0 = stationary_covariance(s.transition, StateMatrix<T>(s.r * s.r.transpose()));
     s.p0 = (T(0.5) * (s.p0 + s.p0.transpose())).eval();
     return s;
 }
@@ -132,15 +144,15 @@ Likelihood<T> arma_likelihood(const Vector<T>& z, const Vector<T>& phi, const Ve
     for (Eigen::Index i = 0; i < s.p0.size(); ++i)
         if (!std::isfinite(value_of(s.p0(i)))) return out;
     const Eigen::Index m = s.r.size();
-    Vector<T> a = Vector<T>::Zero(m);
-    Matrix<T> p = s.p0;
-    const Matrix<T> rr = s.r * s.r.transpose();
+    StateVector<T> a = StateVector<T>::Zero(m);
+    StateMatrix<T> p = s.p0;
+    const StateMatrix<T> rr = s.r * s.r.transpose();
     // T is the companion matrix (phi, padded with zeros, in its first column; ones above the
     // diagonal): (T x)_i = phi_i x_0 + x_(i+1), so T a and T P T' cost O(m) and O(m^2) in place of
     // general products (the terms dropped are exact zeros), and the loop allocates nothing.
-    const Vector<T> phi_full = s.transition.col(0);
-    Vector<T> k(m), column(m);
-    Matrix<T> tp(m, m);
+    const StateVector<T> phi_full = s.transition.col(0);
+    StateVector<T> k(m), column(m);
+    StateMatrix<T> tp(m, m);
     T sumsq = T(0.0), sumlog = T(0.0);
     for (Eigen::Index t = 0; t < z.size(); ++t) {
         const T v = z(t) - a(0);
