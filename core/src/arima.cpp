@@ -42,11 +42,11 @@ using LyapunovVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, max_state * m
 
 // Jones (1980): unconstrained -> partial autocorrelations (tanh) -> stationary AR coefficients
 // by the Durbin–Levinson recursion.
-template <typename T>
-Vector<T> ar_from_unconstrained(const Vector<T>& u) {
+template <typename T, typename Coordinates>
+StateVector<T> ar_from_unconstrained(const Eigen::MatrixBase<Coordinates>& u) {
     const Eigen::Index p = u.size();
-    Vector<T> phi = u.array().tanh();
-    Vector<T> work = phi;
+    StateVector<T> phi = u.array().tanh();
+    StateVector<T> work = phi;
     for (Eigen::Index j = 1; j < p; ++j) {
         const T a = phi(j);
         for (Eigen::Index k = 0; k < j; ++k) work(k) -= a * phi(j - k - 1);
@@ -109,7 +109,7 @@ StateMatrix<Eigen::AutoDiffScalar<D>> stationary_covariance(const StateMatrix<Ei
 }
 
 template <typename T>
-StateSpace<T> arma_state_space(const Vector<T>& phi, const Vector<T>& theta) {
+StateSpace<T> arma_state_space(const StateVector<T>& phi, const StateVector<T>& theta) {
     const Eigen::Index p = phi.size(), q = theta.size();
     const Eigen::Index m = std::max<Eigen::Index>(p, q + 1);
     StateSpace<T> s;
@@ -128,14 +128,14 @@ template <typename T>
 struct Likelihood {
     T loglik = T(-std::numeric_limits<double>::infinity());
     T sigma2 = T(0.0);
-    Vector<T> next_state;
-    Matrix<T> next_cov;  // in units of sigma^2
+    StateVector<T> next_state;
+    StateMatrix<T> next_cov;  // in units of sigma^2
     std::vector<double> innovations;  // the prediction errors z_t - E(z_t | past), if asked for
 };
 
 // Exact Gaussian likelihood with sigma^2 concentrated out (unit-variance filter).
 template <typename T>
-Likelihood<T> arma_likelihood(const Vector<T>& z, const Vector<T>& phi, const Vector<T>& theta,
+Likelihood<T> arma_likelihood(const Vector<T>& z, const StateVector<T>& phi, const StateVector<T>& theta,
                               bool keep_innovations = false) {
     using std::log;
     using std::sqrt;
@@ -200,8 +200,8 @@ struct Coefficients {
     double scale;
     Coefficients(ArimaOrder o, const Eigen::VectorXd& w)
         : order(o), scale(std::max(std::sqrt((w.array() - w.mean()).square().mean()), 1e-12)) {}
-    template <typename T>
-    void unpack(const Vector<T>& x, Vector<T>& phi, Vector<T>& theta, T& c) const {
+    template <typename T, typename Coefficient>
+    void unpack(const Vector<T>& x, Coefficient& phi, Coefficient& theta, T& c) const {
         phi = ar_from_unconstrained<T>(x.head(order.p));
         // Invertible MA by the same map: theta(B) = 1 + sum theta_i B^i has its roots outside the
         // unit circle exactly when -theta is a stationary AR polynomial.
@@ -224,7 +224,7 @@ struct Coefficients {
 private:
     template <typename Dual>
     double objective(const Eigen::VectorXd& w, const Eigen::VectorXd& x, Eigen::VectorXd& gradient) const {
-        Vector<Dual> phi, theta;
+        StateVector<Dual> phi, theta;
         Dual c;
         unpack(seeded<Dual>(x), phi, theta, c);
         const Vector<Dual> z = w.cast<Dual>().array() - c;
