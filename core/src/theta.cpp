@@ -234,10 +234,11 @@ ThetaFamilyModel ThetaFamilyModel::fit(const std::vector<double>& y, ThetaVarian
             const double level = ww > 0.0 ? w.dot(r - phi * g) / ww : 0.0;
             return std::clamp(level, -level_bound, level_bound);
         };
+        const auto sse_at = [&](double level, double phi) { return (r - level * w - phi * g).squaredNorm(); };
         Solution best{0.0, 0.5, 0.0};
         if (free_phi) {
             // unconstrained least squares on the two columns scaled to unit norm (QR, never the
-            // normal equations), then the box: a bound on phi fixes it and refits the level
+            // normal equations)
             Eigen::MatrixXd x(m, 2);
             const double sw = std::max(w.norm(), 1e-300), sg = std::max(g.norm(), 1e-300);
             x.col(0) = w / sw;
@@ -245,14 +246,29 @@ ThetaFamilyModel ThetaFamilyModel::fit(const std::vector<double>& y, ThetaVarian
             const Eigen::Vector2d z = x.colPivHouseholderQr().solve(r);
             best.phi = z(1) / sg;
             best.level = z(0) / sw;
-            if (!(best.phi >= 0.0 && best.phi <= max_phi) || std::fabs(best.level) > level_bound) {
-                best.phi = std::clamp(std::isfinite(best.phi) ? best.phi : 0.5, 0.0, max_phi);
-                best.level = level_given(best.phi);
+            if (!(best.phi >= 0.0 && best.phi <= max_phi) || !(std::fabs(best.level) <= level_bound)) {
+                // Outside the box, the minimum of this convex quadratic lies on an edge of it: on
+                // each edge, the best value of the other variable, clamped (the corners are among
+                // these). Fixing phi alone missed the edges where the level is at its bound, which
+                // statsforecast reaches on trade series with alpha near 1 (benchmarks/theta_optimum.py).
+                const double gg = g.squaredNorm();
+                const auto phi_given = [&](double level) {
+                    const double phi = gg > 0.0 ? g.dot(r - level * w) / gg : 0.5;
+                    return std::clamp(std::isfinite(phi) ? phi : 0.5, 0.0, max_phi);
+                };
+                best.sse = std::numeric_limits<double>::infinity();
+                for (const auto& [level, phi] : {std::pair{level_given(0.0), 0.0}, std::pair{level_given(max_phi), max_phi},
+                                                 std::pair{-level_bound, phi_given(-level_bound)},
+                                                 std::pair{level_bound, phi_given(level_bound)}}) {
+                    const double sse = sse_at(level, phi);
+                    if (sse < best.sse) best = {level, phi, sse};
+                }
+                return best;
             }
         } else {
             best.level = level_given(0.5);
         }
-        best.sse = (r - best.level * w - best.phi * g).squaredNorm();
+        best.sse = sse_at(best.level, best.phi);
         return best;
     };
     // alpha: the best of a grid of 90, refined by Brent's method between its neighbours

@@ -1,5 +1,5 @@
 """The Theta family against statsforecast, through a committed fixture
-(tests/fixtures/make_statsforecast_reference.py: statsforecast's auto_theta on 54 yearly series).
+(tests/fixtures/make_statsforecast_reference.py: statsforecast's auto_theta on 56 yearly series).
 
 statsforecast stops its simplex search early; tradetarget minimises the same criterion exactly
 (theta.hpp). So the check is in two parts: at statsforecast's parameters the two recursions give the
