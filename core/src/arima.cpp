@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
@@ -43,6 +44,7 @@ using LyapunovVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, max_state * m
 template <typename T, typename Coordinates>
 StateVector<T> ar_from_unconstrained(const Eigen::MatrixBase<Coordinates>& u) {
     const Eigen::Index p = u.size();
+    if (p > max_state) throw std::logic_error("more AR or MA coefficients than an ARMA state holds");
     StateVector<T> phi = u.array().tanh();
     StateVector<T> work = phi;
     for (Eigen::Index j = 1; j < p; ++j) {
@@ -63,8 +65,7 @@ struct StateSpace {
 // The stationary covariance: the P with P = T P T' + Q, from vec(P) = (I - T (x) T)^{-1} vec(Q).
 StateMatrix<double> stationary_covariance(const StateMatrix<double>& t, const StateMatrix<double>& q,
                                           std::optional<Eigen::PartialPivLU<LyapunovMatrix>>* keep = nullptr) {
-    const Eigen::Index m = t.rows();
-    if (m > max_state) throw InputError("an ARMA state of more than 6 entries");  // orders are checked before
+    const Eigen::Index m = t.rows();  // at most max_state: arma_state_space checks it
     LyapunovMatrix big(m * m, m * m);
     for (Eigen::Index i = 0; i < m; ++i)
         for (Eigen::Index j = 0; j < m; ++j) big.block(i * m, j * m, m, m) = t(i, j) * t;
@@ -110,6 +111,7 @@ template <typename T>
 StateSpace<T> arma_state_space(const StateVector<T>& phi, const StateVector<T>& theta) {
     const Eigen::Index p = phi.size(), q = theta.size();
     const Eigen::Index m = std::max<Eigen::Index>(p, q + 1);
+    if (m > max_state) throw std::logic_error("an ARMA state of more than 6 entries");  // fit allows p, q <= 5
     StateSpace<T> s;
     s.transition = StateMatrix<T>::Zero(m, m);
     s.transition.col(0).head(p) = phi;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include <boost/random/chi_squared_distribution.hpp>
@@ -179,6 +180,8 @@ void run_lanes(Lane* const* lanes, const std::vector<double>& y) {
     }
 }
 
+constexpr std::size_t max_lanes = 6;  // the ETS classes
+
 void run_lanes(Lane* const* lanes, std::size_t k, const std::vector<double>& y) {
     switch (k) {
         case 1: return run_lanes<1>(lanes, y);
@@ -186,7 +189,8 @@ void run_lanes(Lane* const* lanes, std::size_t k, const std::vector<double>& y) 
         case 3: return run_lanes<3>(lanes, y);
         case 4: return run_lanes<4>(lanes, y);
         case 5: return run_lanes<5>(lanes, y);
-        default: return run_lanes<6>(lanes, y);  // the ETS classes: at most six
+        case 6: return run_lanes<6>(lanes, y);
+        default: throw std::logic_error("run_lanes: more lanes than the six ETS classes");
     }
 }
 
@@ -369,8 +373,9 @@ std::pair<std::vector<EtsModel>, std::size_t> EtsModel::fit_every_class(const st
         }
         fits.push_back({Lane{spec, {}, {}}, NelderMeadSearch(start_values(y, spec)), false});
     }
-    Lane* batch[6];
-    Fit* owner[6];
+    if (fits.size() > max_lanes) throw std::logic_error("more ETS classes than lanes");
+    Lane* batch[max_lanes];
+    Fit* owner[max_lanes];
     while (true) {
         std::size_t k = 0;
         for (Fit& fit : fits) {

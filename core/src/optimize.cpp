@@ -32,11 +32,16 @@ NelderMeadSearch::NelderMeadSearch(const Eigen::VectorXd& x0, const NelderMeadOp
 }
 
 void NelderMeadSearch::tell(double value) {
+    if (phase_ == Phase::Done || phase_ == Phase::Failed)
+        throw InputError("NelderMeadSearch::tell called after the search ended");
     ++evaluations_;
     if (!std::isfinite(value)) value = infeasible;
     switch (phase_) {
         case Phase::Start:
-            if (value >= infeasible) throw InputError("the objective cannot be evaluated at the starting values");
+            if (value >= infeasible) {
+                phase_ = Phase::Failed;
+                throw InputError("the objective cannot be evaluated at the starting values");
+            }
             tolerance_ = options_.relative_tolerance * (std::fabs(value) + options_.relative_tolerance);
             // Initial simplex: x0 and one vertex per coordinate, moved by a tenth of the largest |x0_i|.
             vertex_.col(0) = point_;
@@ -100,9 +105,9 @@ void NelderMeadSearch::tell(double value) {
             fv_(j_) = value;
             shrink_from(j_ + 1);
             return;
-        case Phase::Done: break;
+        case Phase::Done:
+        case Phase::Failed: break;  // refused above
     }
-    throw InputError("NelderMeadSearch::tell called after the search is done");
 }
 
 void NelderMeadSearch::set_simplex_vertex() {
@@ -164,6 +169,7 @@ void NelderMeadSearch::shrink_from(Eigen::Index j) {
 }
 
 NelderMeadResult NelderMeadSearch::result() const {
+    if (phase_ == Phase::Failed) throw InputError("the objective cannot be evaluated at the starting values");
     NelderMeadResult out;
     out.x = vertex_.col(low_);
     out.value = fv_(low_);

@@ -45,8 +45,8 @@ def evaluate(
     Raises
     ------
     ValueError
-        Fewer than 5 years, a constant series (the scaled errors divide by its changes), an unknown
-        model, or ``min_train`` outside 2 to n - 1.
+        Fewer than 5 years, a constant series (the scaled errors divide by its changes), an empty
+        or unknown model list, or ``min_train`` outside 2 to n - 1.
     TypeError
         ``series`` is not a series indexed by year.
 
@@ -66,6 +66,9 @@ def evaluate(
         raise TypeError(f"expected a pandas Series indexed by year, a year/value DataFrame or a reconciled "
                         f"series; got {type(series).__name__}")
     models = list(models) if models is not None else _core.evaluable_models()
+    if not models:
+        raise ValueError("models is empty: name at least one model to evaluate, e.g. models=['theta'], or leave "
+                         "it out to evaluate every model rolling-origin evaluation can score")
     n = len(series)
     if n and series.nunique() == 1:
         raise ValueError(f"the series is constant ({series.iloc[0]:g} in every year): scaled errors (MASE, RMSSE) "

@@ -35,6 +35,33 @@ TEST_CASE("Nelder-Mead finds the minimum of the Rosenbrock function") {
     CHECK_THROWS_AS(nelder_mead([](const Eigen::VectorXd&) { return NAN; }, Eigen::Vector2d(0, 0)), InputError);
 }
 
+TEST_CASE("Nelder-Mead as an ask/tell search asks for the points worked out by hand, and refuses to go on") {
+    // f(x) = x^2 from 1: the simplex {1, 1.1}; reflection 0.9 and expansion 0.8 accepted; 0.6, 0.4
+    // likewise; reflection 0 accepted over expansion -0.4; then two failed reflections, each
+    // followed by an accepted contraction (0.2, then 0.1).
+    NelderMeadSearch search(Eigen::VectorXd::Constant(1, 1.0));
+    std::vector<double> asked;
+    while (!search.done() && asked.size() < 12) {
+        asked.push_back(search.next()(0));
+        search.tell(asked.back() * asked.back());
+    }
+    const std::vector<double> by_hand{1, 1.1, 0.9, 0.8, 0.6, 0.4, 0, -0.4, -0.4, 0.2, -0.2, 0.1};
+    REQUIRE(asked.size() == by_hand.size());
+    for (std::size_t i = 0; i < asked.size(); ++i) CHECK(asked[i] == Approx(by_hand[i]).margin(1e-12));
+    while (!search.done()) search.tell(search.next()(0) * search.next()(0));
+    CHECK(search.result().converged);
+    CHECK(std::fabs(search.result().x(0)) < 1e-3);
+    const int evaluations = search.result().evaluations;
+    CHECK_THROWS_AS(search.tell(0.0), InputError);
+    CHECK(search.result().evaluations == evaluations);
+
+    NelderMeadSearch failed(Eigen::Vector2d(0, 0));
+    CHECK_THROWS_WITH(failed.tell(NAN), Contains("starting values"));
+    CHECK(failed.done());
+    CHECK_THROWS_AS(failed.tell(1.0), InputError);
+    CHECK_THROWS_AS(failed.result(), InputError);
+}
+
 TEST_CASE("BFGS with an exact gradient finds the Rosenbrock minimum and steps back from infeasible points") {
     const auto rosenbrock = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
         g.resize(2);
@@ -130,6 +157,21 @@ TEST_CASE("The automatic ETS choice fits its classes in lockstep to exactly the 
             } catch (const InputError&) {
                 CHECK(y.size() < 6);  // only the shortest series have no class with a finite AICc
                 continue;
+            }
+            // every class that can be fitted alone with a finite AICc is in the lockstep result
+            bool positive = !additive_only;
+            for (double v : y) positive = positive && v > 0.0;
+            for (const EtsSpec& spec : EtsSpec::all()) {
+                bool fits = spec.error == EtsError::Additive || positive;
+                try {
+                    fits = fits && std::isfinite(EtsModel::fit(y, spec).aicc());
+                } catch (const InputError&) {
+                    fits = false;
+                }
+                const bool listed = std::any_of(weighted.begin(), weighted.end(), [&](const auto& entry) {
+                    return entry.first.spec().name() == spec.name();
+                });
+                CHECK(fits == listed);
             }
             for (const auto& [lockstep, weight] : weighted) {
                 const EtsModel alone = EtsModel::fit(y, lockstep.spec());

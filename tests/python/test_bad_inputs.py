@@ -207,6 +207,11 @@ def test_evaluate_on_a_constant_series_says_why_it_cannot_score() -> None:
         tt.evaluate(pd.Series([5.0] * 12, index=range(2010, 2022)))
 
 
+def test_evaluate_with_no_model_says_so() -> None:
+    with pytest.raises(ValueError, match="models is empty: name at least one model"):
+        tt.evaluate(pd.Series([3.0, 5.0, 4.0, 6.0, 7.0, 6.5, 8.0], index=range(2018, 2025)), models=[])
+
+
 def test_the_memory_limit_holds_for_the_whole_request() -> None:
     """Issue 16: each model's or series' paths passed the 2 GB check alone, the request as a whole did
     not (5.8 GB peak; std::bad_alloc in the panel). Refused before anything is allocated."""

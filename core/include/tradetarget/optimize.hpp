@@ -44,15 +44,16 @@ NelderMeadResult nelder_mead(const std::function<double(const Eigen::VectorXd&)>
 class NelderMeadSearch {
 public:
     explicit NelderMeadSearch(const Eigen::VectorXd& x0, const NelderMeadOptions& options = {});
-    bool done() const { return phase_ == Phase::Done; }
+    bool done() const { return phase_ == Phase::Done || phase_ == Phase::Failed; }
     /// The point to evaluate next (not valid once done()).
     const Eigen::VectorXd& next() const { return point_; }
-    /// The objective at next(). Throws InputError when the first value (at x0) is not finite.
+    /// The objective at next(). Throws InputError when the first value (at x0) is not finite (the
+    /// search has then failed: done(), and result() throws too) and when told after done().
     void tell(double value);
     NelderMeadResult result() const;
 
 private:
-    enum class Phase { Start, Simplex, Reflect, Expand, Contract, Shrink, Done };
+    enum class Phase { Start, Simplex, Reflect, Expand, Contract, Shrink, Done, Failed };
     void set_simplex_vertex();
     void begin_iteration();
     void shrink_from(Eigen::Index j);
