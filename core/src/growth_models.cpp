@@ -63,7 +63,8 @@ AnnualSeries series_of(const std::vector<int>& years, const std::vector<double>&
                              std::to_string(years[k - 1]));
         if (!std::isfinite(levels[k]) || levels[k] <= 0.0)
             throw InputError("the value for " + year + " is " + std::to_string(levels[k]) +
-                             "; values must be finite and positive (they are modelled in logs)");
+                             "; values must be finite and positive (every series is held in logs, so the models of "
+                             "levels need positive values too, even with positive=False)");
         s.log_level(i) = std::log(levels[k]);
         if (!log_sd.empty()) {
             if (!std::isfinite(log_sd[k]) || log_sd[k] < 0.0)

@@ -223,7 +223,7 @@ def fit_document(fitted: Fit, horizon: int, levels) -> dict:
         doc["sigma2"] = float(fitted.core.diagnostics.innovation_variance)
     doc["forecast"] = {
         "index": [int(i) for i in table.index],
-        "mean": table["point"].tolist(),
+        "point": table["point"].tolist(),  # as Fit.intervals names it: the mean, or the median in logs
         "lower": {f"{lv:g}": table[f"lower_{lv:g}"].tolist() for lv in levels},
         "upper": {f"{lv:g}": table[f"upper_{lv:g}"].tolist() for lv in levels},
     }
@@ -237,7 +237,7 @@ def fit_main(argv: Sequence[str]) -> int:
         description="Fit a forecasting model to one series (a one-column or year,value CSV) and forecast it (an observations file: its reconciled annual total). "
         "Models: the ETS classes and auto_ets (AICc), ARIMA(p,d,q) (--drift for a drift or mean) and auto_arima "
         "(KPSS + stepwise AICc), theta, and the growth models in logs (loglinear, rw_drift, logistic, gompertz, "
-        "local_linear_trend: 'mean' is their median). auto picks among auto_ets, auto_arima and theta by "
+        "local_linear_trend: 'point' is their median). auto picks among auto_ets, auto_arima and theta by "
         "rolling-origin MASE (their AICcs are not comparable); for a series with gaps, the calibrated reference_rw.",
     )
     p.add_argument("file", metavar="FILE.csv", help="one column of values, the columns year,value, or an observations file")
@@ -296,7 +296,7 @@ def fit_main(argv: Sequence[str]) -> int:
                 else "  (likelihood of the log levels: not comparable with the models of levels)")
         print("  " + "  ".join(criteria) + note)
     fc = doc["forecast"]
-    table = {"mean": fc["mean"]}
+    table = {"point": fc["point"]}
     for lv in fc["lower"]:
         table[f"lower_{lv}"] = fc["lower"][lv]
         table[f"upper_{lv}"] = fc["upper"][lv]

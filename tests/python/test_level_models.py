@@ -125,7 +125,7 @@ def test_python_api_and_fit_command(tmp_path: Path, capsys) -> None:
     assert main(["fit", str(path), "--model", "theta", "--horizon", "2", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["model"] == "Theta" and doc["aicc"] is None
-    np.testing.assert_allclose(doc["forecast"]["mean"], ref["theta"]["mean"][:2], rtol=1e-6)
+    np.testing.assert_allclose(doc["forecast"]["point"], ref["theta"]["mean"][:2], rtol=1e-6)
 
     one = tmp_path / "one.csv"
     one.write_text("value\n" + "".join(f"{v}\n" for v in ref["values"]))
@@ -165,8 +165,8 @@ def test_fit_command_runs_every_growth_model(tmp_path: Path, capsys, model: str)
     assert main(["fit", str(path), "--model", model, "--horizon", "4", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["model"] == model and doc["forecast"]["index"] == [1961, 1962, 1963, 1964]
-    lo, mid, hi = (np.array(doc["forecast"][k]["95"]) if k != "mean" else np.array(doc["forecast"]["mean"])
-                   for k in ("lower", "mean", "upper"))
+    lo, mid, hi = (np.array(doc["forecast"][k]["95"]) if k != "point" else np.array(doc["forecast"]["point"])
+                   for k in ("lower", "point", "upper"))
     assert np.all(lo < mid) and np.all(mid < hi)
     assert main(["fit", str(path), "--model", model, "--horizon", "2"]) == 0
     assert "lower_80" in capsys.readouterr().out
@@ -605,7 +605,7 @@ def test_box_cox_from_the_command_line(tmp_path: Path, capsys) -> None:
     expected = tt.fit(pd.Series(ref["values"], index=range(1937, 1937 + len(ref["values"]))), "auto_ets", box_cox="auto")
     assert doc["params"]["lambda"] == pytest.approx(dict(expected.params)["lambda"], rel=1e-12)
     assert "Box-Cox lambda 0.538 (Guerrero's)" in doc["model"]
-    np.testing.assert_allclose(doc["forecast"]["mean"], expected.intervals(3)["point"], rtol=1e-12)
+    np.testing.assert_allclose(doc["forecast"]["point"], expected.intervals(3)["point"], rtol=1e-12)
     assert main(["fit", str(path), "--model", "AAN", "--box-cox", "0", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["params"]["lambda"] == 0.0
     assert main(["fit", str(path), "--box-cox", "auto"]) == 2
