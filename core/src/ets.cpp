@@ -363,7 +363,7 @@ std::pair<std::vector<EtsModel>, std::size_t> EtsModel::fit_every_class(const st
         bool failed;
     };
     std::vector<Fit> fits;
-    fits.reserve(6);
+    fits.reserve(max_lanes);
     for (const EtsSpec& spec : EtsSpec::all()) {
         if (spec.error == EtsError::Multiplicative && !positive) continue;
         try {

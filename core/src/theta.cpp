@@ -229,8 +229,8 @@ ThetaFamilyModel ThetaFamilyModel::fit(const std::vector<double>& y, ThetaVarian
             }
             smoothed = alpha * y[static_cast<std::size_t>(t)] + (1.0 - alpha) * smoothed;
         }
+        const double ww = w.squaredNorm();
         const auto level_given = [&](double phi) {
-            const double ww = w.squaredNorm();
             const double level = ww > 0.0 ? w.dot(r - phi * g) / ww : 0.0;
             return std::clamp(level, -level_bound, level_bound);
         };
